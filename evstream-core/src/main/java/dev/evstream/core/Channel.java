@@ -1,0 +1,390 @@
+package dev.evstream.core;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+import dev.evstream.core.bus.ChannelMessage;
+import dev.evstream.core.history.HistorySlice;
+import org.jspecify.annotations.Nullable;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * One channel on this instance: its listeners, the position of its latest message, and
+ * the current frame of the state it carries, if any.
+ * <p>
+ * Messages arrive from the bus and are dispatched to the listeners strictly in sequence
+ * order, each encoded once. A message that arrives after a gap (the bus lost some while
+ * disconnected) waits until the missing ones are read from the history; if the history no
+ * longer has them, every listener is sent a {@code reset}. Dispatch and joins hold the
+ * channel's lock, which makes joining atomic with the snapshot and the position it starts
+ * from; leaving takes no lock.
+ */
+final class Channel {
+
+	private static final Logger logger = Loggers.getLogger(Channel.class);
+
+	private static final ChannelCursor[] NONE = new ChannelCursor[0];
+
+	private static final AtomicReferenceFieldUpdater<Channel, ChannelCursor[]> CURSORS = AtomicReferenceFieldUpdater
+		.newUpdater(Channel.class, ChannelCursor[].class, "cursors");
+
+	private static final int MAX_PENDING = 10_000;
+
+	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+	final String name;
+
+	final String token;
+
+	private final EvStreamManager manager;
+
+	private volatile ChannelCursor[] cursors = NONE;
+
+	// guarded by this
+	private boolean started;
+
+	private boolean ready;
+
+	private long lastSequence = ChannelCursor.UNKNOWN;
+
+	private final ArrayDeque<ChannelMessage> pending = new ArrayDeque<>(0);
+
+	private boolean overrun;
+
+	private boolean catchingUp;
+
+	private int failures;
+
+	private @Nullable StateFrame state;
+
+	private boolean retired;
+
+	Channel(String name, EvStreamManager manager) {
+		this.name = name;
+		this.token = EventIds.token(name);
+		this.manager = manager;
+	}
+
+	/**
+	 * Reads the channel's head, once, so that listeners know where they start.
+	 */
+	void start() {
+		synchronized (this) {
+			if (this.started) {
+				return;
+			}
+			this.started = true;
+		}
+		readHead();
+	}
+
+	int listenerCount() {
+		return this.cursors.length;
+	}
+
+	// ---- listeners
+
+	/**
+	 * Adds a listener, sends it the state's current value, and gives it its position.
+	 * Returns false if the channel was retired meanwhile; the caller then joins its
+	 * successor.
+	 */
+	boolean join(ChannelCursor cursor, int maxListeners) {
+		synchronized (this) {
+			if (this.retired) {
+				return false;
+			}
+			addCursor(cursor, maxListeners);
+			StateFrame current = this.state;
+			if (current != null) {
+				cursor.stream.outbox.offerState(cursor, current);
+			}
+			if (this.ready) {
+				startCursor(cursor);
+			}
+			return true;
+		}
+	}
+
+	private void addCursor(ChannelCursor cursor, int maxListeners) {
+		while (true) {
+			ChannelCursor[] current = this.cursors;
+			if (current.length >= maxListeners) {
+				throw new EvMaxListenersException(maxListeners, this.name);
+			}
+			ChannelCursor[] next = new ChannelCursor[current.length + 1];
+			System.arraycopy(current, 0, next, 0, current.length);
+			next[current.length] = cursor;
+			if (CURSORS.compareAndSet(this, current, next)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Removes a listener without taking the channel's lock, so that a connection can be
+	 * released from inside a dispatch.
+	 * @return whether the channel has no listener left
+	 */
+	boolean leave(ChannelCursor cursor) {
+		while (true) {
+			ChannelCursor[] current = this.cursors;
+			int index = -1;
+			for (int i = 0; i < current.length; i++) {
+				if (current[i] == cursor) {
+					index = i;
+					break;
+				}
+			}
+			if (index < 0) {
+				return current.length == 0;
+			}
+			ChannelCursor[] next = NONE;
+			if (current.length > 1) {
+				next = new ChannelCursor[current.length - 1];
+				System.arraycopy(current, 0, next, 0, index);
+				System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+			}
+			if (CURSORS.compareAndSet(this, current, next)) {
+				return next.length == 0;
+			}
+		}
+	}
+
+	/**
+	 * Retires the channel if nothing uses it, so that it can be forgotten.
+	 */
+	synchronized boolean retireIfIdle() {
+		if (this.retired || this.cursors.length > 0 || this.state != null) {
+			return false;
+		}
+		this.retired = true;
+		return true;
+	}
+
+	private void startCursor(ChannelCursor cursor) {
+		long from = cursor.resumeFrom;
+		if (from == ChannelCursor.UNKNOWN || from == this.lastSequence) {
+			cursor.stream.position(cursor, this.lastSequence, false);
+			return;
+		}
+		cursor.stream.position(cursor, from, true);
+		long fallback = this.lastSequence;
+		this.manager.history()
+			.readAfter(this.name, from)
+			.subscribe((slice) -> replay(cursor, from, slice), (ex) -> cursor.stream.outbox.replay(cursor, fallback,
+					List.of(), this.manager.resetEvent(this.name, ResetReason.UNAVAILABLE)));
+	}
+
+	private void replay(ChannelCursor cursor, long from, HistorySlice slice) {
+		if (slice.complete()) {
+			List<MessageFrame> frames = new ArrayList<>(slice.messages().size());
+			for (ChannelMessage message : slice.messages()) {
+				frames.add(MessageFrame.of(message, this.token));
+			}
+			cursor.stream.outbox.replay(cursor, from, frames, null);
+		}
+		else {
+			cursor.stream.outbox.replay(cursor, slice.head(), List.of(),
+					this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY));
+		}
+	}
+
+	// ---- messages
+
+	/**
+	 * Takes a message from the bus.
+	 */
+	synchronized void onMessage(ChannelMessage message) {
+		if (!this.ready || this.catchingUp) {
+			hold(message);
+			return;
+		}
+		long sequence = message.sequence();
+		if (sequence <= this.lastSequence) {
+			return;
+		}
+		if (sequence > this.lastSequence + 1) {
+			hold(message);
+			catchUp();
+			return;
+		}
+		dispatch(message);
+	}
+
+	private void hold(ChannelMessage message) {
+		if (this.pending.size() >= MAX_PENDING) {
+			// dropped ones are read from the history once the catch-up is over
+			this.pending.clear();
+			this.overrun = true;
+		}
+		this.pending.addLast(message);
+	}
+
+	private void dispatch(ChannelMessage message) {
+		this.lastSequence = message.sequence();
+		ChannelCursor[] listeners = this.cursors;
+		if (listeners.length == 0) {
+			return;
+		}
+		MessageFrame frame = MessageFrame.of(message, this.token);
+		for (ChannelCursor cursor : listeners) {
+			if (cursor.positioned) {
+				cursor.stream.outbox.offerMessage(cursor, frame);
+			}
+		}
+	}
+
+	/**
+	 * Reads what this instance may have missed, after the bus reconnected.
+	 */
+	synchronized void resync() {
+		if (this.ready && !this.catchingUp) {
+			catchUp();
+		}
+	}
+
+	private void catchUp() {
+		this.catchingUp = true;
+		this.overrun = false;
+		long after = this.lastSequence;
+		this.manager.history().readAfter(this.name, after).subscribe(this::onCaughtUp, (ex) -> onCatchUpFailed(ex));
+	}
+
+	private synchronized void onCaughtUp(HistorySlice slice) {
+		this.catchingUp = false;
+		this.failures = 0;
+		if (this.retired) {
+			return;
+		}
+		if (slice.complete()) {
+			for (ChannelMessage message : slice.messages()) {
+				if (message.sequence() > this.lastSequence) {
+					dispatch(message);
+				}
+			}
+		}
+		else if (slice.head() > this.lastSequence) {
+			logger.warn("Channel '{}' lost messages that its history no longer holds; its listeners are reset",
+					this.name);
+			byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
+			for (ChannelCursor cursor : this.cursors) {
+				cursor.stream.outbox.reset(cursor, slice.head(), reset);
+			}
+			this.lastSequence = slice.head();
+		}
+		boolean again = this.overrun;
+		this.overrun = false;
+		while (!this.pending.isEmpty()) {
+			ChannelMessage next = this.pending.pollFirst();
+			if (next.sequence() <= this.lastSequence) {
+				continue;
+			}
+			if (next.sequence() > this.lastSequence + 1) {
+				this.pending.addFirst(next);
+				again = true;
+				break;
+			}
+			dispatch(next);
+		}
+		if (again) {
+			catchUp();
+		}
+	}
+
+	private void onCatchUpFailed(Throwable ex) {
+		logger.debug("Channel '{}' could not read its history: {}", this.name, ex.toString());
+		retryLater(() -> {
+			synchronized (this) {
+				if (!this.retired) {
+					catchUp();
+				}
+			}
+		});
+	}
+
+	// ---- head
+
+	private void readHead() {
+		this.manager.history().head(this.name).subscribe(this::onHead, this::onHeadFailed);
+	}
+
+	private synchronized void onHead(long head) {
+		if (this.ready || this.retired) {
+			return;
+		}
+		this.ready = true;
+		this.failures = 0;
+		this.lastSequence = head;
+		for (ChannelCursor cursor : this.cursors) {
+			startCursor(cursor);
+		}
+		if (!this.pending.isEmpty() || this.overrun) {
+			// messages that arrived before the head was known: older ones predate every
+			// listener, newer ones are dispatched in order
+			this.catchingUp = true;
+			onCaughtUp(new HistorySlice(head, List.of(), true));
+		}
+	}
+
+	private void onHeadFailed(Throwable ex) {
+		logger.debug("Channel '{}' could not read its position: {}", this.name, ex.toString());
+		retryLater(() -> {
+			synchronized (this) {
+				if (this.retired || this.ready) {
+					return;
+				}
+			}
+			readHead();
+		});
+	}
+
+	private void retryLater(Runnable task) {
+		int attempt;
+		synchronized (this) {
+			attempt = ++this.failures;
+		}
+		long delay = Math.min(MAX_RETRY_DELAY.toMillis(), 100L << Math.min(attempt, 10));
+		this.manager.runLater(task, Duration.ofMillis(delay));
+	}
+
+	// ---- state
+
+	/**
+	 * Makes a state version current and sends it to every listener; an older version, or
+	 * a repeat, is ignored. Returns false if the channel was retired.
+	 */
+	synchronized boolean publishState(StateFrame frame) {
+		if (this.retired) {
+			return false;
+		}
+		StateFrame current = this.state;
+		if (current != null && !frame.supersedes(current)) {
+			return true;
+		}
+		this.state = frame;
+		for (ChannelCursor cursor : this.cursors) {
+			cursor.stream.outbox.offerState(cursor, frame);
+		}
+		return true;
+	}
+
+	/**
+	 * Forgets the state of a removed incarnation.
+	 */
+	synchronized void clearState(Object incarnation) {
+		StateFrame current = this.state;
+		if (current != null && current.incarnation == incarnation) {
+			this.state = null;
+		}
+	}
+
+	synchronized boolean hasState() {
+		return this.state != null;
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.evstream.core;
+
+import java.util.ArrayList;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where one connection stands in one of its channels. Every field but the final ones is
+ * guarded by the lock of the connection's {@link Outbox}.
+ */
+final class ChannelCursor {
+
+	static final long UNKNOWN = Long.MIN_VALUE;
+
+	final EvStream stream;
+
+	final String channel;
+
+	final String token;
+
+	/**
+	 * The position the client resumes from, or {@code UNKNOWN} for a new subscription.
+	 */
+	final long resumeFrom;
+
+	/**
+	 * The latest sequence accepted into the outbox; older or equal ones are duplicates.
+	 */
+	long position = UNKNOWN;
+
+	/**
+	 * The latest sequence written to the client: what its id says it has.
+	 */
+	long emitted = UNKNOWN;
+
+	/**
+	 * Messages that arrived while the cursor waits for its starting position or for the
+	 * replay of what the client missed; {@code null} once it is live.
+	 */
+	@Nullable ArrayList<MessageFrame> held;
+
+	/**
+	 * The newest state version accepted, so that versions only go up.
+	 */
+	@Nullable StateFrame lastState;
+
+	/**
+	 * The state version waiting to be written; a newer one replaces it.
+	 */
+	@Nullable StateFrame pendingState;
+
+	boolean stateQueued;
+
+	/**
+	 * Whether the cursor has its starting position, or no longer needs one.
+	 */
+	boolean positioned;
+
+	boolean detached;
+
+	ChannelCursor(EvStream stream, String channel, String token, long resumeFrom) {
+		this.stream = stream;
+		this.channel = channel;
+		this.token = token;
+		this.resumeFrom = resumeFrom;
+	}
+
+}

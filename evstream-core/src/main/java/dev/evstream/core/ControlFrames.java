@@ -1,0 +1,24 @@
+package dev.evstream.core;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The fixed events of the protocol, encoded once for the whole process.
+ */
+final class ControlFrames {
+
+	/**
+	 * {@code event: heartbeat} with empty data, as evstream: a named event rather than a
+	 * comment, which pages ignore unless they listen for it.
+	 */
+	static final byte[] HEARTBEAT = "event: heartbeat\ndata:\n\n".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * {@code event: end} with empty data, sent before the server closes a stream.
+	 */
+	static final byte[] END = "event: end\ndata:\n\n".getBytes(StandardCharsets.US_ASCII);
+
+	private ControlFrames() {
+	}
+
+}

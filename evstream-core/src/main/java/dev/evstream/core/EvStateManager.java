@@ -1,0 +1,482 @@
+package dev.evstream.core;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.evstream.core.bus.BusEvent;
+import dev.evstream.core.bus.BusListener;
+import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.bus.StateChanged;
+import dev.evstream.core.bus.StateRemoved;
+import dev.evstream.core.store.InMemoryStateStore;
+import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.StoredState;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Creates, finds and removes {@link EvState states}, and keeps them in step with every
+ * other instance, as evstream's {@code EvStateManager}.
+ * <p>
+ * The {@link StateStore} holds the authoritative value and version of every state; this
+ * manager holds the latest version it has seen of each, learns of changes, creations and
+ * removals from the {@link dev.evstream.core.bus.EventBus}, and broadcasts each version
+ * to the listeners of the state's channel on this instance. An instance that learns of a
+ * state it never declared holds it as JSON and serves it all the same.
+ * <p>
+ * Thread-safe. The {@code Async} methods never block; the others may wait for the store,
+ * and refuse to on a non-blocking thread unless the store answers at once (as the
+ * in-memory one does).
+ *
+ * @since 0.1.0
+ */
+public final class EvStateManager implements AutoCloseable {
+
+	private static final Logger logger = Loggers.getLogger(EvStateManager.class);
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
+
+	private final EvStreamManager streams;
+
+	private final StateStore store;
+
+	private final StateCodec codec;
+
+	private final ConcurrentMap<String, StateCell> cells = new ConcurrentHashMap<>();
+
+	private final Disposable busSubscription;
+
+	private final Mono<Void> loaded;
+
+	/**
+	 * Creates a manager of states shared through a store.
+	 * @param streams the stream manager whose listeners receive the states
+	 * @param store the store of the states
+	 * @param jsonMapper the application's JSON mapper
+	 */
+	public EvStateManager(EvStreamManager streams, StateStore store, ObjectMapper jsonMapper) {
+		this.streams = Objects.requireNonNull(streams, "'streams' must not be null");
+		this.store = Objects.requireNonNull(store, "'store' must not be null");
+		this.codec = new StateCodec(Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null"));
+		this.busSubscription = streams.eventBus().subscribe(new Listener());
+		this.loaded = reload().cache();
+		this.loaded.subscribe(null,
+				(ex) -> logger.warn("Could not load the states of the store yet: {}", ex.toString()));
+	}
+
+	/**
+	 * Creates a manager of states held in this process's memory, for a single instance.
+	 * @param streams the stream manager, which must use an {@link InMemoryEventBus}
+	 * @param jsonMapper the application's JSON mapper
+	 * @throws IllegalArgumentException if the stream manager's bus is not in memory
+	 */
+	public EvStateManager(EvStreamManager streams, ObjectMapper jsonMapper) {
+		this(streams, inMemoryStore(streams), jsonMapper);
+	}
+
+	private static StateStore inMemoryStore(EvStreamManager streams) {
+		if (!(streams.eventBus() instanceof InMemoryEventBus bus)) {
+			throw new IllegalArgumentException("An in-memory state store needs the in-memory event bus, but the "
+					+ "stream manager uses " + streams.eventBus().getClass().getName() + ": pass its StateStore");
+		}
+		return new InMemoryStateStore(bus);
+	}
+
+	/**
+	 * Completes once the states already in the store are known to this instance. Errors
+	 * if the store could not be read; the manager keeps trying when its bus reconnects.
+	 * @return completion of the initial load
+	 */
+	public Mono<Void> ready() {
+		return this.loaded;
+	}
+
+	// ---- create
+
+	/**
+	 * Creates a state, or returns the existing one, as evstream's {@code createState}: an
+	 * instance that joins late adopts the current value, never resets it. The type of the
+	 * state is the class of the initial value ({@code List}, {@code Set} or {@code Map}
+	 * for collections); use the overloads with a type for generic values.
+	 * @param <T> the type of the value
+	 * @param key the key of the state, which is also its channel
+	 * @param initialValue the value if the state is new
+	 * @return the state
+	 * @throws IllegalArgumentException if the key is invalid or the value cannot be
+	 * written as JSON
+	 * @throws IllegalStateException if the store does not answer in time, or would have
+	 * to be waited for on a non-blocking thread
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> EvState<T> createState(String key, T initialValue) {
+		Objects.requireNonNull(initialValue, "'initialValue' must not be null; give the type of a null value");
+		return (EvState<T>) await(
+				create(key, this.codec.typeOf(initialValue), initialValue, EvStateOptions.defaults()));
+	}
+
+	/**
+	 * Creates a state of a given type, or returns the existing one.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> EvState<T> createState(String key, Class<T> type, T initialValue) {
+		return createState(key, type, initialValue, EvStateOptions.defaults());
+	}
+
+	/**
+	 * Creates a state of a given type, broadcast with given options, or returns the
+	 * existing one.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @param options how the state is broadcast
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> EvState<T> createState(String key, Class<T> type, T initialValue,
+			EvStateOptions options) {
+		return await(createStateAsync(key, type, initialValue, options));
+	}
+
+	/**
+	 * Creates a state of a generic type, or returns the existing one.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> EvState<T> createState(String key, TypeReference<T> type, T initialValue) {
+		return await(create(key, this.codec.type(type), initialValue, EvStateOptions.defaults()));
+	}
+
+	/**
+	 * Creates a state, or finds the existing one, without blocking. Cold: nothing happens
+	 * until subscribed.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @param options how the state is broadcast
+	 * @return the state, or an error: {@link IllegalArgumentException} for a bad key,
+	 * value or data key, {@link EvUnavailableException} if the store cannot be reached
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createStateAsync(String key, Class<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return create(key, this.codec.type(type), initialValue, options);
+	}
+
+	/**
+	 * Creates a state of a generic type, or finds the existing one, without blocking.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @param options how the state is broadcast
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createStateAsync(String key, TypeReference<T> type,
+			T initialValue, EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return create(key, this.codec.type(type), initialValue, options);
+	}
+
+	private <T extends @Nullable Object> Mono<EvState<T>> create(String key, JavaType type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(options, "'options' must not be null");
+		return Mono.defer(() -> {
+			ChannelNames.check(key);
+			StateCell existing = this.cells.get(key);
+			if (existing != null) {
+				return Mono.just(viewOf(existing, type, options));
+			}
+			String json = this.codec.write(this.codec.tree(initialValue, key));
+			StoredState initial = new StoredState(key, 1, json, options.dataKey(), newIncarnation());
+			return this.store.create(initial)
+				.onErrorMap((ex) -> unavailable("create state '" + key + "'", ex))
+				.map((stored) -> viewOf(adopt(stored), type, options));
+		});
+	}
+
+	private <T extends @Nullable Object> EvState<T> viewOf(StateCell cell, JavaType type, EvStateOptions options) {
+		String dataKey = cell.stored().dataKey();
+		if (!dataKey.equals(options.dataKey())) {
+			throw new IllegalArgumentException(
+					"State '" + cell.key + "' exists with data key '" + dataKey + "', not '" + options.dataKey() + "'");
+		}
+		TypedEvState<T> view = cell.declare(type);
+		view.get();
+		return view;
+	}
+
+	private static String newIncarnation() {
+		return Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+	}
+
+	// ---- find and remove
+
+	/**
+	 * Returns a state known to this instance. A state declared here is returned with its
+	 * type; one learned from another instance is returned as a {@link JsonNode}.
+	 * @param key the key
+	 * @return the state, or {@code null} if none is known
+	 */
+	public @Nullable EvState<?> getState(String key) {
+		StateCell cell = this.cells.get(key);
+		if (cell == null) {
+			return null;
+		}
+		TypedEvState<?> declared = cell.declared();
+		return (declared != null) ? declared : cell.view(this.codec.type(JsonNode.class));
+	}
+
+	/**
+	 * Returns a state known to this instance, seen as a given type.
+	 * @param <T> the type of the value
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @return the state, or {@code null} if none is known
+	 */
+	public <T> @Nullable EvState<T> getState(String key, Class<T> type) {
+		StateCell cell = this.cells.get(key);
+		return (cell != null) ? cell.view(this.codec.type(type)) : null;
+	}
+
+	/**
+	 * Returns whether a state is known to this instance.
+	 * @param key the key
+	 * @return whether the state exists
+	 */
+	public boolean hasState(String key) {
+		return this.cells.containsKey(key);
+	}
+
+	/**
+	 * Returns the keys of every state known to this instance.
+	 * @return the keys, sorted
+	 */
+	public Set<String> stateKeys() {
+		return new TreeSet<>(this.cells.keySet());
+	}
+
+	/**
+	 * Removes a state on every instance, as evstream's {@code removeState}: it stops
+	 * broadcasting, and its updates fail with {@link EvStateRemovedException}. Its
+	 * listeners stay on the channel and receive the state again if it is created again.
+	 * <p>
+	 * Acts when called; the {@code Mono} tells whether the state existed, or fails with
+	 * {@link EvUnavailableException}.
+	 * @param key the key
+	 * @return whether the state existed
+	 */
+	public Mono<Boolean> removeState(String key) {
+		ChannelNames.check(key);
+		Mono<Boolean> outcome = this.store.remove(key)
+			.onErrorMap((ex) -> unavailable("remove state '" + key + "'", ex))
+			.cache();
+		outcome.subscribe(null, (ex) -> logger.debug("Could not remove state '{}': {}", key, ex.toString()));
+		return outcome;
+	}
+
+	// ---- keeping in step with the store
+
+	StateCell adopt(StoredState stored) {
+		StateCell created = new StateCell(this, stored);
+		StateCell existing = this.cells.putIfAbsent(stored.key(), created);
+		if (existing == null) {
+			this.streams.publishState(created.frame());
+			return created;
+		}
+		onStored(existing, stored);
+		return existing;
+	}
+
+	/**
+	 * Takes a version read or written by this instance.
+	 */
+	void onStored(StateCell cell, StoredState stored) {
+		if (!cell.stored().sameIncarnation(stored)) {
+			onIncarnation(stored);
+			return;
+		}
+		StateFrame frame = cell.apply(stored);
+		if (frame != null) {
+			this.streams.publishState(frame);
+		}
+	}
+
+	/**
+	 * Replaces whatever this instance holds of a state by a new life of it.
+	 */
+	void onIncarnation(StoredState stored) {
+		StateCell fresh = new StateCell(this, stored);
+		StateCell old = this.cells.put(stored.key(), fresh);
+		if (old != null) {
+			old.markRemoved();
+			this.streams.clearState(stored.key(), old);
+		}
+		this.streams.publishState(fresh.frame());
+	}
+
+	void onRemoved(String key) {
+		StateCell cell = this.cells.remove(key);
+		if (cell != null) {
+			cell.markRemoved();
+			this.streams.clearState(key, cell);
+		}
+	}
+
+	/**
+	 * Reads every state of the store and reconciles what this instance holds: newer
+	 * versions are adopted, states removed meanwhile are dropped, and states the store
+	 * lost are put back.
+	 */
+	private Mono<Void> reload() {
+		return this.store.getAll().collectList().flatMap(this::reconcile);
+	}
+
+	private Mono<Void> reconcile(List<StoredState> all) {
+		Set<String> inStore = new HashSet<>();
+		List<Mono<Void>> restores = new ArrayList<>();
+		for (StoredState stored : all) {
+			inStore.add(stored.key());
+			StateCell cell = this.cells.get(stored.key());
+			if (cell == null) {
+				adopt(stored);
+			}
+			else if (cell.stored().sameIncarnation(stored) && stored.version() < cell.version()) {
+				// the store lost versions this instance holds: put the newest back
+				restores.add(restore(cell.stored()));
+			}
+			else {
+				onStored(cell, stored);
+			}
+		}
+		for (StateCell cell : this.cells.values()) {
+			if (!inStore.contains(cell.key)) {
+				restores.add(restore(cell.stored()));
+			}
+		}
+		return Mono.when(restores);
+	}
+
+	private Mono<Void> restore(StoredState held) {
+		return this.store.restore(held).doOnNext((stored) -> {
+			StateCell cell = this.cells.get(held.key());
+			if (cell != null) {
+				onStored(cell, stored);
+			}
+			else {
+				adopt(stored);
+			}
+		})
+			.switchIfEmpty(Mono.fromRunnable(() -> onRemoved(held.key())))
+			.doOnError((ex) -> logger.debug("Could not restore state '{}': {}", held.key(), ex.toString()))
+			.onErrorComplete()
+			.then();
+	}
+
+	// ---- engine side
+
+	StateStore store() {
+		return this.store;
+	}
+
+	StateCodec codec() {
+		return this.codec;
+	}
+
+	RuntimeException unavailable(String what, Throwable ex) {
+		if (ex instanceof EvUnavailableException || ex instanceof IllegalArgumentException
+				|| ex instanceof IllegalStateException) {
+			return (RuntimeException) ex;
+		}
+		return new EvUnavailableException("Could not " + what + ": the state store did not answer", ex);
+	}
+
+	private static <T> T await(Mono<T> mono) {
+		CompletableFuture<T> future = mono.toFuture();
+		if (!future.isDone() && Schedulers.isInNonBlockingThread()) {
+			future.cancel(true);
+			throw new IllegalStateException("Creating a state would block the non-blocking thread "
+					+ Thread.currentThread().getName() + ": use createStateAsync");
+		}
+		try {
+			return future.get(BLOCK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("The state store did not answer within " + BLOCK_TIMEOUT, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the state store", ex);
+		}
+	}
+
+	/**
+	 * Stops following the bus. States stay readable; they are no longer updated.
+	 */
+	@Override
+	public void close() {
+		this.busSubscription.dispose();
+	}
+
+	private final class Listener implements BusListener {
+
+		@Override
+		public void onEvent(BusEvent event) {
+			if (event instanceof StateChanged changed) {
+				StoredState stored = changed.state();
+				StateCell cell = EvStateManager.this.cells.get(stored.key());
+				if (cell == null) {
+					adopt(stored);
+				}
+				else {
+					onStored(cell, stored);
+				}
+			}
+			else if (event instanceof StateRemoved removed) {
+				onRemoved(removed.key());
+			}
+		}
+
+		@Override
+		public void onResync() {
+			reload().subscribe(null, (ex) -> logger.warn("Could not reload the states: {}", ex.toString()));
+		}
+
+	}
+
+}

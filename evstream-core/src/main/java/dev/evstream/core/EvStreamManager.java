@@ -1,0 +1,756 @@
+package dev.evstream.core;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.core.bus.BusEvent;
+import dev.evstream.core.bus.BusListener;
+import dev.evstream.core.bus.ChannelMessage;
+import dev.evstream.core.bus.DirectMessage;
+import dev.evstream.core.bus.EventBus;
+import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.sse.SseEncoder;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The registry of this instance's SSE connections and of their channels, as evstream's
+ * {@code EvStreamManager}: it opens streams within its limits, sends messages to channels
+ * and to single connections, keeps connections alive with heartbeats, and resumes streams
+ * from their last event id.
+ * <p>
+ * Messages sent to a channel go through the {@link ChannelHistory}, which gives them
+ * their position and publishes them on the {@link EventBus}, so every instance's
+ * listeners receive each message once, in order, encoded once per instance.
+ * <p>
+ * Thread-safe; no method blocks.
+ *
+ * @since 0.1.0
+ */
+public final class EvStreamManager implements AutoCloseable {
+
+	/**
+	 * Default connection limit, as evstream.
+	 */
+	public static final int DEFAULT_MAX_CONNECTIONS = 5000;
+
+	/**
+	 * Default limit of listeners per channel, as evstream.
+	 */
+	public static final int DEFAULT_MAX_LISTENERS = 5000;
+
+	/**
+	 * Default limit of channels per connection.
+	 */
+	public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 32;
+
+	/**
+	 * Most channels one connection may listen to, so that its event id stays under 1 KB.
+	 */
+	public static final int MAX_CHANNELS_PER_CONNECTION = 48;
+
+	/**
+	 * Default heartbeat interval.
+	 */
+	public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+	/**
+	 * Default reconnection delay sent to clients.
+	 */
+	public static final Duration DEFAULT_RETRY = Duration.ofSeconds(3);
+
+	/**
+	 * Default number of events that may wait to be written to one connection.
+	 */
+	public static final int DEFAULT_BUFFER_SIZE = 1024;
+
+	/**
+	 * Default number of messages kept per channel for resuming.
+	 */
+	public static final int DEFAULT_HISTORY_SIZE = 1000;
+
+	private static final Logger logger = Loggers.getLogger(EvStreamManager.class);
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
+
+	private final int maxConnections;
+
+	private final int maxListeners;
+
+	private final int maxChannelsPerConnection;
+
+	private final String idPrefix;
+
+	private final Duration retry;
+
+	private final int bufferSize;
+
+	private final Duration closeTimeout;
+
+	private final SseEncoder encoder;
+
+	private final EventBus eventBus;
+
+	private final ChannelHistory history;
+
+	private final Scheduler scheduler;
+
+	private final ConcurrentMap<String, EvStream> streams = new ConcurrentHashMap<>();
+
+	private final Set<EvStream> closing = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger connections = new AtomicInteger();
+
+	private final ChannelRegistry channels;
+
+	private final Disposable busSubscription;
+
+	private final Disposable heartbeat;
+
+	private volatile boolean shutdown;
+
+	private EvStreamManager(Builder builder) {
+		this.maxConnections = builder.maxConnections;
+		this.maxListeners = builder.maxListeners;
+		this.maxChannelsPerConnection = builder.maxChannelsPerConnection;
+		this.idPrefix = builder.idPrefix;
+		this.retry = builder.retry;
+		this.bufferSize = builder.bufferSize;
+		this.closeTimeout = builder.closeTimeout;
+		this.encoder = new SseEncoder(Objects.requireNonNull(builder.jsonMapper, "'jsonMapper' must be set"));
+		this.eventBus = builder.eventBus;
+		this.history = builder.history;
+		this.scheduler = builder.scheduler;
+		this.channels = new ChannelRegistry((name) -> new Channel(name, this));
+		this.busSubscription = this.eventBus.subscribe(new Listener());
+		long period = builder.heartbeat.toMillis();
+		this.heartbeat = this.scheduler.schedulePeriodically(this::tick, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Starts a builder.
+	 * @return a builder with evstream's defaults
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	// ---- streams
+
+	/**
+	 * Opens a stream, as evstream's {@code createStream}: it listens to nothing and sends
+	 * nothing until told to. Its {@link EvStream#output()} is what the HTTP layer writes.
+	 * @return the stream
+	 * @throws EvMaxConnectionsException if the connection limit is reached
+	 * @throws EvShutdownException if the manager is shutting down
+	 */
+	public EvStream createStream() {
+		return createStream(EvPrincipal.anonymous());
+	}
+
+	/**
+	 * Opens a stream for a principal.
+	 * @param principal who opens it
+	 * @return the stream
+	 * @throws EvMaxConnectionsException if the connection limit is reached
+	 * @throws EvShutdownException if the manager is shutting down
+	 */
+	public EvStream createStream(EvPrincipal principal) {
+		Objects.requireNonNull(principal, "'principal' must not be null");
+		if (this.shutdown) {
+			throw new EvShutdownException();
+		}
+		while (true) {
+			int current = this.connections.get();
+			if (current >= this.maxConnections) {
+				throw new EvMaxConnectionsException(this.maxConnections);
+			}
+			if (this.connections.compareAndSet(current, current + 1)) {
+				break;
+			}
+		}
+		EvStream stream = new EvStream(newConnectionId(), principal, this);
+		this.streams.put(stream.id(), stream);
+		return stream;
+	}
+
+	/**
+	 * Opens a stream the way the starter's endpoint does: {@code retry}, then
+	 * {@code connected} with the connection id and its channels, then the current value
+	 * of each state among them, then, when resuming, exactly the messages the client
+	 * missed (or a {@code reset} for a channel where that is impossible), then live
+	 * events. Every event that carries a message or a state has an id that resumes all
+	 * the channels.
+	 * <p>
+	 * Cold: the stream is opened when the {@code Mono} is subscribed, and the
+	 * {@code Mono} completes once the stream knows its position in every channel (or
+	 * after two seconds if the backend is slow to say). Errors, before any event is
+	 * queued, with {@link IllegalArgumentException} for bad channels,
+	 * {@link EvLimitException} when a limit is reached and {@link EvShutdownException}
+	 * when shutting down. A {@code lastEventId} that cannot be read is not an error:
+	 * every channel is reset.
+	 * @param request the channels, the last event id and the principal
+	 * @return the open stream
+	 */
+	public Mono<EvStream> connect(EvConnectRequest request) {
+		Objects.requireNonNull(request, "'request' must not be null");
+		return Mono.defer(() -> {
+			List<String> names = checkChannels(request.channels());
+			Map<String, Long> positions = null;
+			boolean invalidId = false;
+			if (request.lastEventId() != null) {
+				positions = EventIds.parse(request.lastEventId());
+				invalidId = (positions == null);
+			}
+			EvStream stream = createStream(request.principal());
+			try {
+				stream.outbox.offerBytes(SseEncoder.retry(this.retry));
+				stream.outbox.offerIdentified(connectedEvent(stream, names));
+				Set<String> ambiguous = (positions != null) ? ambiguousTokens(names) : Set.of();
+				for (String name : names) {
+					String token = EventIds.token(name);
+					Long from = (positions != null && !ambiguous.contains(token)) ? positions.get(token) : null;
+					if (invalidId || ambiguous.contains(token)) {
+						stream.outbox.offerIdentified(resetEvent(name, ResetReason.INVALID_ID));
+					}
+					listen(stream, name, from);
+				}
+			}
+			catch (RuntimeException ex) {
+				stream.release(true);
+				return Mono.error(ex);
+			}
+			return stream.ready().timeout(READY_TIMEOUT, Mono.empty()).thenReturn(stream);
+		});
+	}
+
+	private List<String> checkChannels(List<String> requested) {
+		if (requested.isEmpty()) {
+			throw new IllegalArgumentException("At least one channel is required");
+		}
+		Set<String> names = new LinkedHashSet<>();
+		for (String name : requested) {
+			names.add(ChannelNames.check(name));
+		}
+		if (names.size() > this.maxChannelsPerConnection) {
+			throw new IllegalArgumentException("At most " + this.maxChannelsPerConnection
+					+ " channels may be listened to on one connection, but " + names.size() + " were asked for");
+		}
+		return new ArrayList<>(names);
+	}
+
+	private static Set<String> ambiguousTokens(List<String> names) {
+		Set<String> seen = new LinkedHashSet<>();
+		Set<String> ambiguous = new LinkedHashSet<>();
+		for (String name : names) {
+			String token = EventIds.token(name);
+			if (!seen.add(token)) {
+				ambiguous.add(token);
+			}
+		}
+		return ambiguous;
+	}
+
+	private byte[] connectedEvent(EvStream stream, List<String> names) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("connectionId", stream.id());
+		data.put("channels", names);
+		return SseEncoder.encode(null, "connected", this.encoder.dataText(data));
+	}
+
+	byte[] resetEvent(String channel, ResetReason reason) {
+		// channel names are restricted to characters that need no JSON escaping
+		return SseEncoder.encode(null, "reset",
+				"{\"channel\":\"" + channel + "\",\"reason\":\"" + reason.code() + "\"}");
+	}
+
+	void listen(EvStream stream, String channel, @Nullable Long resumeFrom) {
+		long from = (resumeFrom != null) ? resumeFrom : ChannelCursor.UNKNOWN;
+		ChannelCursor cursor = stream.addCursor(channel, EventIds.token(channel), from, this.maxChannelsPerConnection);
+		if (cursor == null) {
+			return;
+		}
+		try {
+			while (!this.channels.acquire(channel).join(cursor, this.maxListeners)) {
+				// the channel was retired between acquire and join: take its successor
+			}
+		}
+		catch (RuntimeException ex) {
+			stream.removeCursor(cursor);
+			throw ex;
+		}
+	}
+
+	void leave(ChannelCursor cursor) {
+		Channel channel = this.channels.get(cursor.channel);
+		if (channel != null && channel.leave(cursor)) {
+			this.channels.retireIfIdle(channel);
+		}
+	}
+
+	void unregister(EvStream stream) {
+		if (this.streams.remove(stream.id(), stream)) {
+			this.connections.decrementAndGet();
+			if (stream.outbox.isClosing()) {
+				this.closing.add(stream);
+			}
+		}
+	}
+
+	private String newConnectionId() {
+		byte[] bytes = new byte[16];
+		random.nextBytes(bytes);
+		return this.idPrefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	// ---- messages
+
+	/**
+	 * Sends a message to every listener of a channel, on every instance, as evstream's
+	 * {@code send}. The message is given the channel's next position and kept in its
+	 * history, so clients that reconnect receive it too.
+	 * <p>
+	 * Acts when called, even if the result is never subscribed. The {@code Mono}
+	 * completes once the message is accepted, or fails, for example with
+	 * {@link EvUnavailableException} when the backend cannot be reached; it replays its
+	 * outcome to every subscriber.
+	 * @param channel the channel
+	 * @param message the message, without an id
+	 * @return the outcome
+	 * @throws IllegalArgumentException if the channel name is invalid, the message has an
+	 * id, the channel carries a state, or the data cannot be written as JSON
+	 */
+	public Mono<Void> send(String channel, EvMessage message) {
+		ChannelNames.check(channel);
+		Objects.requireNonNull(message, "'message' must not be null");
+		if (message.id() != null) {
+			throw new IllegalArgumentException("Messages sent to a channel get their id from evstream, "
+					+ "which clients resume from; leave the id of the message null");
+		}
+		Channel existing = this.channels.get(channel);
+		if (existing != null && existing.hasState()) {
+			throw new IllegalArgumentException(
+					"Channel '" + channel + "' carries a state; change it with EvState.set instead");
+		}
+		String data = this.encoder.dataText(message.data());
+		return actNow(this.history.append(channel, message.event(), data).then(), "send to channel " + channel);
+	}
+
+	/**
+	 * Sends a message to one connection, wherever it is held, as evstream's {@code to}.
+	 * Does nothing if no instance holds the connection. Acts when called; the
+	 * {@code Mono} completes once the message is handed over.
+	 * @param connectionId the connection id
+	 * @param message the message
+	 * @return the outcome
+	 * @throws IllegalArgumentException if the data cannot be written as JSON
+	 */
+	public Mono<Void> to(String connectionId, EvMessage message) {
+		Objects.requireNonNull(connectionId, "'connectionId' must not be null");
+		Objects.requireNonNull(message, "'message' must not be null");
+		EvStream local = this.streams.get(connectionId);
+		if (local != null) {
+			local.message(message);
+			return Mono.empty();
+		}
+		DirectMessage direct = new DirectMessage(connectionId, message.event(), this.encoder.dataText(message.data()),
+				message.id());
+		return actNow(this.eventBus.publish(direct), "send to connection " + connectionId);
+	}
+
+	private static <T> Mono<T> actNow(Mono<T> action, String what) {
+		Mono<T> outcome = action.cache();
+		outcome.subscribe(null, (ex) -> logger.debug("Could not {}: {}", what, ex.toString()));
+		return outcome;
+	}
+
+	byte[] encode(EvMessage message) {
+		return SseEncoder.encode(message.id(), message.event(), this.encoder.dataText(message.data()));
+	}
+
+	// ---- counts
+
+	/**
+	 * Returns the number of open connections on this instance.
+	 * @return the connection count
+	 */
+	public int connectionCount() {
+		return this.connections.get();
+	}
+
+	/**
+	 * Returns the number of listeners of a channel on this instance.
+	 * @param channel the channel
+	 * @return the listener count, zero for an unknown channel
+	 */
+	public int listenerCount(String channel) {
+		Channel known = this.channels.get(channel);
+		return (known != null) ? known.listenerCount() : 0;
+	}
+
+	/**
+	 * Returns the listener count of every channel that has listeners on this instance.
+	 * @return channel names and their listener counts
+	 */
+	public Map<String, Integer> listenerCounts() {
+		Map<String, Integer> counts = new LinkedHashMap<>();
+		for (Channel channel : this.channels.all()) {
+			int count = channel.listenerCount();
+			if (count > 0) {
+				counts.put(channel.name, count);
+			}
+		}
+		return counts;
+	}
+
+	/**
+	 * Returns the connection limit.
+	 * @return the maximum number of connections
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Returns the limit of listeners per channel.
+	 * @return the maximum number of listeners of one channel
+	 */
+	public int maxListeners() {
+		return this.maxListeners;
+	}
+
+	/**
+	 * Returns the bus this manager listens to, which the {@link EvStateManager} shares.
+	 * @return the event bus
+	 */
+	public EventBus eventBus() {
+		return this.eventBus;
+	}
+
+	// ---- engine side
+
+	int bufferSize() {
+		return this.bufferSize;
+	}
+
+	ChannelHistory history() {
+		return this.history;
+	}
+
+	/**
+	 * Makes a state version current on its channel and sends it to the listeners.
+	 */
+	void publishState(StateFrame frame) {
+		while (!this.channels.acquire(frame.channel).publishState(frame)) {
+			// the channel was retired between acquire and publish: take its successor
+		}
+	}
+
+	/**
+	 * Forgets a removed state on its channel.
+	 */
+	void clearState(String channel, Object incarnation) {
+		Channel existing = this.channels.get(channel);
+		if (existing != null) {
+			existing.clearState(incarnation);
+			this.channels.retireIfIdle(existing);
+		}
+	}
+
+	SseEncoder encoder() {
+		return this.encoder;
+	}
+
+	long now() {
+		return this.scheduler.now(TimeUnit.MILLISECONDS);
+	}
+
+	void runLater(Runnable task) {
+		this.scheduler.schedule(task);
+	}
+
+	void runLater(Runnable task, Duration delay) {
+		this.scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void tick() {
+		long now = now();
+		for (EvStream stream : this.streams.values()) {
+			stream.outbox.offerHeartbeat();
+		}
+		long timeout = this.closeTimeout.toMillis();
+		for (EvStream stream : this.closing) {
+			if (stream.outbox.isDone() || stream.outbox.abortIfStalled(now, timeout)) {
+				this.closing.remove(stream);
+			}
+		}
+	}
+
+	/**
+	 * Shuts down: refuses new streams, closes every open one with {@code end} so that its
+	 * client reconnects to another instance, and stops the heartbeat.
+	 */
+	@Override
+	public void close() {
+		this.shutdown = true;
+		for (EvStream stream : new ArrayList<>(this.streams.values())) {
+			stream.close();
+		}
+		this.heartbeat.dispose();
+		this.busSubscription.dispose();
+	}
+
+	private final class Listener implements BusListener {
+
+		@Override
+		public void onEvent(BusEvent event) {
+			if (event instanceof ChannelMessage message) {
+				Channel channel = EvStreamManager.this.channels.get(message.channel());
+				if (channel != null) {
+					channel.onMessage(message);
+				}
+			}
+			else if (event instanceof DirectMessage direct) {
+				EvStream stream = EvStreamManager.this.streams.get(direct.connectionId());
+				if (stream != null) {
+					stream.outbox.offerBytes(SseEncoder.encode(direct.id(), direct.event(), direct.data()));
+				}
+			}
+		}
+
+		@Override
+		public void onResync() {
+			for (Channel channel : EvStreamManager.this.channels.all()) {
+				channel.resync();
+			}
+		}
+
+	}
+
+	/**
+	 * Builds an {@link EvStreamManager}. Only the JSON mapper is required: without a bus
+	 * and a history, the manager uses the in-memory ones of a single instance.
+	 */
+	public static final class Builder {
+
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+
+		private int maxListeners = DEFAULT_MAX_LISTENERS;
+
+		private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+
+		private String idPrefix = "";
+
+		private Duration heartbeat = DEFAULT_HEARTBEAT;
+
+		private Duration retry = DEFAULT_RETRY;
+
+		private int bufferSize = DEFAULT_BUFFER_SIZE;
+
+		private Duration closeTimeout = Duration.ofSeconds(10);
+
+		private @Nullable ObjectMapper jsonMapper;
+
+		private @Nullable EventBus eventBus;
+
+		private @Nullable ChannelHistory history;
+
+		private Scheduler scheduler = Schedulers.parallel();
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the connection limit.
+		 * @param maxConnections the maximum number of open connections, at least 1
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = positive("maxConnections", maxConnections);
+			return this;
+		}
+
+		/**
+		 * Sets the limit of listeners per channel.
+		 * @param maxListeners the maximum number of listeners of one channel, at least 1
+		 * @return this builder
+		 */
+		public Builder maxListeners(int maxListeners) {
+			this.maxListeners = positive("maxListeners", maxListeners);
+			return this;
+		}
+
+		/**
+		 * Sets the limit of channels per connection.
+		 * @param maxChannels the maximum number of channels of one connection, from 1 to
+		 * {@value #MAX_CHANNELS_PER_CONNECTION}
+		 * @return this builder
+		 */
+		public Builder maxChannelsPerConnection(int maxChannels) {
+			positive("maxChannelsPerConnection", maxChannels);
+			if (maxChannels > MAX_CHANNELS_PER_CONNECTION) {
+				throw new IllegalArgumentException("'maxChannelsPerConnection' must be at most "
+						+ MAX_CHANNELS_PER_CONNECTION + " to keep event ids under 1 KB, but was " + maxChannels);
+			}
+			this.maxChannelsPerConnection = maxChannels;
+			return this;
+		}
+
+		/**
+		 * Sets the prefix of connection ids, as evstream's {@code id} option.
+		 * @param idPrefix the prefix, possibly empty
+		 * @return this builder
+		 */
+		public Builder idPrefix(String idPrefix) {
+			Objects.requireNonNull(idPrefix, "'idPrefix' must not be null");
+			SseEncoder.checkField("idPrefix", idPrefix);
+			this.idPrefix = idPrefix;
+			return this;
+		}
+
+		/**
+		 * Sets the interval of heartbeats, sent to connections that have nothing else to
+		 * write.
+		 * @param heartbeat the interval, positive
+		 * @return this builder
+		 */
+		public Builder heartbeat(Duration heartbeat) {
+			this.heartbeat = positive("heartbeat", heartbeat);
+			return this;
+		}
+
+		/**
+		 * Sets the reconnection delay sent to clients in the {@code retry:} field.
+		 * @param retry the delay, positive
+		 * @return this builder
+		 */
+		public Builder retry(Duration retry) {
+			this.retry = positive("retry", retry);
+			return this;
+		}
+
+		/**
+		 * Sets how many events may wait to be written to one connection before it is
+		 * closed as too slow (its client then resumes from history). State updates
+		 * replace older unsent ones and do not add up.
+		 * @param bufferSize the number of events, at least 1
+		 * @return this builder
+		 */
+		public Builder bufferSize(int bufferSize) {
+			this.bufferSize = positive("bufferSize", bufferSize);
+			return this;
+		}
+
+		/**
+		 * Sets how long a closed connection may take to write its last events before it
+		 * is aborted.
+		 * @param closeTimeout the timeout, positive
+		 * @return this builder
+		 */
+		public Builder closeTimeout(Duration closeTimeout) {
+			this.closeTimeout = positive("closeTimeout", closeTimeout);
+			return this;
+		}
+
+		/**
+		 * Sets the JSON mapper that writes message data: the application's.
+		 * @param jsonMapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(ObjectMapper jsonMapper) {
+			this.jsonMapper = Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the bus shared with the other instances.
+		 * @param eventBus the bus
+		 * @return this builder
+		 */
+		public Builder eventBus(EventBus eventBus) {
+			this.eventBus = Objects.requireNonNull(eventBus, "'eventBus' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the history that gives channel messages their positions.
+		 * @param history the history
+		 * @return this builder
+		 */
+		public Builder channelHistory(ChannelHistory history) {
+			this.history = Objects.requireNonNull(history, "'history' must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the scheduler of heartbeats, retries and deferred callbacks; tests give a
+		 * virtual-time one.
+		 * @param scheduler the scheduler
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "'scheduler' must not be null");
+			return this;
+		}
+
+		/**
+		 * Builds the manager and starts its heartbeat.
+		 * @return the manager
+		 * @throws IllegalStateException if a history is set without a bus or the reverse
+		 */
+		public EvStreamManager build() {
+			if (this.jsonMapper == null) {
+				throw new IllegalStateException("A JSON mapper is required: pass the application's");
+			}
+			if (this.eventBus == null && this.history == null) {
+				InMemoryEventBus bus = new InMemoryEventBus();
+				this.eventBus = bus;
+				this.history = new InMemoryChannelHistory(bus, DEFAULT_HISTORY_SIZE);
+			}
+			if (this.eventBus == null || this.history == null) {
+				throw new IllegalStateException("An event bus and a channel history go together: set both or neither");
+			}
+			return new EvStreamManager(this);
+		}
+
+		private static int positive(String name, int value) {
+			if (value < 1) {
+				throw new IllegalArgumentException("'" + name + "' must be at least 1, but was " + value);
+			}
+			return value;
+		}
+
+		private static Duration positive(String name, Duration value) {
+			Objects.requireNonNull(value, "'" + name + "' must not be null");
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException("'" + name + "' must be positive, but was " + value);
+			}
+			return value;
+		}
+
+	}
+
+}
