@@ -1,0 +1,137 @@
+package dev.evstream.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import dev.evstream.test.SseEvent;
+import dev.evstream.test.SseParser;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+
+/**
+ * Reads an {@link EvStream}'s output the way the HTTP layer does, and parses the bytes
+ * like a browser.
+ */
+final class StreamRecorder extends BaseSubscriber<List<byte[]>> {
+
+	private final boolean unbounded;
+
+	private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+	private final List<SseEvent> events = new ArrayList<>();
+
+	private final SseParser parser = new SseParser(this.events::add);
+
+	private int batches;
+
+	private boolean completed;
+
+	private @Nullable Throwable error;
+
+	private StreamRecorder(boolean unbounded) {
+		this.unbounded = unbounded;
+	}
+
+	static StreamRecorder read(EvStream stream) {
+		StreamRecorder recorder = new StreamRecorder(true);
+		stream.output().subscribe(recorder);
+		return recorder;
+	}
+
+	/**
+	 * Subscribes without asking for anything: a client that does not read.
+	 */
+	static StreamRecorder stalled(EvStream stream) {
+		StreamRecorder recorder = new StreamRecorder(false);
+		stream.output().subscribe(recorder);
+		return recorder;
+	}
+
+	@Override
+	protected void hookOnSubscribe(Subscription subscription) {
+		if (this.unbounded) {
+			subscription.request(Long.MAX_VALUE);
+		}
+	}
+
+	@Override
+	protected synchronized void hookOnNext(List<byte[]> batch) {
+		this.batches++;
+		for (byte[] chunk : batch) {
+			this.bytes.write(chunk, 0, chunk.length);
+			this.parser.feed(chunk);
+		}
+		notifyAll();
+	}
+
+	@Override
+	protected synchronized void hookOnComplete() {
+		this.completed = true;
+		notifyAll();
+	}
+
+	@Override
+	protected synchronized void hookOnError(Throwable throwable) {
+		this.error = throwable;
+		notifyAll();
+	}
+
+	synchronized List<SseEvent> events() {
+		return List.copyOf(this.events);
+	}
+
+	synchronized List<SseEvent> events(String type) {
+		return this.events.stream().filter((event) -> event.event().equals(type)).toList();
+	}
+
+	synchronized List<String> data(String type) {
+		return events(type).stream().map(SseEvent::data).toList();
+	}
+
+	synchronized String text() {
+		return this.bytes.toString(StandardCharsets.UTF_8);
+	}
+
+	synchronized int batches() {
+		return this.batches;
+	}
+
+	synchronized boolean isCompleted() {
+		return this.completed;
+	}
+
+	synchronized @Nullable Throwable error() {
+		return this.error;
+	}
+
+	synchronized String lastEventId() {
+		return this.parser.lastEventId();
+	}
+
+	/**
+	 * Waits for a condition on the events, for streams fed from other threads.
+	 */
+	synchronized List<SseEvent> await(Predicate<List<SseEvent>> condition, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.test(this.events)) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				throw new AssertionError("Condition not met within " + timeout + "; events: " + this.events);
+			}
+			try {
+				wait(Math.max(1, left / 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+		return List.copyOf(this.events);
+	}
+
+}
