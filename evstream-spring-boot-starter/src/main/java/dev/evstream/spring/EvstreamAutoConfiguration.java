@@ -1,0 +1,100 @@
+package dev.evstream.spring;
+
+import java.time.Duration;
+
+import dev.evstream.core.EvStateManager;
+import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.bus.EventBus;
+import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.store.InMemoryStateStore;
+import dev.evstream.core.store.StateStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the evstream engine: the {@link EvStreamManager}, the
+ * {@link EvStateManager}, and, unless another backend is configured, the embedded
+ * in-memory bus, history and state store of a single instance.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(EvStreamManager.class)
+@EnableConfigurationProperties(EvstreamProperties.class)
+public final class EvstreamAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(EvstreamAutoConfiguration.class);
+
+	private static final Duration STATE_LOAD_TIMEOUT = Duration.ofSeconds(10);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	EvStreamManager evStreamManager(EvstreamProperties properties, JsonMapper jsonMapper, EventBus eventBus,
+			ChannelHistory channelHistory) {
+		return EvStreamManager.builder()
+			.jsonMapper(jsonMapper)
+			.eventBus(eventBus)
+			.channelHistory(channelHistory)
+			.maxConnections(properties.getMaxConnections())
+			.maxListeners(properties.getMaxListeners())
+			.maxChannelsPerConnection(properties.getMaxChannelsPerConnection())
+			.idPrefix(properties.getIdPrefix())
+			.heartbeat(properties.getHeartbeat())
+			.retry(properties.getRetry())
+			.bufferSize(properties.getConnection().getBufferSize())
+			.closeTimeout(properties.getConnection().getCloseTimeout())
+			.build();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	EvStateManager evStateManager(EvStreamManager streams, StateStore stateStore, JsonMapper jsonMapper) {
+		EvStateManager states = new EvStateManager(streams, stateStore, jsonMapper);
+		try {
+			states.ready().block(STATE_LOAD_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("evstream could not load existing states at start-up; it will when its backend answers: "
+					+ ex.getMessage());
+		}
+		return states;
+	}
+
+	/**
+	 * The embedded default: one instance, everything in memory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(EventBus.class)
+	static class InMemoryBackendConfiguration {
+
+		@Bean
+		InMemoryEventBus evstreamEventBus() {
+			return new InMemoryEventBus();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InMemoryChannelHistory evstreamChannelHistory(InMemoryEventBus evstreamEventBus,
+				EvstreamProperties properties) {
+			return new InMemoryChannelHistory(evstreamEventBus, properties.getHistory().getSize());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InMemoryStateStore evstreamStateStore(InMemoryEventBus evstreamEventBus) {
+			return new InMemoryStateStore(evstreamEventBus);
+		}
+
+	}
+
+}

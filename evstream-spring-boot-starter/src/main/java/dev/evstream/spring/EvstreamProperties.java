@@ -1,0 +1,218 @@
+package dev.evstream.spring;
+
+import java.time.Duration;
+
+import dev.evstream.core.EvStreamManager;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
+
+/**
+ * Configuration properties for evstream.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("evstream")
+public class EvstreamProperties {
+
+	/**
+	 * Path of the SSE endpoint.
+	 */
+	private String path = "/evstream";
+
+	/**
+	 * Interval of heartbeat events sent to connections that have nothing else to write.
+	 */
+	private Duration heartbeat = EvStreamManager.DEFAULT_HEARTBEAT;
+
+	/**
+	 * Reconnection delay sent to clients in the 'retry' field.
+	 */
+	private Duration retry = EvStreamManager.DEFAULT_RETRY;
+
+	/**
+	 * Maximum number of open connections on this instance.
+	 */
+	private int maxConnections = EvStreamManager.DEFAULT_MAX_CONNECTIONS;
+
+	/**
+	 * Maximum number of listeners of one channel on this instance.
+	 */
+	private int maxListeners = EvStreamManager.DEFAULT_MAX_LISTENERS;
+
+	/**
+	 * Maximum number of channels one connection may listen to (at most 48).
+	 */
+	private int maxChannelsPerConnection = EvStreamManager.DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+
+	/**
+	 * Prefix of connection ids, to tell instances apart.
+	 */
+	private String idPrefix = "";
+
+	private final Auth auth = new Auth();
+
+	private final History history = new History();
+
+	private final Connection connection = new Connection();
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		Assert.isTrue(path.startsWith("/"), () -> "must start with '/', but was '" + path + "'");
+		this.path = path;
+	}
+
+	public Duration getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public void setHeartbeat(Duration heartbeat) {
+		Assert.isTrue(isPositive(heartbeat), () -> "must be positive, but was " + heartbeat);
+		this.heartbeat = heartbeat;
+	}
+
+	public Duration getRetry() {
+		return this.retry;
+	}
+
+	public void setRetry(Duration retry) {
+		Assert.isTrue(isPositive(retry), () -> "must be positive, but was " + retry);
+		this.retry = retry;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		Assert.isTrue(maxConnections > 0, () -> "must be at least 1, but was " + maxConnections);
+		this.maxConnections = maxConnections;
+	}
+
+	public int getMaxListeners() {
+		return this.maxListeners;
+	}
+
+	public void setMaxListeners(int maxListeners) {
+		Assert.isTrue(maxListeners > 0, () -> "must be at least 1, but was " + maxListeners);
+		this.maxListeners = maxListeners;
+	}
+
+	public int getMaxChannelsPerConnection() {
+		return this.maxChannelsPerConnection;
+	}
+
+	public void setMaxChannelsPerConnection(int maxChannelsPerConnection) {
+		Assert.isTrue(
+				maxChannelsPerConnection > 0 && maxChannelsPerConnection <= EvStreamManager.MAX_CHANNELS_PER_CONNECTION,
+				() -> "must be from 1 to " + EvStreamManager.MAX_CHANNELS_PER_CONNECTION + ", but was "
+						+ maxChannelsPerConnection);
+		this.maxChannelsPerConnection = maxChannelsPerConnection;
+	}
+
+	public String getIdPrefix() {
+		return this.idPrefix;
+	}
+
+	public void setIdPrefix(String idPrefix) {
+		this.idPrefix = idPrefix;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public History getHistory() {
+		return this.history;
+	}
+
+	public Connection getConnection() {
+		return this.connection;
+	}
+
+	private static boolean isPositive(Duration duration) {
+		return !duration.isNegative() && !duration.isZero();
+	}
+
+	/**
+	 * Authentication of the SSE endpoint.
+	 */
+	public static class Auth {
+
+		/**
+		 * Query parameter that carries the token, when an Authenticator bean is defined.
+		 * An 'Authorization: Bearer' header is accepted too.
+		 */
+		private String queryParam = "token";
+
+		public String getQueryParam() {
+			return this.queryParam;
+		}
+
+		public void setQueryParam(String queryParam) {
+			Assert.hasText(queryParam, "must not be empty");
+			this.queryParam = queryParam;
+		}
+
+	}
+
+	/**
+	 * History kept per channel so that clients resume without loss.
+	 */
+	public static class History {
+
+		/**
+		 * Number of messages kept per channel for clients that reconnect; 0 keeps none.
+		 */
+		private int size = EvStreamManager.DEFAULT_HISTORY_SIZE;
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			Assert.isTrue(size >= 0, () -> "must not be negative, but was " + size);
+			this.size = size;
+		}
+
+	}
+
+	/**
+	 * Per-connection settings.
+	 */
+	public static class Connection {
+
+		/**
+		 * Number of events that may wait to be written to one connection before it is
+		 * closed as too slow; its client then resumes from history.
+		 */
+		private int bufferSize = EvStreamManager.DEFAULT_BUFFER_SIZE;
+
+		/**
+		 * Time a closed connection has to write its last events before it is aborted.
+		 */
+		private Duration closeTimeout = Duration.ofSeconds(10);
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			Assert.isTrue(bufferSize > 0, () -> "must be at least 1, but was " + bufferSize);
+			this.bufferSize = bufferSize;
+		}
+
+		public Duration getCloseTimeout() {
+			return this.closeTimeout;
+		}
+
+		public void setCloseTimeout(Duration closeTimeout) {
+			Assert.isTrue(isPositive(closeTimeout), () -> "must be positive, but was " + closeTimeout);
+			this.closeTimeout = closeTimeout;
+		}
+
+	}
+
+}

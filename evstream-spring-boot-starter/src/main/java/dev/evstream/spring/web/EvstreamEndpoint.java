@@ -1,0 +1,233 @@
+package dev.evstream.spring.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.evstream.core.ChannelNames;
+import dev.evstream.core.EvConnectRequest;
+import dev.evstream.core.EvLimitException;
+import dev.evstream.core.EvShutdownException;
+import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.auth.Authenticator;
+import dev.evstream.core.auth.ChannelAuthorizer;
+import dev.evstream.core.auth.EvAuthenticationException;
+import dev.evstream.core.auth.EvPrincipal;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The SSE endpoint: {@code GET {evstream.path}?channel=a&channel=b} (or
+ * {@code channels=a,b}), which authenticates the client, checks each channel, and opens a
+ * stream through {@link EvStreamManager#connect}. Every rejection is an RFC 9457 problem
+ * detail sent before any byte of the stream: {@code 400} for bad channels, {@code 401}
+ * for a missing or rejected token, {@code 403} for a channel the principal may not read,
+ * {@code 503} with {@code Retry-After} when a limit is reached. Tokens are never logged
+ * nor echoed.
+ *
+ * @since 0.1.0
+ */
+public class EvstreamEndpoint {
+
+	private final EvStreamManager manager;
+
+	private final @Nullable Authenticator authenticator;
+
+	private final ChannelAuthorizer authorizer;
+
+	private final String tokenParameter;
+
+	private final int maxChannels;
+
+	private final Duration retryAfter;
+
+	/**
+	 * Creates the endpoint.
+	 * @param manager the stream manager
+	 * @param authenticator the authenticator of tokens, or {@code null} for an open
+	 * endpoint
+	 * @param authorizer the authorizer of channels
+	 * @param tokenParameter the query parameter that carries the token
+	 * @param maxChannels the maximum number of channels of one connection
+	 * @param retryAfter the delay suggested to clients refused for a limit
+	 */
+	public EvstreamEndpoint(EvStreamManager manager, @Nullable Authenticator authenticator,
+			ChannelAuthorizer authorizer, String tokenParameter, int maxChannels, Duration retryAfter) {
+		this.manager = manager;
+		this.authenticator = authenticator;
+		this.authorizer = authorizer;
+		this.tokenParameter = tokenParameter;
+		this.maxChannels = maxChannels;
+		this.retryAfter = retryAfter;
+	}
+
+	/**
+	 * Handles {@code GET {evstream.path}}.
+	 * @param request the request
+	 * @return the stream, or a problem detail
+	 */
+	public Mono<ServerResponse> handle(ServerRequest request) {
+		List<String> channels = channels(request);
+		String invalid = checkChannels(channels);
+		if (invalid != null) {
+			return problem(HttpStatus.BAD_REQUEST, invalid, request);
+		}
+		return authenticate(request).flatMap((principal) -> authorize(principal, channels))
+			.flatMap((principal) -> open(request, channels, principal))
+			.onErrorResume(Rejection.class, (rejection) -> problem(rejection.status, rejection.getMessage(), request));
+	}
+
+	private List<String> channels(ServerRequest request) {
+		List<String> channels = new ArrayList<>(request.queryParams().getOrDefault("channel", List.of()));
+		for (String list : request.queryParams().getOrDefault("channels", List.of())) {
+			channels.addAll(List.of(list.split(",", -1)));
+		}
+		return channels;
+	}
+
+	private @Nullable String checkChannels(List<String> channels) {
+		if (channels.isEmpty()) {
+			return "At least one channel is required: use ?channel=name (repeatable) or ?channels=a,b";
+		}
+		for (String channel : channels) {
+			if (!ChannelNames.isValid(channel)) {
+				try {
+					ChannelNames.check(channel);
+				}
+				catch (IllegalArgumentException ex) {
+					return ex.getMessage();
+				}
+			}
+		}
+		long distinct = channels.stream().distinct().count();
+		if (distinct > this.maxChannels) {
+			return "At most " + this.maxChannels + " channels may be listened to on one connection, but " + distinct
+					+ " were asked for";
+		}
+		return null;
+	}
+
+	/**
+	 * Establishes who is connecting. Subclasses may take the principal from elsewhere,
+	 * such as Spring Security's context.
+	 * @param request the request
+	 * @return the principal, or a {@link Rejection}
+	 */
+	protected Mono<EvPrincipal> authenticate(ServerRequest request) {
+		Authenticator authenticator = this.authenticator;
+		if (authenticator == null) {
+			return Mono.just(EvPrincipal.anonymous());
+		}
+		String token;
+		try {
+			token = token(request);
+		}
+		catch (Rejection rejection) {
+			return Mono.error(rejection);
+		}
+		if (token == null) {
+			return Mono.error(new Rejection(HttpStatus.UNAUTHORIZED, "A token is required: send it as query parameter '"
+					+ this.tokenParameter + "' or as an 'Authorization: Bearer' header"));
+		}
+		return Mono.defer(() -> authenticator.authenticate(token))
+			.onErrorMap(EvAuthenticationException.class,
+					(ex) -> new Rejection(HttpStatus.UNAUTHORIZED, "The token was rejected: " + ex.getMessage()))
+			.switchIfEmpty(Mono.error(() -> new Rejection(HttpStatus.UNAUTHORIZED, "The token was rejected")));
+	}
+
+	private @Nullable String token(ServerRequest request) {
+		String fromQuery = request.queryParam(this.tokenParameter).orElse(null);
+		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+		String fromHeader = null;
+		if (authorization != null) {
+			if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
+				throw new Rejection(HttpStatus.UNAUTHORIZED,
+						"The Authorization header must be 'Bearer <token>'; other schemes are not accepted");
+			}
+			fromHeader = authorization.substring(7).trim();
+		}
+		if (fromQuery != null && fromHeader != null) {
+			throw new Rejection(HttpStatus.BAD_REQUEST, "The token was sent both as query parameter '"
+					+ this.tokenParameter + "' and in the Authorization header; send it once");
+		}
+		String token = (fromQuery != null) ? fromQuery : fromHeader;
+		return (token == null || token.isEmpty()) ? null : token;
+	}
+
+	private Mono<EvPrincipal> authorize(EvPrincipal principal, List<String> channels) {
+		return Flux.fromIterable(channels)
+			.distinct()
+			.concatMap((channel) -> Mono.defer(() -> this.authorizer.canListen(principal, channel))
+				.defaultIfEmpty(false)
+				.flatMap((allowed) -> allowed ? Mono.empty()
+						: Mono.error(new Rejection(HttpStatus.FORBIDDEN,
+								"Not allowed to listen to channel '" + channel + "'"))))
+			.then(Mono.just(principal));
+	}
+
+	private Mono<ServerResponse> open(ServerRequest request, List<String> channels, EvPrincipal principal) {
+		String lastEventId = request.headers().firstHeader("Last-Event-ID");
+		if (lastEventId == null) {
+			lastEventId = request.queryParam("lastEventId").orElse(null);
+		}
+		EvConnectRequest connect = new EvConnectRequest(channels, lastEventId, principal);
+		return this.manager.connect(connect)
+			.flatMap((stream) -> ServerResponse.ok()
+				.headers(EvstreamResponses::applyHeaders)
+				.body(EvstreamResponses.body(stream)))
+			.onErrorResume(IllegalArgumentException.class,
+					(ex) -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), request))
+			.onErrorResume(EvLimitException.class, (ex) -> unavailable(ex.getMessage(), request))
+			.onErrorResume(EvShutdownException.class, (ex) -> unavailable(ex.getMessage(), request));
+	}
+
+	private Mono<ServerResponse> unavailable(String detail, ServerRequest request) {
+		long seconds = Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, detail, request,
+				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+	}
+
+	static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, ServerRequest request) {
+		return problem(status, detail, request, (headers) -> {
+		});
+	}
+
+	static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, ServerRequest request,
+			Consumer<HttpHeaders> headers) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setInstance(URI.create(request.path()));
+		return ServerResponse.status(status)
+			.headers(headers)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problem);
+	}
+
+	/**
+	 * A client error to answer with a problem detail.
+	 */
+	protected static final class Rejection extends RuntimeException {
+
+		private final HttpStatus status;
+
+		/**
+		 * Creates a rejection.
+		 * @param status the status to answer with
+		 * @param detail what was wrong, shown to the client
+		 */
+		public Rejection(HttpStatus status, String detail) {
+			super(detail, null, false, false);
+			this.status = status;
+		}
+
+	}
+
+}

@@ -1,0 +1,82 @@
+package dev.evstream.spring.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.evstream.core.EvStream;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.function.BodyInserter;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes an {@link EvStream} as a Server-Sent Events response, for applications that
+ * serve streams from their own handlers (the way evstream's
+ * {@code manager.createStream(req, res)} is used in an Express handler).
+ * <p>
+ * The bytes of each event are shared by every connection that receives it: they are
+ * wrapped, never copied or encoded again, and each batch the stream hands over is written
+ * and then flushed once.
+ *
+ * @since 0.1.0
+ */
+public final class EvstreamResponses {
+
+	private static final byte[] OPENING_COMMENT = ":ok\n\n".getBytes(StandardCharsets.US_ASCII);
+
+	private EvstreamResponses() {
+	}
+
+	/**
+	 * Writes a stream to a response: status {@code 200}, {@code text/event-stream},
+	 * {@code Cache-Control: no-cache}, {@code X-Accel-Buffering: no}, then the stream's
+	 * events as they come. An SSE comment opens the body so that the client sees the
+	 * response at once, before the first event.
+	 * @param stream the stream, typically from {@code EvStreamManager.createStream()}
+	 * @param response the response of the exchange
+	 * @return completion of the response: when the stream is closed, or the client goes
+	 * away
+	 */
+	public static Mono<Void> write(EvStream stream, ServerHttpResponse response) {
+		response.setStatusCode(HttpStatus.OK);
+		applyHeaders(response.getHeaders());
+		return writeBody(stream, response, true);
+	}
+
+	/**
+	 * Returns a body inserter for functional endpoints:
+	 * {@code ServerResponse.ok().headers(EvstreamResponses::applyHeaders).body(EvstreamResponses.body(stream))}.
+	 * @param stream the stream
+	 * @return the inserter
+	 */
+	public static BodyInserter<Void, ReactiveHttpOutputMessage> body(EvStream stream) {
+		return (message, context) -> writeBody(stream, message, false);
+	}
+
+	/**
+	 * Sets the headers of an SSE response.
+	 * @param headers the response headers
+	 */
+	public static void applyHeaders(HttpHeaders headers) {
+		headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+		headers.setCacheControl("no-cache");
+		headers.set("X-Accel-Buffering", "no");
+	}
+
+	private static Mono<Void> writeBody(EvStream stream, ReactiveHttpOutputMessage message, boolean opening) {
+		DataBufferFactory buffers = message.bufferFactory();
+		Flux<List<byte[]>> batches = stream.output();
+		if (opening) {
+			batches = batches.startWith(List.of(OPENING_COMMENT));
+		}
+		return message.writeAndFlushWith(batches.map((batch) -> Flux.fromIterable(batch).map(buffers::wrap)))
+			.doOnCancel(stream::close)
+			.doOnError((ex) -> stream.close());
+	}
+
+}
