@@ -178,15 +178,13 @@ public final class SseTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for the first event of a type after those already seen.
+	 * Waits for the first event of a type (returns at once if it already came).
 	 * @param type the event type
 	 * @param timeout how long to wait
-	 * @return the event
+	 * @return the first event of that type
 	 */
 	public SseEvent awaitEvent(String type, Duration timeout) {
-		int already = events(type).size();
-		List<SseEvent> all = awaitEvents((list) -> count(list, type) > already, timeout);
-		return all.stream().filter((event) -> event.event().equals(type)).skip(already).findFirst().orElseThrow();
+		return awaitCount(type, 1, timeout).get(0);
 	}
 
 	/**
