@@ -1,0 +1,312 @@
+package dev.evstream.core.contract;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.evstream.core.bus.BusEvent;
+import dev.evstream.core.bus.ChannelMessage;
+import dev.evstream.core.bus.DirectMessage;
+import dev.evstream.core.bus.StateChanged;
+import dev.evstream.core.bus.StateRemoved;
+import dev.evstream.core.history.HistorySlice;
+import dev.evstream.core.store.CompareAndSetResult;
+import dev.evstream.core.store.StoredState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract every backend of the SPIs meets: the {@code EventBus}, the
+ * {@code StateStore} and the {@code ChannelHistory} together, since writes publish their
+ * events atomically. A backend is done when its subclass of this kit passes.
+ */
+public abstract class BackendContract {
+
+	/**
+	 * The history size backends under test are created with.
+	 */
+	public static final int HISTORY_SIZE = 5;
+
+	protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private Backend backend;
+
+	private BusRecorder recorder;
+
+	private Disposable subscription;
+
+	/**
+	 * Creates a fresh backend, isolated from the others (a new key prefix, for example).
+	 * @return the backend
+	 */
+	protected abstract Backend createBackend();
+
+	@BeforeEach
+	void setUp() {
+		this.backend = createBackend();
+		this.recorder = new BusRecorder();
+		this.subscription = this.backend.bus().subscribe(this.recorder);
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.subscription.dispose();
+		this.backend.closer().close();
+	}
+
+	protected Backend backend() {
+		return this.backend;
+	}
+
+	protected BusRecorder recorder() {
+		return this.recorder;
+	}
+
+	// ---- bus
+
+	@Test
+	void publishShouldReachListenersWithFieldsIntact() {
+		DirectMessage message = new DirectMessage("conn-1", null, "line one\nline two ✓ \"quoted\"", null);
+		DirectMessage named = new DirectMessage("conn-2", "private", "x", "42");
+		block(this.backend.bus().publish(message));
+		block(this.backend.bus().publish(named));
+		List<DirectMessage> received = awaitEvents(DirectMessage.class, 2);
+		assertThat(received).containsExactly(message, named);
+	}
+
+	@Test
+	void disposedListenerShouldReceiveNothing() {
+		BusRecorder other = new BusRecorder();
+		this.backend.bus().subscribe(other).dispose();
+		block(this.backend.bus().publish(new DirectMessage("c", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(other.events()).isEmpty();
+	}
+
+	// ---- state store
+
+	@Test
+	void createShouldStoreVersionOneAndPublishCreation() {
+		StoredState created = block(this.backend.store().create(initial("a", "1")));
+		assertThat(created).isEqualTo(initial("a", "1"));
+		assertThat(block(this.backend.store().get("a"))).isEqualTo(created);
+		assertThat(awaitEvents(StateChanged.class, 1)).containsExactly(new StateChanged(created, true));
+	}
+
+	@Test
+	void createWhenExistingShouldReturnItUntouchedAndPublishNothing() {
+		StoredState first = block(this.backend.store().create(initial("a", "1")));
+		StoredState again = block(this.backend.store().create(new StoredState("a", 1, "2", "value", "other")));
+		assertThat(again).isEqualTo(first);
+		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(this.recorder.events(StateChanged.class)).hasSize(1);
+	}
+
+	@Test
+	void getWhenMissingShouldBeEmpty() {
+		assertThat(block(this.backend.store().get("nothing"))).isNull();
+	}
+
+	@Test
+	void compareAndSetWithExpectedVersionShouldBumpAndPublish() {
+		block(this.backend.store().create(initial("a", "1")));
+		CompareAndSetResult result = block(this.backend.store().compareAndSet("a", 1, "{\"n\":2}"));
+		assertThat(result.updated()).isTrue();
+		assertThat(result.current()).isEqualTo(new StoredState("a", 2, "{\"n\":2}", "value", "inc-a"));
+		assertThat(awaitEvents(StateChanged.class, 2).get(1)).isEqualTo(new StateChanged(result.current(), false));
+	}
+
+	@Test
+	void compareAndSetWithStaleVersionShouldReturnCurrentAndWriteNothing() {
+		block(this.backend.store().create(initial("a", "1")));
+		block(this.backend.store().compareAndSet("a", 1, "2"));
+		CompareAndSetResult stale = block(this.backend.store().compareAndSet("a", 1, "3"));
+		assertThat(stale.updated()).isFalse();
+		assertThat(stale.current().version()).isEqualTo(2);
+		assertThat(stale.current().json()).isEqualTo("2");
+		assertThat(block(this.backend.store().get("a")).json()).isEqualTo("2");
+	}
+
+	@Test
+	void compareAndSetWhenMissingShouldSaySo() {
+		CompareAndSetResult result = block(this.backend.store().compareAndSet("none", 1, "1"));
+		assertThat(result.updated()).isFalse();
+		assertThat(result.missing()).isTrue();
+	}
+
+	@Test
+	void concurrentCompareAndSetsShouldLetExactlyOneWinPerVersion() throws Exception {
+		block(this.backend.store().create(initial("race", "0")));
+		int writers = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(writers);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<CompareAndSetResult>> results = new ArrayList<>();
+		for (int i = 0; i < writers; i++) {
+			String json = Integer.toString(i);
+			results.add(pool.submit(() -> {
+				start.await();
+				return block(this.backend.store().compareAndSet("race", 1, json));
+			}));
+		}
+		start.countDown();
+		int winners = 0;
+		for (Future<CompareAndSetResult> result : results) {
+			if (result.get(30, TimeUnit.SECONDS).updated()) {
+				winners++;
+			}
+		}
+		pool.shutdown();
+		assertThat(winners).isEqualTo(1);
+		assertThat(block(this.backend.store().get("race")).version()).isEqualTo(2);
+	}
+
+	@Test
+	void changesOfOneStateShouldArriveInVersionOrder() {
+		block(this.backend.store().create(initial("ordered", "0")));
+		for (int version = 1; version <= 20; version++) {
+			assertThat(
+					block(this.backend.store().compareAndSet("ordered", version, Integer.toString(version))).updated())
+				.isTrue();
+		}
+		List<StateChanged> changes = awaitEvents(StateChanged.class, 21);
+		assertThat(changes).extracting((change) -> change.state().version()).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
+	void removeShouldDeleteAndPublish() {
+		block(this.backend.store().create(initial("gone", "1")));
+		assertThat(block(this.backend.store().remove("gone"))).isTrue();
+		assertThat(block(this.backend.store().get("gone"))).isNull();
+		assertThat(awaitEvents(StateRemoved.class, 1)).containsExactly(new StateRemoved("gone"));
+		assertThat(block(this.backend.store().remove("gone"))).isFalse();
+	}
+
+	@Test
+	void restoreOfRemovedStateShouldNotPutItBack() {
+		StoredState state = block(this.backend.store().create(initial("gone", "1")));
+		block(this.backend.store().remove("gone"));
+		assertThat(block(this.backend.store().restore(state))).isNull();
+		assertThat(block(this.backend.store().get("gone"))).isNull();
+	}
+
+	@Test
+	void restoreOfExistingStateShouldKeepTheStoredOne() {
+		block(this.backend.store().create(initial("kept", "1")));
+		block(this.backend.store().compareAndSet("kept", 1, "2"));
+		StoredState stale = initial("kept", "1");
+		assertThat(block(this.backend.store().restore(stale)).version()).isEqualTo(2);
+	}
+
+	@Test
+	void getAllShouldListEveryState() {
+		block(this.backend.store().create(initial("x", "1")));
+		block(this.backend.store().create(initial("y", "\"two\"")));
+		assertThat(this.backend.store().getAll().collectList().block(TIMEOUT)).extracting(StoredState::key)
+			.containsExactlyInAnyOrder("x", "y");
+	}
+
+	// ---- channel history
+
+	@Test
+	void appendShouldGiveConsecutiveSequencesAndPublishInOrder() {
+		long head = block(this.backend.history().head("news"));
+		assertThat(block(this.backend.history().head("news"))).isEqualTo(head);
+		long first = block(this.backend.history().append("news", "breaking", "one"));
+		long second = block(this.backend.history().append("news", null, "two\nlines"));
+		assertThat(first).isEqualTo(head + 1);
+		assertThat(second).isEqualTo(head + 2);
+		assertThat(awaitEvents(ChannelMessage.class, 2)).containsExactly(
+				new ChannelMessage("news", first, "breaking", "one"),
+				new ChannelMessage("news", second, null, "two\nlines"));
+	}
+
+	@Test
+	void readAfterShouldReturnWhatFollowsInOrder() {
+		long head = block(this.backend.history().head("feed"));
+		for (int i = 1; i <= 3; i++) {
+			block(this.backend.history().append("feed", null, "m" + i));
+		}
+		HistorySlice slice = block(this.backend.history().readAfter("feed", head + 1));
+		assertThat(slice.complete()).isTrue();
+		assertThat(slice.head()).isEqualTo(head + 3);
+		assertThat(slice.messages()).extracting(ChannelMessage::data).containsExactly("m2", "m3");
+		HistorySlice none = block(this.backend.history().readAfter("feed", head + 3));
+		assertThat(none.complete()).isTrue();
+		assertThat(none.messages()).isEmpty();
+	}
+
+	@Test
+	void readAfterBeyondTheWindowShouldBeIncomplete() {
+		long head = block(this.backend.history().head("busy"));
+		for (int i = 1; i <= HISTORY_SIZE * 3; i++) {
+			block(this.backend.history().append("busy", null, "m" + i));
+		}
+		HistorySlice slice = block(this.backend.history().readAfter("busy", head));
+		assertThat(slice.complete()).isFalse();
+		assertThat(slice.head()).isEqualTo(head + HISTORY_SIZE * 3);
+		HistorySlice recent = block(this.backend.history().readAfter("busy", slice.head() - 2));
+		assertThat(recent.complete()).isTrue();
+		assertThat(recent.messages()).extracting(ChannelMessage::data)
+			.containsExactly("m" + (HISTORY_SIZE * 3 - 1), "m" + (HISTORY_SIZE * 3));
+	}
+
+	@Test
+	void readAfterAPositionAheadOfTheHeadShouldBeIncomplete() {
+		long head = block(this.backend.history().head("ahead"));
+		HistorySlice slice = block(this.backend.history().readAfter("ahead", head + 100));
+		assertThat(slice.complete()).isFalse();
+		assertThat(slice.head()).isEqualTo(head);
+	}
+
+	@Test
+	void readAfterAPositionOfAnotherEpochShouldBeIncomplete() {
+		long head = block(this.backend.history().head("epoch"));
+		assertThat(block(this.backend.history().readAfter("epoch", head - 10)).complete()).isFalse();
+	}
+
+	@Test
+	void concurrentAppendsShouldNeverShareASequence() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		List<Future<Long>> sequences = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			String data = "m" + i;
+			sequences.add(pool.submit(() -> block(this.backend.history().append("shared", null, data))));
+		}
+		List<Long> assigned = new ArrayList<>();
+		for (Future<Long> sequence : sequences) {
+			assigned.add(sequence.get(30, TimeUnit.SECONDS));
+		}
+		pool.shutdown();
+		assertThat(assigned).doesNotHaveDuplicates();
+		assertThat(assigned.stream().mapToLong(Long::longValue).max().getAsLong()
+				- assigned.stream().mapToLong(Long::longValue).min().getAsLong())
+			.isEqualTo(99);
+		List<ChannelMessage> published = awaitEvents(ChannelMessage.class, 100);
+		assertThat(published).extracting(ChannelMessage::sequence).isSorted();
+	}
+
+	protected static StoredState initial(String key, String json) {
+		return new StoredState(key, 1, json, "value", "inc-" + key);
+	}
+
+	protected static <T> T block(Mono<T> mono) {
+		return mono.block(TIMEOUT);
+	}
+
+	protected <T extends BusEvent> List<T> awaitEvents(Class<T> type, int count) {
+		this.recorder.await((events) -> events.stream().filter(type::isInstance).count() >= count, TIMEOUT);
+		return this.recorder.events(type);
+	}
+
+}

@@ -1,0 +1,249 @@
+package dev.evstream.redis;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import dev.evstream.core.bus.BusEvent;
+import dev.evstream.core.bus.BusEventCodec;
+import dev.evstream.core.bus.BusListener;
+import dev.evstream.core.bus.EventBus;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.retry.Retry;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+
+/**
+ * The {@link EventBus} of replicas that share one Redis: one pub/sub channel, one
+ * subscription per instance (through the listener container), whatever the number of
+ * clients.
+ * <p>
+ * Pub/sub forgets what it could not deliver, so the bus watches itself: every instance
+ * publishes a numbered probe at a fixed interval and expects to receive its own. A probe
+ * that does not come back in three intervals means the bus is disconnected; one that
+ * comes back after a gap, or a subscription made again after an error, means events may
+ * have been lost, and every listener is told to {@link BusListener#onResync() resync}.
+ * Only those transitions are logged, never each failed attempt.
+ *
+ * @since 0.1.0
+ */
+public final class RedisEventBus implements EventBus, AutoCloseable {
+
+	private static final Logger logger = Loggers.getLogger(RedisEventBus.class);
+
+	private static final String PROBE = "P\n";
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final ReactiveRedisMessageListenerContainer container;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final String channel;
+
+	private final Duration timeout;
+
+	private final Duration probeInterval;
+
+	private final Scheduler scheduler;
+
+	private final String instance = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+
+	private final CopyOnWriteArrayList<BusListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Disposable.Composite lifecycle = Disposables.composite();
+
+	private final Sinks.Empty<Void> firstSubscription = Sinks.empty();
+
+	private volatile boolean connected;
+
+	private volatile boolean subscribedOnce;
+
+	private long probesSent;
+
+	private volatile long lastProbeReceived = -1;
+
+	private volatile long lastProbeAt;
+
+	/**
+	 * Creates the bus; {@link #start()} subscribes.
+	 * @param container the listener container of this instance
+	 * @param redis the template to publish with
+	 * @param keys the key names, which give the bus channel
+	 * @param timeout the longest wait for Redis before a publication fails
+	 * @param probeInterval the interval of the probes that watch the subscription
+	 */
+	public RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis,
+			RedisKeys keys, Duration timeout, Duration probeInterval) {
+		this(container, redis, keys, timeout, probeInterval, Schedulers.parallel());
+	}
+
+	RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis, RedisKeys keys,
+			Duration timeout, Duration probeInterval, Scheduler scheduler) {
+		this.container = Objects.requireNonNull(container, "'container' must not be null");
+		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
+		this.channel = keys.bus();
+		this.timeout = Objects.requireNonNull(timeout, "'timeout' must not be null");
+		this.probeInterval = Objects.requireNonNull(probeInterval, "'probeInterval' must not be null");
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Subscribes to the bus channel, and keeps subscribing, with back-off, whenever the
+	 * subscription fails; starts the probes.
+	 * @return completion of the first subscription, confirmed by Redis: events published
+	 * after it are received
+	 */
+	public Mono<Void> start() {
+		Disposable subscription = this.container.receiveLater(ChannelTopic.of(this.channel))
+			.doOnNext((messages) -> onSubscribed())
+			.flatMapMany((messages) -> messages)
+			.doOnNext((message) -> onMessage(message.getMessage()))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
+				.maxBackoff(Duration.ofSeconds(5))
+				.doBeforeRetry((signal) -> onSubscriptionFailed(signal.failure())))
+			.subscribe(null, (ex) -> logger.error("evstream's Redis bus stopped", ex));
+		this.lifecycle.add(subscription);
+		this.lifecycle.add(Flux.interval(this.probeInterval, this.probeInterval, this.scheduler)
+			.onBackpressureDrop()
+			.concatMap((tick) -> probe(), 1)
+			.subscribe(null, (ex) -> logger.error("evstream's Redis bus probe stopped", ex)));
+		return this.firstSubscription.asMono();
+	}
+
+	@Override
+	public Mono<Void> publish(BusEvent event) {
+		Objects.requireNonNull(event, "'event' must not be null");
+		return RedisFailures
+			.bounded(this.redis.convertAndSend(this.channel, BusEventCodec.encode(event)), this.timeout,
+					"publish on the bus")
+			.then();
+	}
+
+	@Override
+	public Disposable subscribe(BusListener listener) {
+		Objects.requireNonNull(listener, "'listener' must not be null");
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
+	}
+
+	@Override
+	public boolean isConnected() {
+		return this.connected;
+	}
+
+	@Override
+	public void close() {
+		this.lifecycle.dispose();
+	}
+
+	private void onSubscribed() {
+		boolean again = this.subscribedOnce;
+		this.subscribedOnce = true;
+		this.lastProbeAt = now();
+		if (!this.connected) {
+			this.connected = true;
+			logger.info("evstream's Redis bus is {} to channel '{}'", again ? "subscribed again" : "subscribed",
+					this.channel);
+		}
+		this.firstSubscription.tryEmitEmpty();
+		if (again) {
+			resync();
+		}
+	}
+
+	private void onSubscriptionFailed(Throwable failure) {
+		if (this.connected) {
+			this.connected = false;
+			logger.warn("evstream's Redis bus lost its subscription and retries: {}", failure.toString());
+		}
+	}
+
+	private void onMessage(String payload) {
+		if (payload.startsWith(PROBE)) {
+			onProbe(payload);
+			return;
+		}
+		BusEvent event;
+		try {
+			event = BusEventCodec.decode(payload);
+		}
+		catch (IllegalArgumentException ex) {
+			logger.warn("Ignored a message on evstream's bus channel '{}' that is not a bus event: {}", this.channel,
+					ex.getMessage());
+			return;
+		}
+		for (BusListener listener : this.listeners) {
+			try {
+				listener.onEvent(event);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Bus listener failed on " + event.getClass().getSimpleName(), ex);
+			}
+		}
+	}
+
+	private Mono<Void> probe() {
+		long now = now();
+		if (this.connected && now - this.lastProbeAt > 3 * this.probeInterval.toMillis()) {
+			this.connected = false;
+			logger.warn("evstream's Redis bus has received nothing for {} ms: it is disconnected",
+					now - this.lastProbeAt);
+		}
+		long number = ++this.probesSent;
+		return this.redis.convertAndSend(this.channel, PROBE + this.instance + "\n" + number)
+			.timeout(this.timeout)
+			.then()
+			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	private void onProbe(String payload) {
+		int separator = payload.indexOf('\n', PROBE.length());
+		if (separator < 0 || !payload.regionMatches(PROBE.length(), this.instance, 0, separator - PROBE.length())
+				|| separator - PROBE.length() != this.instance.length()) {
+			return;
+		}
+		long number = Long.parseLong(payload.substring(separator + 1));
+		long previous = this.lastProbeReceived;
+		this.lastProbeReceived = number;
+		this.lastProbeAt = now();
+		boolean wasConnected = this.connected;
+		this.connected = true;
+		if (!wasConnected) {
+			logger.info("evstream's Redis bus receives again on channel '{}'", this.channel);
+			resync();
+		}
+		else if (previous >= 0 && number != previous + 1) {
+			logger.info("evstream's Redis bus missed messages: it resyncs");
+			resync();
+		}
+	}
+
+	private void resync() {
+		for (BusListener listener : this.listeners) {
+			try {
+				listener.onResync();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Bus listener failed to resync", ex);
+			}
+		}
+	}
+
+	private long now() {
+		return this.scheduler.now(TimeUnit.MILLISECONDS);
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.evstream.redis;
+
+import java.util.Objects;
+
+/**
+ * The names of everything evstream keeps in Redis, all under one prefix so that several
+ * applications (or tests) share a server without meeting.
+ *
+ * @since 0.1.0
+ */
+public final class RedisKeys {
+
+	private final String prefix;
+
+	/**
+	 * Creates the key names under a prefix.
+	 * @param prefix the prefix, such as {@code evstream}
+	 */
+	public RedisKeys(String prefix) {
+		Objects.requireNonNull(prefix, "'prefix' must not be null");
+		if (prefix.isEmpty() || prefix.contains("\n") || prefix.contains(" ")) {
+			throw new IllegalArgumentException(
+					"Redis key prefix must be non-empty without spaces or line breaks, but was '" + prefix + "'");
+		}
+		this.prefix = prefix;
+	}
+
+	/**
+	 * Returns the prefix.
+	 * @return the prefix
+	 */
+	public String prefix() {
+		return this.prefix;
+	}
+
+	/**
+	 * Returns the pub/sub channel of the bus.
+	 * @return the channel name
+	 */
+	public String bus() {
+		return this.prefix + ":bus";
+	}
+
+	String state(String key) {
+		return statePrefix() + key;
+	}
+
+	String statePrefix() {
+		return this.prefix + ":state:";
+	}
+
+	String states() {
+		return this.prefix + ":states";
+	}
+
+	String tombstone(String key) {
+		return this.prefix + ":removed:" + key;
+	}
+
+	String sequence(String channel) {
+		return this.prefix + ":seq:" + channel;
+	}
+
+	String history(String channel) {
+		return this.prefix + ":history:" + channel;
+	}
+
+}

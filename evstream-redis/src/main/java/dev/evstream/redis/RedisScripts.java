@@ -1,0 +1,42 @@
+package dev.evstream.redis;
+
+import java.util.List;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The Lua scripts that make each write atomic with the event it publishes. They are run
+ * by digest and sent again when Redis has forgotten them (after a restart).
+ */
+final class RedisScripts {
+
+	static final RedisScript<List<Object>> STATE_CREATE = load("state-create.lua");
+
+	static final RedisScript<List<Object>> STATE_COMPARE_AND_SET = load("state-compare-and-set.lua");
+
+	static final RedisScript<List<Object>> STATE_RESTORE = load("state-restore.lua");
+
+	static final RedisScript<Long> STATE_REMOVE = RedisScript.of(resource("state-remove.lua"), Long.class);
+
+	static final RedisScript<List<Object>> STATE_ALL = load("state-all.lua");
+
+	static final RedisScript<String> CHANNEL_APPEND = RedisScript.of(resource("channel-append.lua"), String.class);
+
+	static final RedisScript<String> CHANNEL_HEAD = RedisScript.of(resource("channel-head.lua"), String.class);
+
+	static final RedisScript<List<Object>> CHANNEL_READ = load("channel-read.lua");
+
+	private RedisScripts() {
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static RedisScript<List<Object>> load(String name) {
+		return (RedisScript) RedisScript.of(resource(name), List.class);
+	}
+
+	private static ClassPathResource resource(String name) {
+		return new ClassPathResource(name, RedisScripts.class);
+	}
+
+}

@@ -1,0 +1,28 @@
+-- Writes a new value if the version is the expected one, and publishes the change, so that
+-- the order of writes and the order of delivery agree.
+-- The ids of the last 16 updates are kept: a command the client resends after a reconnect
+-- is recognised and not applied twice.
+-- KEYS: state hash
+-- ARGV: key, expected version, json, update id, bus channel
+-- Returns: {'updated'|'conflict', version, json, data key, incarnation} or {'missing'}
+local current = redis.call('HMGET', KEYS[1], 'v', 'j', 'k', 'i', 'u')
+if not current[1] then
+	return {'missing'}
+end
+local recent = current[5] or ' '
+if string.find(recent, ' ' .. ARGV[4] .. ' ', 1, true) then
+	return {'updated', current[1], current[2], current[3], current[4]}
+end
+if current[1] ~= ARGV[2] then
+	return {'conflict', current[1], current[2], current[3], current[4]}
+end
+local version = tostring(tonumber(current[1]) + 1)
+local ids = {ARGV[4]}
+for id in string.gmatch(recent, '%S+') do
+	if #ids < 16 then
+		ids[#ids + 1] = id
+	end
+end
+redis.call('HSET', KEYS[1], 'v', version, 'j', ARGV[3], 'u', ' ' .. table.concat(ids, ' ') .. ' ')
+redis.call('PUBLISH', ARGV[5], 'S\n' .. ARGV[1] .. '\n' .. version .. '\n' .. current[3] .. '\n' .. current[4] .. '\n' .. ARGV[3])
+return {'updated', version, ARGV[3], current[3], current[4]}
