@@ -6,7 +6,8 @@
 -- ARGV: channel, event ('' for none), data, message id, base, history size, bus channel, time to live in seconds
 -- Returns: the sequence, as a string
 local recent = redis.call('HGET', KEYS[1], 'r') or ' '
-local done = string.match(recent, ' ' .. ARGV[4] .. ':(%d+) ')
+local pattern = ' ' .. string.gsub(ARGV[4], '%p', '%%%0') .. ':(%d+) '
+local done = string.match(recent, pattern)
 if done then
 	return done
 end

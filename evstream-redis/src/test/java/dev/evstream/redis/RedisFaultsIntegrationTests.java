@@ -1,0 +1,173 @@
+package dev.evstream.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.evstream.core.EvUnavailableException;
+import dev.evstream.core.bus.BusEvent;
+import dev.evstream.core.bus.BusListener;
+import dev.evstream.core.store.CompareAndSetResult;
+import dev.evstream.core.store.StoredState;
+import dev.evstream.test.redis.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the Redis backend does when Redis goes away, freezes, or comes back empty, on a
+ * server of the test's own.
+ */
+class RedisFaultsIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+	private RedisServer server;
+
+	private LettuceConnectionFactory connections;
+
+	private ReactiveStringRedisTemplate redis;
+
+	private ReactiveRedisMessageListenerContainer container;
+
+	private final RedisKeys keys = RedisConnections.isolatedKeys();
+
+	private RedisStateStore store;
+
+	private RedisChannelHistory history;
+
+	private RedisEventBus bus;
+
+	@BeforeEach
+	void start() {
+		this.server = RedisServer.startLocal();
+		this.connections = RedisConnections.connect(this.server);
+		this.redis = new ReactiveStringRedisTemplate(this.connections);
+		this.container = new ReactiveRedisMessageListenerContainer(this.connections);
+		this.store = new RedisStateStore(this.redis, this.keys, TIMEOUT);
+		this.history = new RedisChannelHistory(this.redis, this.keys, 10, Duration.ofHours(1), TIMEOUT);
+		this.bus = new RedisEventBus(this.container, this.redis, this.keys, TIMEOUT, Duration.ofMillis(200));
+		this.bus.start().block(Duration.ofSeconds(10));
+	}
+
+	@AfterEach
+	void stop() {
+		this.bus.close();
+		this.container.destroy();
+		this.connections.destroy();
+		this.server.close();
+	}
+
+	@Test
+	void writesToAFrozenRedisShouldFailFastAndNeverApplyLater() {
+		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
+		this.server.pause();
+		long started = System.nanoTime();
+		StepVerifier.create(this.store.compareAndSet("s", 1, "1"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
+				.hasMessageContaining("Could not update state 's'")
+				.hasMessageContaining("did not answer within PT2S"))
+			.verify(Duration.ofSeconds(5));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+		StepVerifier.create(this.history.append("c", null, "x"))
+			.expectError(EvUnavailableException.class)
+			.verify(Duration.ofSeconds(5));
+		this.server.resume();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.store.get("s").block(Duration.ofSeconds(5)).version()).isEqualTo(1));
+		assertThat(this.history.readAfter("c", 0).block(Duration.ofSeconds(5)).messages()).isEmpty();
+	}
+
+	@Test
+	void writesToAStoppedRedisShouldFailAndSucceedOnceItIsBack() {
+		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
+		this.server.stop();
+		StepVerifier.create(this.store.compareAndSet("s", 1, "1"))
+			.expectError(EvUnavailableException.class)
+			.verify(Duration.ofSeconds(5));
+		this.server.start();
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			CompareAndSetResult result = this.store.compareAndSet("s", 1, "1").block(Duration.ofSeconds(5));
+			assertThat(result.updated()).isTrue();
+		});
+		assertThat(this.store.get("s").block(Duration.ofSeconds(5)).json()).isEqualTo("1");
+	}
+
+	@Test
+	void busShouldSayWhenItIsDisconnectedAndResyncWhenItIsBack() {
+		AtomicInteger resyncs = new AtomicInteger();
+		this.bus.subscribe(new BusListener() {
+
+			@Override
+			public void onEvent(BusEvent event) {
+			}
+
+			@Override
+			public void onResync() {
+				resyncs.incrementAndGet();
+			}
+
+		});
+		await().atMost(Duration.ofSeconds(5)).until(this.bus::isConnected);
+		this.server.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.bus.isConnected());
+		this.server.start();
+		await().atMost(Duration.ofSeconds(20)).until(this.bus::isConnected);
+		await().atMost(Duration.ofSeconds(5)).until(() -> resyncs.get() > 0);
+	}
+
+	@Test
+	void restoreAfterRedisLostItsDataShouldPutTheHighestVersionBack() {
+		StoredState created = this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 1, "1").block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 2, "2").block(Duration.ofSeconds(5));
+		this.server.restartEmpty();
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(this.store.get("s").hasElement().block(Duration.ofSeconds(5))).isFalse());
+		StoredState lower = new StoredState("s", 2, "1", "value", created.incarnation());
+		StoredState higher = new StoredState("s", 3, "2", "value", created.incarnation());
+		assertThat(this.store.restore(lower).block(Duration.ofSeconds(5))).isEqualTo(lower);
+		assertThat(this.store.restore(higher).block(Duration.ofSeconds(5))).isEqualTo(higher);
+		assertThat(this.store.restore(lower).block(Duration.ofSeconds(5))).isEqualTo(higher);
+		assertThat(this.store.getAll().collectList().block(Duration.ofSeconds(5))).containsExactly(higher);
+	}
+
+	@Test
+	void compareAndSetSentTwiceShouldApplyOnce() {
+		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
+		List<String> args = List.of("s", "1", "1", "same-update", this.keys.bus());
+		List<Object> first = this.redis.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s")), args)
+			.next()
+			.block(Duration.ofSeconds(5));
+		List<Object> resent = this.redis
+			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s")), args)
+			.next()
+			.block(Duration.ofSeconds(5));
+		assertThat(first).startsWith("updated", "2");
+		assertThat(resent).startsWith("updated", "2");
+		assertThat(this.store.get("s").block(Duration.ofSeconds(5)).version()).isEqualTo(2);
+	}
+
+	@Test
+	void appendSentTwiceShouldAddOnce() {
+		List<String> keys = List.of(this.keys.sequence("c"), this.keys.history("c"));
+		List<String> args = List.of("c", "", "data", "same-message", "1000", "10", this.keys.bus(), "3600");
+		String first = this.redis.execute(RedisScripts.CHANNEL_APPEND, keys, args).next().block(Duration.ofSeconds(5));
+		String resent = this.redis.execute(RedisScripts.CHANNEL_APPEND, keys, args).next().block(Duration.ofSeconds(5));
+		assertThat(resent).isEqualTo(first).isEqualTo("1001");
+		assertThat(this.history.readAfter("c", 1000).block(Duration.ofSeconds(5)).messages()).hasSize(1);
+	}
+
+	private static StoredState state(long version, String json) {
+		return new StoredState("s", version, json, "value", "life-1");
+	}
+
+}
