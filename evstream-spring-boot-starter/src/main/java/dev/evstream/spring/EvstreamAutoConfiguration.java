@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -75,6 +76,7 @@ public final class EvstreamAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(EventBus.class)
+	@ConditionalOnProperty(name = "evstream.redis.enabled", havingValue = "false", matchIfMissing = true)
 	static class InMemoryBackendConfiguration {
 
 		@Bean
@@ -93,6 +95,23 @@ public final class EvstreamAutoConfiguration {
 		@ConditionalOnMissingBean
 		InMemoryStateStore evstreamStateStore(InMemoryEventBus evstreamEventBus) {
 			return new InMemoryStateStore(evstreamEventBus);
+		}
+
+	}
+
+	/**
+	 * Redis was asked for but cannot be configured: say so rather than fall back to
+	 * memory, which would let replicas drift apart unnoticed.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(EventBus.class)
+	@ConditionalOnProperty(name = "evstream.redis.enabled", havingValue = "true")
+	static class MissingRedisBackendConfiguration {
+
+		MissingRedisBackendConfiguration() {
+			throw new IllegalStateException("evstream.redis.enabled=true, but no Redis backend could be configured: "
+					+ "add dev.evstream:evstream-redis and spring-boot-starter-data-redis-reactive, "
+					+ "and point spring.data.redis.* at the server");
 		}
 
 	}

@@ -55,6 +55,8 @@ public class EvstreamProperties {
 
 	private final Connection connection = new Connection();
 
+	private final Redis redis = new Redis();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -132,6 +134,10 @@ public class EvstreamProperties {
 		return this.connection;
 	}
 
+	public Redis getRedis() {
+		return this.redis;
+	}
+
 	private static boolean isPositive(Duration duration) {
 		return !duration.isNegative() && !duration.isZero();
 	}
@@ -168,6 +174,12 @@ public class EvstreamProperties {
 		 */
 		private int size = EvStreamManager.DEFAULT_HISTORY_SIZE;
 
+		/**
+		 * Time a channel's history and position are kept in Redis after its last message
+		 * or new listener; clients that resume later are told to reset.
+		 */
+		private Duration ttl = Duration.ofDays(1);
+
 		public int getSize() {
 			return this.size;
 		}
@@ -175,6 +187,15 @@ public class EvstreamProperties {
 		public void setSize(int size) {
 			Assert.isTrue(size >= 0, () -> "must not be negative, but was " + size);
 			this.size = size;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			Assert.isTrue(ttl.toSeconds() >= 1, () -> "must be at least one second, but was " + ttl);
+			this.ttl = ttl;
 		}
 
 	}
@@ -211,6 +232,87 @@ public class EvstreamProperties {
 		public void setCloseTimeout(Duration closeTimeout) {
 			Assert.isTrue(isPositive(closeTimeout), () -> "must be positive, but was " + closeTimeout);
 			this.closeTimeout = closeTimeout;
+		}
+
+	}
+
+	/**
+	 * Sharing states, channels and history between replicas through Redis.
+	 */
+	public static class Redis {
+
+		/**
+		 * Whether to share evstream's states, channels and history through Redis, with
+		 * Spring Boot's reactive Redis connection ('spring.data.redis.*'). Off,
+		 * everything stays in this instance's memory.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Prefix of every Redis key and channel evstream uses.
+		 */
+		private String keyPrefix = "evstream";
+
+		/**
+		 * Longest wait for Redis before a write fails.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Interval of the probes each instance publishes to check that its subscription
+		 * receives; three missed intervals mark the bus disconnected.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest delay between two attempts of the Redis client to reconnect, so that
+		 * replicas catch up soon after Redis returns.
+		 */
+		private Duration maxReconnectDelay = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			Assert.isTrue(!keyPrefix.isEmpty() && !keyPrefix.contains(" ") && !keyPrefix.contains("\n"),
+					() -> "must be non-empty, without spaces or line breaks, but was '" + keyPrefix + "'");
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			Assert.isTrue(isPositive(timeout), () -> "must be positive, but was " + timeout);
+			this.timeout = timeout;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			Assert.isTrue(isPositive(probeInterval), () -> "must be positive, but was " + probeInterval);
+			this.probeInterval = probeInterval;
+		}
+
+		public Duration getMaxReconnectDelay() {
+			return this.maxReconnectDelay;
+		}
+
+		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+			Assert.isTrue(isPositive(maxReconnectDelay), () -> "must be positive, but was " + maxReconnectDelay);
+			this.maxReconnectDelay = maxReconnectDelay;
 		}
 
 	}

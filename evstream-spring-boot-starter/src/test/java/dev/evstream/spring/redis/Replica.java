@@ -1,0 +1,82 @@
+package dev.evstream.spring.redis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.evstream.core.EvState;
+import dev.evstream.core.EvStateManager;
+import dev.evstream.core.EvStreamManager;
+import dev.evstream.test.SseTestClient;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One application instance with evstream on Redis, on a random port: several of them are
+ * the replicas of a deployment.
+ */
+final class Replica implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final List<SseTestClient> clients = new ArrayList<>();
+
+	private Replica(ConfigurableApplicationContext context) {
+		this.context = context;
+	}
+
+	static Replica start(String redisUrl, String keyPrefix, String... extraProperties) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.port", "0");
+		properties.put("spring.data.redis.url", redisUrl);
+		properties.put("evstream.redis.enabled", "true");
+		properties.put("evstream.redis.key-prefix", keyPrefix);
+		properties.put("evstream.redis.probe-interval", "200ms");
+		properties.put("evstream.heartbeat", "500ms");
+		properties.put("spring.main.banner-mode", "off");
+		for (String property : extraProperties) {
+			int equals = property.indexOf('=');
+			properties.put(property.substring(0, equals), property.substring(equals + 1));
+		}
+		return new Replica(new SpringApplicationBuilder(Application.class).properties(properties).run());
+	}
+
+	int port() {
+		return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	EvStreamManager streams() {
+		return this.context.getBean(EvStreamManager.class);
+	}
+
+	EvStateManager states() {
+		return this.context.getBean(EvStateManager.class);
+	}
+
+	EvState<Integer> counter(String key) {
+		return states().createState(key, Integer.class, 0);
+	}
+
+	SseTestClient listen(String... channels) {
+		SseTestClient client = SseTestClient.get(port(), "/evstream?channels=" + String.join(",", channels));
+		this.clients.add(client);
+		return client;
+	}
+
+	@Override
+	public void close() {
+		this.clients.forEach(SseTestClient::close);
+		this.context.close();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Application {
+
+	}
+
+}
