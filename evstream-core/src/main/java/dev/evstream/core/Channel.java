@@ -94,6 +94,7 @@ final class Channel {
 	 * successor.
 	 */
 	boolean join(ChannelCursor cursor, int maxListeners) {
+		Replay replay;
 		synchronized (this) {
 			if (this.retired) {
 				return false;
@@ -103,11 +104,12 @@ final class Channel {
 			if (current != null) {
 				cursor.stream.outbox.offerState(cursor, current);
 			}
-			if (this.ready) {
-				startCursor(cursor);
-			}
-			return true;
+			replay = this.ready ? startCursor(cursor) : null;
 		}
+		if (replay != null) {
+			replay.run();
+		}
+		return true;
 	}
 
 	private void addCursor(ChannelCursor cursor, int maxListeners) {
@@ -166,32 +168,61 @@ final class Channel {
 		return true;
 	}
 
-	private void startCursor(ChannelCursor cursor) {
+	/**
+	 * Gives a cursor its position, under the channel's lock. The history is read after
+	 * the lock is released, since a backend may deliver while it holds its own lock.
+	 * @return the replay to run once the lock is released, or {@code null}
+	 */
+	private @Nullable Replay startCursor(ChannelCursor cursor) {
 		long from = cursor.resumeFrom;
 		if (from == ChannelCursor.UNKNOWN || from == this.lastSequence) {
 			cursor.stream.position(cursor, this.lastSequence, false);
-			return;
+			return null;
 		}
 		cursor.stream.position(cursor, from, true);
-		long fallback = this.lastSequence;
-		this.manager.history()
-			.readAfter(this.name, from)
-			.subscribe((slice) -> replay(cursor, from, slice), (ex) -> cursor.stream.outbox.replay(cursor, fallback,
-					List.of(), this.manager.resetEvent(this.name, ResetReason.UNAVAILABLE)));
+		return new Replay(cursor, from, this.lastSequence);
 	}
 
-	private void replay(ChannelCursor cursor, long from, HistorySlice slice) {
-		if (slice.complete()) {
-			List<MessageFrame> frames = new ArrayList<>(slice.messages().size());
-			for (ChannelMessage message : slice.messages()) {
-				frames.add(MessageFrame.of(message, this.token));
+	/**
+	 * The messages a resuming client missed, read from the history and written to it
+	 * ahead of those that arrived meanwhile.
+	 */
+	private final class Replay implements Runnable {
+
+		private final ChannelCursor cursor;
+
+		private final long from;
+
+		private final long fallback;
+
+		Replay(ChannelCursor cursor, long from, long fallback) {
+			this.cursor = cursor;
+			this.from = from;
+			this.fallback = fallback;
+		}
+
+		@Override
+		public void run() {
+			Channel.this.manager.history()
+				.readAfter(Channel.this.name, this.from)
+				.subscribe(this::replay, (ex) -> this.cursor.stream.outbox.replay(this.cursor, this.fallback, List.of(),
+						Channel.this.manager.resetEvent(Channel.this.name, ResetReason.UNAVAILABLE)));
+		}
+
+		private void replay(HistorySlice slice) {
+			if (slice.complete()) {
+				List<MessageFrame> frames = new ArrayList<>(slice.messages().size());
+				for (ChannelMessage message : slice.messages()) {
+					frames.add(MessageFrame.of(message, Channel.this.token));
+				}
+				this.cursor.stream.outbox.replay(this.cursor, this.from, frames, null);
 			}
-			cursor.stream.outbox.replay(cursor, from, frames, null);
+			else {
+				this.cursor.stream.outbox.replay(this.cursor, slice.head(), List.of(),
+						Channel.this.manager.resetEvent(Channel.this.name, ResetReason.OUT_OF_HISTORY));
+			}
 		}
-		else {
-			cursor.stream.outbox.replay(cursor, slice.head(), List.of(),
-					this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY));
-		}
+
 	}
 
 	// ---- messages
@@ -199,21 +230,25 @@ final class Channel {
 	/**
 	 * Takes a message from the bus.
 	 */
-	synchronized void onMessage(ChannelMessage message) {
-		if (!this.ready || this.catchingUp) {
+	void onMessage(ChannelMessage message) {
+		long catchUpAfter;
+		synchronized (this) {
+			if (!this.ready || this.catchingUp) {
+				hold(message);
+				return;
+			}
+			long sequence = message.sequence();
+			if (sequence <= this.lastSequence) {
+				return;
+			}
+			if (sequence == this.lastSequence + 1) {
+				dispatch(message);
+				return;
+			}
 			hold(message);
-			return;
+			catchUpAfter = beginCatchUp();
 		}
-		long sequence = message.sequence();
-		if (sequence <= this.lastSequence) {
-			return;
-		}
-		if (sequence > this.lastSequence + 1) {
-			hold(message);
-			catchUp();
-			return;
-		}
-		dispatch(message);
+		catchUp(catchUpAfter);
 	}
 
 	private void hold(ChannelMessage message) {
@@ -242,43 +277,67 @@ final class Channel {
 	/**
 	 * Reads what this instance may have missed, after the bus reconnected.
 	 */
-	synchronized void resync() {
-		if (this.ready && !this.catchingUp) {
-			catchUp();
+	void resync() {
+		long after;
+		synchronized (this) {
+			if (!this.ready || this.catchingUp) {
+				return;
+			}
+			after = beginCatchUp();
 		}
+		catchUp(after);
 	}
 
-	private void catchUp() {
+	private long beginCatchUp() {
 		this.catchingUp = true;
 		this.overrun = false;
-		long after = this.lastSequence;
-		this.manager.history().readAfter(this.name, after).subscribe(this::onCaughtUp, (ex) -> onCatchUpFailed(ex));
+		return this.lastSequence;
 	}
 
-	private synchronized void onCaughtUp(HistorySlice slice) {
-		this.catchingUp = false;
-		this.failures = 0;
-		if (this.retired) {
-			return;
-		}
-		if (slice.complete()) {
-			for (ChannelMessage message : slice.messages()) {
-				if (message.sequence() > this.lastSequence) {
-					dispatch(message);
+	/**
+	 * Reads the history after a position; called without the channel's lock.
+	 */
+	private void catchUp(long after) {
+		this.manager.history().readAfter(this.name, after).subscribe(this::onCaughtUp, this::onCatchUpFailed);
+	}
+
+	private void onCaughtUp(HistorySlice slice) {
+		long again;
+		synchronized (this) {
+			this.catchingUp = false;
+			this.failures = 0;
+			if (this.retired) {
+				return;
+			}
+			if (slice.complete()) {
+				for (ChannelMessage message : slice.messages()) {
+					if (message.sequence() > this.lastSequence) {
+						dispatch(message);
+					}
 				}
 			}
-		}
-		else if (slice.head() > this.lastSequence) {
-			logger.warn("Channel '{}' lost messages that its history no longer holds; its listeners are reset",
-					this.name);
-			byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
-			for (ChannelCursor cursor : this.cursors) {
-				cursor.stream.outbox.reset(cursor, slice.head(), reset);
+			else if (slice.head() > this.lastSequence) {
+				logger.warn("Channel '{}' lost messages that its history no longer holds; its listeners are reset",
+						this.name);
+				byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
+				for (ChannelCursor cursor : this.cursors) {
+					cursor.stream.outbox.reset(cursor, slice.head(), reset);
+				}
+				this.lastSequence = slice.head();
 			}
-			this.lastSequence = slice.head();
+			if (!dispatchPending() && !this.overrun) {
+				return;
+			}
+			again = beginCatchUp();
 		}
-		boolean again = this.overrun;
-		this.overrun = false;
+		catchUp(again);
+	}
+
+	/**
+	 * Dispatches the held messages that follow the last one in order.
+	 * @return whether a gap remains
+	 */
+	private boolean dispatchPending() {
 		while (!this.pending.isEmpty()) {
 			ChannelMessage next = this.pending.pollFirst();
 			if (next.sequence() <= this.lastSequence) {
@@ -286,24 +345,24 @@ final class Channel {
 			}
 			if (next.sequence() > this.lastSequence + 1) {
 				this.pending.addFirst(next);
-				again = true;
-				break;
+				return true;
 			}
 			dispatch(next);
 		}
-		if (again) {
-			catchUp();
-		}
+		return false;
 	}
 
 	private void onCatchUpFailed(Throwable ex) {
 		logger.debug("Channel '{}' could not read its history: {}", this.name, ex.toString());
 		retryLater(() -> {
+			long after;
 			synchronized (this) {
-				if (!this.retired) {
-					catchUp();
+				if (this.retired) {
+					return;
 				}
+				after = this.lastSequence;
 			}
+			catchUp(after);
 		});
 	}
 
@@ -313,21 +372,31 @@ final class Channel {
 		this.manager.history().head(this.name).subscribe(this::onHead, this::onHeadFailed);
 	}
 
-	private synchronized void onHead(long head) {
-		if (this.ready || this.retired) {
-			return;
-		}
-		this.ready = true;
-		this.failures = 0;
-		this.lastSequence = head;
-		for (ChannelCursor cursor : this.cursors) {
-			startCursor(cursor);
-		}
-		if (!this.pending.isEmpty() || this.overrun) {
+	private void onHead(long head) {
+		List<Replay> replays = new ArrayList<>();
+		boolean catchUp;
+		long after;
+		synchronized (this) {
+			if (this.ready || this.retired) {
+				return;
+			}
+			this.ready = true;
+			this.failures = 0;
+			this.lastSequence = head;
+			for (ChannelCursor cursor : this.cursors) {
+				Replay replay = startCursor(cursor);
+				if (replay != null) {
+					replays.add(replay);
+				}
+			}
 			// messages that arrived before the head was known: older ones predate every
 			// listener, newer ones are dispatched in order
-			this.catchingUp = true;
-			onCaughtUp(new HistorySlice(head, List.of(), true));
+			catchUp = dispatchPending() || this.overrun;
+			after = catchUp ? beginCatchUp() : head;
+		}
+		replays.forEach(Replay::run);
+		if (catchUp) {
+			catchUp(after);
 		}
 	}
 

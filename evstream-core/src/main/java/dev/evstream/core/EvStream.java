@@ -286,7 +286,9 @@ public final class EvStream {
 			this.readySink = null;
 		}
 		if (sink != null) {
-			sink.tryEmitEmpty();
+			// later, since the caller may hold a channel's lock and the stream's writer
+			// starts on this signal
+			this.manager.runLater(sink::tryEmitEmpty);
 		}
 	}
 

@@ -307,7 +307,8 @@ public final class EvStreamManager implements AutoCloseable {
 	void leave(ChannelCursor cursor) {
 		Channel channel = this.channels.get(cursor.channel);
 		if (channel != null && channel.leave(cursor)) {
-			this.channels.retireIfIdle(channel);
+			// later, since a connection may be released inside another channel's dispatch
+			runLater(() -> this.channels.retireIfIdle(channel));
 		}
 	}
 

@@ -1,0 +1,103 @@
+package dev.evstream.spring.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntUnaryOperator;
+
+import dev.evstream.core.EvMessage;
+import dev.evstream.core.EvStreamManager;
+import dev.evstream.test.SseEvent;
+import dev.evstream.test.SseTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Clients that keep disconnecting and resuming while a publisher sends without pause:
+ * each must end up with every message sent since it first connected, once, in order.
+ */
+public final class ReconnectStorm {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private ReconnectStorm() {
+	}
+
+	/**
+	 * Runs the storm.
+	 * @param publisher where the messages are sent
+	 * @param channel the channel
+	 * @param clients how many clients
+	 * @param reconnects how many times each client connects
+	 * @param portOfAttempt the port a client uses on its n-th connection
+	 */
+	public static void run(EvStreamManager publisher, String channel, int clients, int reconnects,
+			IntUnaryOperator portOfAttempt) throws Exception {
+		AtomicBoolean publishing = new AtomicBoolean(true);
+		Thread sender = new Thread(() -> {
+			int n = 0;
+			while (publishing.get()) {
+				publisher.send(channel, EvMessage.of("chat", Integer.toString(n++))).block(TIMEOUT);
+				try {
+					Thread.sleep(2);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}, "storm-publisher");
+		sender.start();
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		List<Future<List<Integer>>> results = new ArrayList<>();
+		for (int c = 0; c < clients; c++) {
+			results.add(pool.submit(() -> reconnect(channel, reconnects, portOfAttempt)));
+		}
+		try {
+			for (Future<List<Integer>> result : results) {
+				List<Integer> received = result.get(120, TimeUnit.SECONDS);
+				assertThat(received).as("messages of one client across %d connections", reconnects)
+					.hasSizeGreaterThanOrEqualTo(reconnects);
+				for (int i = 1; i < received.size(); i++) {
+					assertThat(received.get(i)).as("message after %s", received.get(i - 1))
+						.isEqualTo(received.get(i - 1) + 1);
+				}
+			}
+		}
+		finally {
+			publishing.set(false);
+			sender.join(10_000);
+			pool.shutdownNow();
+		}
+	}
+
+	private static List<Integer> reconnect(String channel, int reconnects, IntUnaryOperator portOfAttempt) {
+		List<Integer> received = new ArrayList<>();
+		String lastEventId = null;
+		for (int attempt = 0; attempt < reconnects; attempt++) {
+			Map<String, String> headers = (lastEventId != null) ? Map.of("Last-Event-ID", lastEventId) : Map.of();
+			try (SseTestClient client = SseTestClient.get("127.0.0.1", portOfAttempt.applyAsInt(attempt),
+					"/evstream?channel=" + channel, headers)) {
+				client.awaitEvents((events) -> events.stream().filter((e) -> e.event().equals("chat")).count() >= 2,
+						TIMEOUT);
+				// the reader goes on while this runs: the id must be that of the last
+				// event counted
+				List<SseEvent> events = client.events();
+				assertThat(events).noneMatch((event) -> event.event().equals("reset"));
+				for (SseEvent event : events) {
+					if (event.event().equals("chat")) {
+						received.add(Integer.parseInt(event.data()));
+					}
+				}
+				lastEventId = events.get(events.size() - 1).lastEventId();
+			}
+		}
+		return received;
+	}
+
+}
