@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.history.HistorySlice;
+import dev.evstream.core.metrics.StreamMetrics;
 import org.jspecify.annotations.Nullable;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -205,12 +206,18 @@ final class Channel {
 		public void run() {
 			Channel.this.manager.history()
 				.readAfter(Channel.this.name, this.from)
-				.subscribe(this::replay, (ex) -> this.cursor.stream.outbox.replay(this.cursor, this.fallback, List.of(),
-						Channel.this.manager.resetEvent(Channel.this.name, ResetReason.UNAVAILABLE)));
+				.subscribe(this::replay, (ex) -> reset(this.fallback, ResetReason.UNAVAILABLE));
+		}
+
+		private void reset(long position, ResetReason reason) {
+			Channel.this.manager.metrics().resumed(StreamMetrics.ResumeOutcome.RESET);
+			this.cursor.stream.outbox.replay(this.cursor, position, List.of(),
+					Channel.this.manager.resetEvent(Channel.this.name, reason));
 		}
 
 		private void replay(HistorySlice slice) {
 			if (slice.complete()) {
+				Channel.this.manager.metrics().resumed(StreamMetrics.ResumeOutcome.REPLAYED);
 				List<MessageFrame> frames = new ArrayList<>(slice.messages().size());
 				for (ChannelMessage message : slice.messages()) {
 					frames.add(MessageFrame.of(message, Channel.this.token));
@@ -218,8 +225,7 @@ final class Channel {
 				this.cursor.stream.outbox.replay(this.cursor, this.from, frames, null);
 			}
 			else {
-				this.cursor.stream.outbox.replay(this.cursor, slice.head(), List.of(),
-						Channel.this.manager.resetEvent(Channel.this.name, ResetReason.OUT_OF_HISTORY));
+				reset(slice.head(), ResetReason.OUT_OF_HISTORY);
 			}
 		}
 
@@ -272,6 +278,7 @@ final class Channel {
 				cursor.stream.outbox.offerMessage(cursor, frame);
 			}
 		}
+		this.manager.metrics().delivered(this.name, listeners.length);
 	}
 
 	/**
@@ -436,8 +443,12 @@ final class Channel {
 			return true;
 		}
 		this.state = frame;
-		for (ChannelCursor cursor : this.cursors) {
+		ChannelCursor[] listeners = this.cursors;
+		for (ChannelCursor cursor : listeners) {
 			cursor.stream.outbox.offerState(cursor, frame);
+		}
+		if (listeners.length > 0) {
+			this.manager.metrics().delivered(this.name, listeners.length);
 		}
 		return true;
 	}

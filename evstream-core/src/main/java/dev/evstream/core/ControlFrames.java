@@ -1,6 +1,7 @@
 package dev.evstream.core;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The fixed events of the protocol, encoded once for the whole process.
@@ -19,6 +20,14 @@ final class ControlFrames {
 	static final byte[] END = "event: end\ndata:\n\n".getBytes(StandardCharsets.US_ASCII);
 
 	private ControlFrames() {
+	}
+
+	/**
+	 * {@code end} with a {@code retry} field in the same block, sent on shutdown so that
+	 * clients reconnect, to another instance, after the given delay.
+	 */
+	static byte[] endWithRetry(Duration retry) {
+		return ("retry: " + retry.toMillis() + "\nevent: end\ndata:\n\n").getBytes(StandardCharsets.US_ASCII);
 	}
 
 }

@@ -20,6 +20,7 @@ import dev.evstream.core.bus.BusListener;
 import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
+import dev.evstream.core.metrics.StreamMetrics;
 import dev.evstream.core.store.InMemoryStateStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
@@ -410,6 +411,10 @@ public final class EvStateManager implements AutoCloseable {
 
 	StateCodec codec() {
 		return this.codec;
+	}
+
+	StreamMetrics metrics() {
+		return this.streams.metrics();
 	}
 
 	RuntimeException unavailable(String what, Throwable ex) {

@@ -143,7 +143,11 @@ public final class EvStream {
 	 * run. Closing twice is a no-op.
 	 */
 	public void close() {
-		if (this.outbox.close(now())) {
+		closeWith(ControlFrames.END);
+	}
+
+	void closeWith(byte[] end) {
+		if (this.outbox.close(now(), end)) {
 			release(true);
 		}
 	}
@@ -360,6 +364,10 @@ public final class EvStream {
 
 	long now() {
 		return this.manager.now();
+	}
+
+	EvStreamManager manager() {
+		return this.manager;
 	}
 
 	void onOverflow() {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.evstream.core.auth.EvPrincipal;
@@ -24,9 +25,11 @@ import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.metrics.StreamMetrics;
 import dev.evstream.core.sse.SseEncoder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -118,6 +121,8 @@ public final class EvStreamManager implements AutoCloseable {
 
 	private final Scheduler scheduler;
 
+	private final StreamMetrics metrics;
+
 	private final ConcurrentMap<String, EvStream> streams = new ConcurrentHashMap<>();
 
 	private final Set<EvStream> closing = ConcurrentHashMap.newKeySet();
@@ -144,6 +149,7 @@ public final class EvStreamManager implements AutoCloseable {
 		this.eventBus = builder.eventBus;
 		this.history = builder.history;
 		this.scheduler = builder.scheduler;
+		this.metrics = builder.metrics;
 		this.channels = new ChannelRegistry((name) -> new Channel(name, this));
 		this.busSubscription = this.eventBus.subscribe(new Listener());
 		long period = builder.heartbeat.toMillis();
@@ -181,11 +187,13 @@ public final class EvStreamManager implements AutoCloseable {
 	public EvStream createStream(EvPrincipal principal) {
 		Objects.requireNonNull(principal, "'principal' must not be null");
 		if (this.shutdown) {
+			this.metrics.connectionRejected(StreamMetrics.Rejection.SHUTDOWN);
 			throw new EvShutdownException();
 		}
 		while (true) {
 			int current = this.connections.get();
 			if (current >= this.maxConnections) {
+				this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_CONNECTIONS);
 				throw new EvMaxConnectionsException(this.maxConnections);
 			}
 			if (this.connections.compareAndSet(current, current + 1)) {
@@ -194,6 +202,7 @@ public final class EvStreamManager implements AutoCloseable {
 		}
 		EvStream stream = new EvStream(newConnectionId(), principal, this);
 		this.streams.put(stream.id(), stream);
+		this.metrics.connectionOpened();
 		return stream;
 	}
 
@@ -218,7 +227,14 @@ public final class EvStreamManager implements AutoCloseable {
 	public Mono<EvStream> connect(EvConnectRequest request) {
 		Objects.requireNonNull(request, "'request' must not be null");
 		return Mono.defer(() -> {
-			List<String> names = checkChannels(request.channels());
+			List<String> names;
+			try {
+				names = checkChannels(request.channels());
+			}
+			catch (IllegalArgumentException ex) {
+				this.metrics.connectionRejected(StreamMetrics.Rejection.BAD_REQUEST);
+				throw ex;
+			}
 			Map<String, Long> positions = null;
 			boolean invalidId = false;
 			if (request.lastEventId() != null) {
@@ -235,11 +251,15 @@ public final class EvStreamManager implements AutoCloseable {
 					Long from = (positions != null && !ambiguous.contains(token)) ? positions.get(token) : null;
 					if (invalidId || ambiguous.contains(token)) {
 						stream.outbox.offerIdentified(resetEvent(name, ResetReason.INVALID_ID));
+						this.metrics.resumed(StreamMetrics.ResumeOutcome.RESET);
 					}
 					listen(stream, name, from);
 				}
 			}
 			catch (RuntimeException ex) {
+				if (ex instanceof EvMaxListenersException) {
+					this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_LISTENERS);
+				}
 				stream.release(true);
 				return Mono.error(ex);
 			}
@@ -315,6 +335,7 @@ public final class EvStreamManager implements AutoCloseable {
 	void unregister(EvStream stream) {
 		if (this.streams.remove(stream.id(), stream)) {
 			this.connections.decrementAndGet();
+			this.metrics.connectionClosed();
 			if (stream.outbox.isClosing()) {
 				this.closing.add(stream);
 			}
@@ -357,7 +378,10 @@ public final class EvStreamManager implements AutoCloseable {
 					"Channel '" + channel + "' carries a state; change it with EvState.set instead");
 		}
 		String data = this.encoder.dataText(message.data());
-		return actNow(this.history.append(channel, message.event(), data).then(), "send to channel " + channel);
+		Mono<Void> append = this.history.append(channel, message.event(), data)
+			.doOnNext((sequence) -> this.metrics.messagePublished(channel))
+			.then();
+		return actNow(append, "send to channel " + channel);
 	}
 
 	/**
@@ -485,6 +509,10 @@ public final class EvStreamManager implements AutoCloseable {
 		return this.encoder;
 	}
 
+	StreamMetrics metrics() {
+		return this.metrics;
+	}
+
 	long now() {
 		return this.scheduler.now(TimeUnit.MILLISECONDS);
 	}
@@ -511,17 +539,58 @@ public final class EvStreamManager implements AutoCloseable {
 	}
 
 	/**
-	 * Shuts down: refuses new streams, closes every open one with {@code end} so that its
-	 * client reconnects to another instance, and stops the heartbeat.
+	 * Shuts down gracefully: refuses new streams, ends every open one with {@code end}
+	 * after what it has queued (with a {@code retry} hint, so that its client reconnects,
+	 * to another instance), and waits for them to be written. Cold; completes once every
+	 * stream is done or the grace period is over, when those left are aborted. Signals on
+	 * the manager's scheduler.
+	 * @param grace the longest wait
+	 * @return completion of the shutdown
+	 */
+	public Mono<Void> shutdown(Duration grace) {
+		Objects.requireNonNull(grace, "'grace' must not be null");
+		return Mono.defer(() -> {
+			this.shutdown = true;
+			List<EvStream> open = new ArrayList<>(this.streams.values());
+			byte[] end = ControlFrames.endWithRetry(this.retry);
+			for (EvStream stream : open) {
+				stream.closeWith(end);
+			}
+			return Flux.interval(Duration.ZERO, Duration.ofMillis(20), this.scheduler)
+				.filter((tick) -> open.stream().allMatch((stream) -> stream.outbox.isDone()))
+				.next()
+				.timeout(grace, this.scheduler)
+				.onErrorResume(TimeoutException.class, (ex) -> {
+					long now = now();
+					open.forEach((stream) -> stream.outbox.abortIfStalled(now, 0));
+					return Mono.empty();
+				})
+				.then();
+		});
+	}
+
+	/**
+	 * Closes: refuses new streams, ends every open one with {@code end}, and stops the
+	 * heartbeat and the bus subscription. Prefer {@link #shutdown(Duration)} first, which
+	 * waits for the last events to be written.
 	 */
 	@Override
 	public void close() {
 		this.shutdown = true;
+		byte[] end = ControlFrames.endWithRetry(this.retry);
 		for (EvStream stream : new ArrayList<>(this.streams.values())) {
-			stream.close();
+			stream.closeWith(end);
 		}
 		this.heartbeat.dispose();
 		this.busSubscription.dispose();
+	}
+
+	/**
+	 * Returns whether the manager is shutting down or shut down.
+	 * @return whether new streams are refused
+	 */
+	public boolean isShutdown() {
+		return this.shutdown;
 	}
 
 	private final class Listener implements BusListener {
@@ -544,6 +613,7 @@ public final class EvStreamManager implements AutoCloseable {
 
 		@Override
 		public void onResync() {
+			EvStreamManager.this.metrics.busResynced();
 			for (Channel channel : EvStreamManager.this.channels.all()) {
 				channel.resync();
 			}
@@ -581,7 +651,19 @@ public final class EvStreamManager implements AutoCloseable {
 
 		private Scheduler scheduler = Schedulers.parallel();
 
+		private StreamMetrics metrics = StreamMetrics.NONE;
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets what records the engine's metrics.
+		 * @param metrics the metrics
+		 * @return this builder
+		 */
+		public Builder metrics(StreamMetrics metrics) {
+			this.metrics = Objects.requireNonNull(metrics, "'metrics' must not be null");
+			return this;
 		}
 
 		/**

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
+import dev.evstream.core.metrics.StreamMetrics;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -27,8 +28,6 @@ import reactor.core.publisher.Operators;
  * thread or on the executor given, one thread at a time.
  */
 final class Outbox implements Publisher<List<byte[]>>, Subscription {
-
-	private static final Object END = new Object();
 
 	private static final int MAX_BATCH_ENTRIES = 1024;
 
@@ -54,6 +53,8 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	private long closingSince;
 
 	private boolean ended;
+
+	private byte @Nullable [] end;
 
 	private volatile @Nullable Subscriber<? super List<byte[]>> actual;
 
@@ -81,29 +82,26 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 * Queues a channel message for a cursor, unless it is a duplicate.
 	 */
 	void offerMessage(ChannelCursor cursor, MessageFrame frame) {
-		boolean overflow = false;
+		int overflow = -1;
 		synchronized (this) {
 			if (this.closing || cursor.detached) {
 				return;
 			}
 			if (cursor.held != null) {
-				if (cursor.held.size() >= this.capacity) {
-					overflow = true;
-				}
-				else {
+				if (cursor.held.size() < this.capacity) {
 					cursor.held.add(frame);
 					return;
 				}
+				overflow = overflowLocked() + cursor.held.size();
 			}
 			else if (frame.sequence <= cursor.position) {
 				return;
 			}
 			else {
 				cursor.position = frame.sequence;
-				overflow = !enqueueLocked(frame);
-			}
-			if (overflow) {
-				overflowLocked();
+				if (!enqueueLocked(frame)) {
+					overflow = overflowLocked();
+				}
 			}
 		}
 		afterOffer(overflow);
@@ -114,6 +112,7 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 * state; versions only go up.
 	 */
 	void offerState(ChannelCursor cursor, StateFrame frame) {
+		boolean coalesced = false;
 		synchronized (this) {
 			if (this.closing || cursor.detached) {
 				return;
@@ -125,11 +124,17 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 			cursor.lastState = frame;
 			cursor.pendingState = frame;
 			if (cursor.stateQueued) {
-				return;
+				coalesced = true;
 			}
-			// one slot per state and connection, so states cannot overflow the queue
-			cursor.stateQueued = true;
-			this.queue.addLast(cursor);
+			else {
+				// one slot per state and connection, so states cannot overflow the queue
+				cursor.stateQueued = true;
+				this.queue.addLast(cursor);
+			}
+		}
+		if (coalesced) {
+			this.stream.manager().metrics().coalesced(cursor.channel);
+			return;
 		}
 		signal();
 	}
@@ -149,14 +154,13 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	}
 
 	private void offerEntry(Object entry) {
-		boolean overflow;
+		int overflow = -1;
 		synchronized (this) {
 			if (this.closing) {
 				return;
 			}
-			overflow = !enqueueLocked(entry);
-			if (overflow) {
-				overflowLocked();
+			if (!enqueueLocked(entry)) {
+				overflow = overflowLocked();
 			}
 		}
 		afterOffer(overflow);
@@ -170,8 +174,13 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 		return true;
 	}
 
-	private void afterOffer(boolean overflow) {
-		if (overflow) {
+	/**
+	 * Closes the connection if the queue overflowed, dropping what it held.
+	 * @param dropped the number of events dropped, or -1 if nothing overflowed
+	 */
+	private void afterOffer(int dropped) {
+		if (dropped >= 0) {
+			this.stream.manager().metrics().dropped(StreamMetrics.Drop.OVERFLOW, dropped + 1);
 			this.stream.onOverflow();
 		}
 		signal();
@@ -202,7 +211,7 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 * @param reset the reset event, or {@code null} if the position is honoured
 	 */
 	void replay(ChannelCursor cursor, long position, List<MessageFrame> replayed, byte @Nullable [] reset) {
-		boolean overflow = false;
+		int overflow = -1;
 		synchronized (this) {
 			List<MessageFrame> held = cursor.held;
 			cursor.held = null;
@@ -218,8 +227,7 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 				enqueueAfterPosition(cursor, held);
 			}
 			if (this.queue.size() > this.capacity) {
-				overflow = true;
-				overflowLocked();
+				overflow = overflowLocked();
 			}
 		}
 		afterOffer(overflow);
@@ -253,26 +261,30 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 * Starts a graceful close: what is queued is written, then {@code end}. Returns
 	 * whether this call started it.
 	 */
-	boolean close(long now) {
+	boolean close(long now, byte[] end) {
 		synchronized (this) {
 			if (this.closing) {
 				return false;
 			}
 			this.closing = true;
 			this.closingSince = now;
-			this.queue.addLast(END);
+			this.end = end;
+			this.queue.addLast(End.INSTANCE);
 		}
 		signal();
 		return true;
 	}
 
-	private void overflowLocked() {
+	private int overflowLocked() {
 		// the client resumes from its last id, so what it has not received is dropped
+		int dropped = this.queue.size();
 		this.queue.clear();
 		this.stream.clearPendingStates();
-		this.queue.addLast(END);
+		this.end = ControlFrames.END;
+		this.queue.addLast(End.INSTANCE);
 		this.closing = true;
 		this.closingSince = this.stream.now();
+		return dropped;
 	}
 
 	synchronized boolean isClosing() {
@@ -285,15 +297,18 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 * with, either way.
 	 */
 	boolean abortIfStalled(long now, long timeout) {
+		int dropped;
 		synchronized (this) {
 			if (!this.closing || now - this.closingSince < timeout) {
 				return false;
 			}
-			if (this.ended) {
+			if (this.ended || this.cancelled) {
 				return true;
 			}
+			dropped = this.queue.size();
 			this.queue.clear();
 		}
+		this.stream.manager().metrics().dropped(StreamMetrics.Drop.STALLED, dropped);
 		this.abortError = new EvSlowConsumerException(this.stream.id());
 		signal();
 		return true;
@@ -304,7 +319,7 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 * went away, or the connection was aborted.
 	 */
 	boolean isDone() {
-		return this.cancelled || this.abortError != null || hasEnded();
+		return this.cancelled || this.abortError != null || hasEnded() || this.subscribed == 0;
 	}
 
 	synchronized int size() {
@@ -430,14 +445,23 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 		List<byte[]> chunks = new ArrayList<>(Math.min(this.queue.size(), MAX_BATCH_ENTRIES) * 2);
 		while (chunks.size() < MAX_BATCH_ENTRIES && !this.queue.isEmpty()) {
 			Object entry = this.queue.pollFirst();
-			if (entry == END) {
-				chunks.add(ControlFrames.END);
+			if (entry == End.INSTANCE) {
+				chunks.add((this.end != null) ? this.end : ControlFrames.END);
 				this.ended = true;
 				break;
 			}
 			this.stream.write(entry, chunks);
 		}
 		return chunks.isEmpty() ? null : chunks;
+	}
+
+	/**
+	 * The place of {@code end} in the queue.
+	 */
+	private enum End {
+
+		INSTANCE
+
 	}
 
 	/**

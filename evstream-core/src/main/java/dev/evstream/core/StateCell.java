@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
+import dev.evstream.core.metrics.StreamMetrics.UpdateOutcome;
 import dev.evstream.core.sse.SseEncoder;
 import dev.evstream.core.store.CompareAndSetResult;
 import dev.evstream.core.store.StoredState;
@@ -210,10 +211,20 @@ final class StateCell {
 			complete(batch);
 			return;
 		}
+		long started = System.nanoTime();
 		this.manager.store()
 			.compareAndSet(this.key, base.version(), this.manager.codec().write(current))
-			.subscribe((result) -> onCompareAndSet(batch, base, attempt, result),
-					(ex) -> fail(batch, this.manager.unavailable("update state '" + this.key + "'", ex)));
+			.subscribe((result) -> {
+				this.manager.metrics()
+					.stateUpdated(
+							result.updated() ? UpdateOutcome.SUCCESS
+									: (result.missing() ? UpdateOutcome.ERROR : UpdateOutcome.CONFLICT),
+							System.nanoTime() - started);
+				onCompareAndSet(batch, base, attempt, result);
+			}, (ex) -> {
+				this.manager.metrics().stateUpdated(UpdateOutcome.ERROR, System.nanoTime() - started);
+				fail(batch, this.manager.unavailable("update state '" + this.key + "'", ex));
+			});
 	}
 
 	private void onCompareAndSet(List<Update<?>> batch, StoredState base, int attempt, CompareAndSetResult result) {

@@ -8,12 +8,14 @@ import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.metrics.StreamMetrics;
 import dev.evstream.core.store.InMemoryStateStore;
 import dev.evstream.core.store.StateStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -41,9 +43,10 @@ public final class EvstreamAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EvStreamManager evStreamManager(EvstreamProperties properties, JsonMapper jsonMapper, EventBus eventBus,
-			ChannelHistory channelHistory) {
+			ChannelHistory channelHistory, ObjectProvider<StreamMetrics> metrics) {
 		return EvStreamManager.builder()
 			.jsonMapper(jsonMapper)
+			.metrics(metrics.getIfUnique(() -> StreamMetrics.NONE))
 			.eventBus(eventBus)
 			.channelHistory(channelHistory)
 			.maxConnections(properties.getMaxConnections())
@@ -55,6 +58,12 @@ public final class EvstreamAutoConfiguration {
 			.bufferSize(properties.getConnection().getBufferSize())
 			.closeTimeout(properties.getConnection().getCloseTimeout())
 			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EvstreamGracefulShutdown evstreamGracefulShutdown(EvStreamManager streams, EvstreamProperties properties) {
+		return new EvstreamGracefulShutdown(streams, properties.getConnection().getCloseTimeout());
 	}
 
 	@Bean(destroyMethod = "close")

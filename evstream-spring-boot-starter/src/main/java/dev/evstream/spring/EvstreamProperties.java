@@ -1,6 +1,8 @@
 package dev.evstream.spring;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.evstream.core.EvStreamManager;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -56,6 +58,12 @@ public class EvstreamProperties {
 	private final Connection connection = new Connection();
 
 	private final Redis redis = new Redis();
+
+	private final Metrics metrics = new Metrics();
+
+	private final Actuator actuator = new Actuator();
+
+	private final Cors cors = new Cors();
 
 	public String getPath() {
 		return this.path;
@@ -136,6 +144,18 @@ public class EvstreamProperties {
 
 	public Redis getRedis() {
 		return this.redis;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Actuator getActuator() {
+		return this.actuator;
+	}
+
+	public Cors getCors() {
+		return this.cors;
 	}
 
 	private static boolean isPositive(Duration duration) {
@@ -313,6 +333,134 @@ public class EvstreamProperties {
 		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
 			Assert.isTrue(isPositive(maxReconnectDelay), () -> "must be positive, but was " + maxReconnectDelay);
 			this.maxReconnectDelay = maxReconnectDelay;
+		}
+
+	}
+
+	/**
+	 * Micrometer meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to record evstream's meters when Micrometer is present.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether to tag message meters with the channel name. Channels are chosen by
+		 * clients and unbounded: enable only with a small, fixed set of channels.
+		 */
+		private boolean channelTags;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isChannelTags() {
+			return this.channelTags;
+		}
+
+		public void setChannelTags(boolean channelTags) {
+			this.channelTags = channelTags;
+		}
+
+	}
+
+	/**
+	 * The Actuator endpoint 'evstream'.
+	 */
+	public static class Actuator {
+
+		/**
+		 * Whether the endpoint shows the values of states, not only their versions.
+		 */
+		private boolean showValues;
+
+		public boolean isShowValues() {
+			return this.showValues;
+		}
+
+		public void setShowValues(boolean showValues) {
+			this.showValues = showValues;
+		}
+
+	}
+
+	/**
+	 * Cross-origin access to the SSE endpoint, off until origins are listed.
+	 */
+	public static class Cors {
+
+		/**
+		 * Origins allowed to open streams, such as 'https://app.example.com'; empty
+		 * leaves CORS off.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Origin patterns allowed to open streams, such as 'https://*.example.com'.
+		 */
+		private List<String> allowedOriginPatterns = new ArrayList<>();
+
+		/**
+		 * Request headers allowed besides the simple ones.
+		 */
+		private List<String> allowedHeaders = new ArrayList<>(List.of("Last-Event-ID", "Authorization"));
+
+		/**
+		 * Whether browsers may send credentials (cookies) with the stream request;
+		 * requires explicit origins or patterns.
+		 */
+		private boolean allowCredentials;
+
+		/**
+		 * How long browsers may cache the answer to a preflight request.
+		 */
+		private Duration maxAge = Duration.ofMinutes(30);
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public List<String> getAllowedOriginPatterns() {
+			return this.allowedOriginPatterns;
+		}
+
+		public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+			this.allowedOriginPatterns = allowedOriginPatterns;
+		}
+
+		public List<String> getAllowedHeaders() {
+			return this.allowedHeaders;
+		}
+
+		public void setAllowedHeaders(List<String> allowedHeaders) {
+			this.allowedHeaders = allowedHeaders;
+		}
+
+		public boolean isAllowCredentials() {
+			return this.allowCredentials;
+		}
+
+		public void setAllowCredentials(boolean allowCredentials) {
+			this.allowCredentials = allowCredentials;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 	}

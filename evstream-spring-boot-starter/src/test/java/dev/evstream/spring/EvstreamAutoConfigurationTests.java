@@ -10,7 +10,7 @@ import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.InMemoryChannelHistory;
 import dev.evstream.core.store.InMemoryStateStore;
 import dev.evstream.core.store.StateStore;
-import dev.evstream.spring.web.EvstreamEndpoint;
+import dev.evstream.spring.web.EvstreamSseHandler;
 import dev.evstream.spring.web.EvstreamWebFluxAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,7 +51,7 @@ class EvstreamAutoConfigurationTests {
 
 	@Test
 	void endpointShouldNotBeConfiguredOutsideReactiveWebApplication() {
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(EvstreamEndpoint.class));
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(EvstreamSseHandler.class));
 	}
 
 	@Test
@@ -59,7 +59,7 @@ class EvstreamAutoConfigurationTests {
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EvstreamAutoConfiguration.class,
 					EvstreamWebFluxAutoConfiguration.class))
-			.run((context) -> assertThat(context).hasSingleBean(EvstreamEndpoint.class)
+			.run((context) -> assertThat(context).hasSingleBean(EvstreamSseHandler.class)
 				.hasBean("evstreamRouterFunction"));
 	}
 

@@ -1,6 +1,7 @@
 package dev.evstream.spring.web;
 
 import java.net.URI;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,28 +16,35 @@ import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
 import dev.evstream.core.auth.EvAuthenticationException;
 import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.core.metrics.StreamMetrics;
+import dev.evstream.core.metrics.StreamMetrics.Rejection;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * The SSE endpoint: {@code GET {evstream.path}?channel=a&channel=b} (or
- * {@code channels=a,b}), which authenticates the client, checks each channel, and opens a
+ * {@code channels=a,b}), which establishes who connects, checks each channel, and opens a
  * stream through {@link EvStreamManager#connect}. Every rejection is an RFC 9457 problem
  * detail sent before any byte of the stream: {@code 400} for bad channels, {@code 401}
  * for a missing or rejected token, {@code 403} for a channel the principal may not read,
- * {@code 503} with {@code Retry-After} when a limit is reached. Tokens are never logged
- * nor echoed.
+ * {@code 503} with {@code Retry-After} when a limit is reached or the instance shuts
+ * down. Tokens are never logged nor echoed.
+ * <p>
+ * Who connects is the principal of the request when one is authenticated (by Spring
+ * Security, for example); otherwise the token verified by the {@link Authenticator}, if
+ * one is defined; otherwise anonymous.
  *
  * @since 0.1.0
  */
-public class EvstreamEndpoint {
+public class EvstreamSseHandler {
 
 	private final EvStreamManager manager;
 
@@ -44,30 +52,40 @@ public class EvstreamEndpoint {
 
 	private final ChannelAuthorizer authorizer;
 
+	private final StreamMetrics metrics;
+
 	private final String tokenParameter;
 
 	private final int maxChannels;
 
 	private final Duration retryAfter;
 
+	private final @Nullable QueryTokenHider tokenHider;
+
 	/**
-	 * Creates the endpoint.
+	 * Creates the handler.
 	 * @param manager the stream manager
-	 * @param authenticator the authenticator of tokens, or {@code null} for an open
-	 * endpoint
+	 * @param authenticator the authenticator of tokens, or {@code null} to accept clients
+	 * without a token
 	 * @param authorizer the authorizer of channels
+	 * @param metrics what records rejections
 	 * @param tokenParameter the query parameter that carries the token
 	 * @param maxChannels the maximum number of channels of one connection
 	 * @param retryAfter the delay suggested to clients refused for a limit
+	 * @param tokenHider where tokens taken out of the query are kept, or {@code null} to
+	 * read them from the query
 	 */
-	public EvstreamEndpoint(EvStreamManager manager, @Nullable Authenticator authenticator,
-			ChannelAuthorizer authorizer, String tokenParameter, int maxChannels, Duration retryAfter) {
+	public EvstreamSseHandler(EvStreamManager manager, @Nullable Authenticator authenticator,
+			ChannelAuthorizer authorizer, StreamMetrics metrics, String tokenParameter, int maxChannels,
+			Duration retryAfter, @Nullable QueryTokenHider tokenHider) {
 		this.manager = manager;
 		this.authenticator = authenticator;
 		this.authorizer = authorizer;
+		this.metrics = metrics;
 		this.tokenParameter = tokenParameter;
 		this.maxChannels = maxChannels;
 		this.retryAfter = retryAfter;
+		this.tokenHider = tokenHider;
 	}
 
 	/**
@@ -79,11 +97,12 @@ public class EvstreamEndpoint {
 		List<String> channels = channels(request);
 		String invalid = checkChannels(channels);
 		if (invalid != null) {
-			return problem(HttpStatus.BAD_REQUEST, invalid, request);
+			return reject(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST, invalid, request);
 		}
-		return authenticate(request).flatMap((principal) -> authorize(principal, channels))
+		return principal(request).flatMap((principal) -> authorize(principal, channels))
 			.flatMap((principal) -> open(request, channels, principal))
-			.onErrorResume(Rejection.class, (rejection) -> problem(rejection.status, rejection.getMessage(), request));
+			.onErrorResume(Refusal.class,
+					(refusal) -> reject(refusal.reason, refusal.status, refusal.getMessage(), request));
 	}
 
 	private List<String> channels(ServerRequest request) {
@@ -116,13 +135,14 @@ public class EvstreamEndpoint {
 		return null;
 	}
 
-	/**
-	 * Establishes who is connecting. Subclasses may take the principal from elsewhere,
-	 * such as Spring Security's context.
-	 * @param request the request
-	 * @return the principal, or a {@link Rejection}
-	 */
-	protected Mono<EvPrincipal> authenticate(ServerRequest request) {
+	private Mono<EvPrincipal> principal(ServerRequest request) {
+		return request.principal()
+			.filter((principal) -> !Principals.isAnonymous(principal))
+			.map(Principals::of)
+			.switchIfEmpty(Mono.defer(() -> verifyToken(request)));
+	}
+
+	private Mono<EvPrincipal> verifyToken(ServerRequest request) {
 		Authenticator authenticator = this.authenticator;
 		if (authenticator == null) {
 			return Mono.just(EvPrincipal.anonymous());
@@ -131,33 +151,41 @@ public class EvstreamEndpoint {
 		try {
 			token = token(request);
 		}
-		catch (Rejection rejection) {
-			return Mono.error(rejection);
+		catch (Refusal refusal) {
+			return Mono.error(refusal);
 		}
 		if (token == null) {
-			return Mono.error(new Rejection(HttpStatus.UNAUTHORIZED, "A token is required: send it as query parameter '"
-					+ this.tokenParameter + "' or as an 'Authorization: Bearer' header"));
+			return Mono.error(new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+					"A token is required: send it as query parameter '" + this.tokenParameter
+							+ "' or as an 'Authorization: Bearer' header"));
 		}
 		return Mono.defer(() -> authenticator.authenticate(token))
 			.onErrorMap(EvAuthenticationException.class,
-					(ex) -> new Rejection(HttpStatus.UNAUTHORIZED, "The token was rejected: " + ex.getMessage()))
-			.switchIfEmpty(Mono.error(() -> new Rejection(HttpStatus.UNAUTHORIZED, "The token was rejected")));
+					(ex) -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+							"The token was rejected: " + ex.getMessage()))
+			.switchIfEmpty(Mono
+				.error(() -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, "The token was rejected")));
 	}
 
 	private @Nullable String token(ServerRequest request) {
-		String fromQuery = request.queryParam(this.tokenParameter).orElse(null);
+		String fromQuery = (this.tokenHider != null) ? this.tokenHider.takeToken(request.exchange().getRequest())
+				: null;
+		if (fromQuery == null) {
+			fromQuery = request.queryParam(this.tokenParameter).orElse(null);
+		}
 		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
 		String fromHeader = null;
 		if (authorization != null) {
 			if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
-				throw new Rejection(HttpStatus.UNAUTHORIZED,
+				throw new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
 						"The Authorization header must be 'Bearer <token>'; other schemes are not accepted");
 			}
 			fromHeader = authorization.substring(7).trim();
 		}
 		if (fromQuery != null && fromHeader != null) {
-			throw new Rejection(HttpStatus.BAD_REQUEST, "The token was sent both as query parameter '"
-					+ this.tokenParameter + "' and in the Authorization header; send it once");
+			throw new Refusal(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST,
+					"The token was sent both as query parameter '" + this.tokenParameter
+							+ "' and in the Authorization header; send it once");
 		}
 		String token = (fromQuery != null) ? fromQuery : fromHeader;
 		return (token == null || token.isEmpty()) ? null : token;
@@ -169,7 +197,7 @@ public class EvstreamEndpoint {
 			.concatMap((channel) -> Mono.defer(() -> this.authorizer.canListen(principal, channel))
 				.defaultIfEmpty(false)
 				.flatMap((allowed) -> allowed ? Mono.empty()
-						: Mono.error(new Rejection(HttpStatus.FORBIDDEN,
+						: Mono.error(new Refusal(Rejection.FORBIDDEN, HttpStatus.FORBIDDEN,
 								"Not allowed to listen to channel '" + channel + "'"))))
 			.then(Mono.just(principal));
 	}
@@ -180,30 +208,35 @@ public class EvstreamEndpoint {
 			lastEventId = request.queryParam("lastEventId").orElse(null);
 		}
 		EvConnectRequest connect = new EvConnectRequest(channels, lastEventId, principal);
+		// the manager counts its own refusals (limits, shutdown, channels)
 		return this.manager.connect(connect)
 			.flatMap((stream) -> ServerResponse.ok()
 				.headers(EvstreamResponses::applyHeaders)
 				.body(EvstreamResponses.body(stream)))
 			.onErrorResume(IllegalArgumentException.class,
-					(ex) -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), request))
+					(ex) -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), request, (headers) -> {
+					}))
 			.onErrorResume(EvLimitException.class, (ex) -> unavailable(ex.getMessage(), request))
 			.onErrorResume(EvShutdownException.class, (ex) -> unavailable(ex.getMessage(), request));
 	}
 
-	private Mono<ServerResponse> unavailable(String detail, ServerRequest request) {
+	private Mono<ServerResponse> reject(Rejection reason, HttpStatus status, @Nullable String detail,
+			ServerRequest request) {
+		this.metrics.connectionRejected(reason);
+		return problem(status, detail, request, (headers) -> {
+		});
+	}
+
+	private Mono<ServerResponse> unavailable(@Nullable String detail, ServerRequest request) {
 		long seconds = Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, detail, request,
 				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
 	}
 
-	static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, ServerRequest request) {
-		return problem(status, detail, request, (headers) -> {
-		});
-	}
-
-	static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, ServerRequest request,
+	private static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, ServerRequest request,
 			Consumer<HttpHeaders> headers) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		// the path only: the query may hold a token
 		problem.setInstance(URI.create(request.path()));
 		return ServerResponse.status(status)
 			.headers(headers)
@@ -214,18 +247,42 @@ public class EvstreamEndpoint {
 	/**
 	 * A client error to answer with a problem detail.
 	 */
-	protected static final class Rejection extends RuntimeException {
+	private static final class Refusal extends RuntimeException {
+
+		private final Rejection reason;
 
 		private final HttpStatus status;
 
-		/**
-		 * Creates a rejection.
-		 * @param status the status to answer with
-		 * @param detail what was wrong, shown to the client
-		 */
-		public Rejection(HttpStatus status, String detail) {
+		Refusal(Rejection reason, HttpStatus status, String detail) {
 			super(detail, null, false, false);
+			this.reason = reason;
 			this.status = status;
+		}
+
+	}
+
+	/**
+	 * The request's principal as evstream sees it.
+	 */
+	private static final class Principals {
+
+		private static final boolean SPRING_SECURITY = isPresent("org.springframework.security.core.Authentication");
+
+		static boolean isAnonymous(Principal principal) {
+			return principal.getClass()
+				.getName()
+				.equals("org.springframework.security.authentication.AnonymousAuthenticationToken");
+		}
+
+		static EvPrincipal of(Principal principal) {
+			if (SPRING_SECURITY) {
+				return SecurityPrincipals.of(principal);
+			}
+			return EvPrincipal.of(principal.getName());
+		}
+
+		private static boolean isPresent(String className) {
+			return org.springframework.util.ClassUtils.isPresent(className, EvstreamSseHandler.class.getClassLoader());
 		}
 
 	}

@@ -1,0 +1,61 @@
+package dev.evstream.spring.actuate;
+
+import dev.evstream.core.EvStateManager;
+import dev.evstream.core.EvStreamManager;
+import dev.evstream.spring.EvstreamAutoConfiguration;
+import dev.evstream.spring.EvstreamProperties;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of evstream's Actuator endpoint and health indicator, each when its
+ * part of Spring Boot is present.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = EvstreamAutoConfiguration.class)
+@ConditionalOnBean(EvStreamManager.class)
+public final class EvstreamActuatorAutoConfiguration {
+
+	/**
+	 * The {@code evstream} endpoint.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		EvstreamEndpoint evstreamEndpoint(EvStreamManager streams, EvStateManager states,
+				EvstreamProperties properties) {
+			return new EvstreamEndpoint(streams, states, properties.getActuator().isShowValues());
+		}
+
+	}
+
+	/**
+	 * The {@code evstream} health indicator.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamHealthIndicator")
+		@ConditionalOnEnabledHealthIndicator("evstream")
+		EvstreamHealthIndicator evstreamHealthIndicator(EvStreamManager streams) {
+			return new EvstreamHealthIndicator(streams);
+		}
+
+	}
+
+}

@@ -1,0 +1,81 @@
+package dev.evstream.spring.web;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.evstream.core.auth.Authenticator;
+import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.test.SseTestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tokens never reach the logs: not the access log, not Spring's request logging, not
+ * evstream's own lines, whether the token is accepted or rejected.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TokenLoggingIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String GOOD = "good-secret-7f3a";
+
+	private static final String BAD = "bad-secret-91c2";
+
+	@Test
+	void tokensShouldNotBeLogged(CapturedOutput output) {
+		String accessLog = "reactor.netty.http.server.accessLogEnabled";
+		String previous = System.setProperty(accessLog, "true");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class, Tokens.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "management.health.redis.enabled=false",
+					"logging.level.reactor.netty.http.server.AccessLog=INFO",
+					"logging.level.org.springframework.web=DEBUG", "logging.level.dev.evstream=DEBUG")
+			.run()) {
+			int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+			try (SseTestClient accepted = SseTestClient.get(port, "/evstream?channel=logs&token=" + GOOD)) {
+				accepted.awaitEvent("connected", TIMEOUT);
+			}
+			try (SseTestClient rejected = SseTestClient.get(port, "/evstream?token=" + BAD + "&channel=logs")) {
+				assertThat(rejected.status()).isEqualTo(401);
+				assertThat(rejected.awaitBody(TIMEOUT)).doesNotContain(BAD);
+			}
+			try (SseTestClient bearer = SseTestClient.get("127.0.0.1", port, "/evstream?channel=logs",
+					Map.of("Authorization", "Bearer " + BAD))) {
+				assertThat(bearer.status()).isEqualTo(401);
+			}
+			context.close();
+			assertThat(output.getOut()).contains("\"GET /evstream?token=***&channel=logs HTTP/1.1\" 401")
+				.contains("HTTP GET \"/evstream?channel=logs\"");
+		}
+		finally {
+			if (previous == null) {
+				System.clearProperty(accessLog);
+			}
+			else {
+				System.setProperty(accessLog, previous);
+			}
+		}
+		assertThat(output.getAll()).doesNotContain(GOOD).doesNotContain(BAD);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Tokens {
+
+		@Bean
+		Authenticator authenticator() {
+			return (token) -> token.equals(GOOD) ? Mono.just(EvPrincipal.of("ann")) : Mono.empty();
+		}
+
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.evstream.sample;
+
+import java.util.List;
+
+import dev.evstream.core.auth.ChannelAuthorizer;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * Spring Security in the sample. By default everything is open (the SSE endpoint then
+ * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
+ * requires HTTP Basic authentication, and channel {@code admin} requires role
+ * {@code ADMIN}: evstream takes the authenticated principal and hands it to the
+ * {@link ChannelAuthorizer}. The two demo users are for the demo only.
+ *
+ * @since 0.1.0
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SampleSecurity {
+
+	@Bean
+	MapReactiveUserDetailsService users() {
+		return new MapReactiveUserDetailsService(
+				User.withUsername("ann").password("{noop}ann-password").roles("ADMIN", "USER").build(),
+				User.withUsername("bob").password("{noop}bob-password").roles("USER").build());
+	}
+
+	@Bean
+	@Profile("!secure")
+	SecurityWebFilterChain openChain(ServerHttpSecurity http) {
+		return http.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.build();
+	}
+
+	@Bean
+	@Profile("secure")
+	SecurityWebFilterChain secureChain(ServerHttpSecurity http) {
+		return http
+			.authorizeExchange(
+					(exchanges) -> exchanges.pathMatchers("/evstream").authenticated().anyExchange().permitAll())
+			.httpBasic(Customizer.withDefaults())
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.build();
+	}
+
+	@Bean
+	@Profile("secure")
+	ChannelAuthorizer adminChannelAuthorizer() {
+		return (principal, channel) -> {
+			if (!channel.equals("admin")) {
+				return Mono.just(true);
+			}
+			Object authorities = principal.attributes().getOrDefault("authorities", List.of());
+			return Mono.just(authorities instanceof List<?> list && list.contains("ROLE_ADMIN"));
+		};
+	}
+
+}
