@@ -78,9 +78,4 @@ class ResumeIntegrationTests {
 		}
 	}
 
-	@Test
-	void clientsReconnectingWhilePublishingShouldMissNothingAndGetNothingTwice() throws Exception {
-		ReconnectStorm.run(this.streams, "storm", 20, 50, (attempt) -> this.port);
-	}
-
 }
