@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.evstream.core.EvStream;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,9 +20,9 @@ import reactor.core.publisher.Mono;
  * serve streams from their own handlers (the way evstream's
  * {@code manager.createStream(req, res)} is used in an Express handler).
  * <p>
- * The bytes of each event are shared by every connection that receives it: they are
- * wrapped, never copied or encoded again, and each batch the stream hands over is written
- * and then flushed once.
+ * The bytes of each event are encoded once and shared by every connection that receives
+ * it; each batch the stream hands over is copied into one buffer, written, and flushed
+ * once.
  *
  * @since 0.1.0
  */
