@@ -505,10 +505,6 @@ public final class EvStreamManager implements AutoCloseable {
 		}
 	}
 
-	SseEncoder encoder() {
-		return this.encoder;
-	}
-
 	StreamMetrics metrics() {
 		return this.metrics;
 	}

@@ -322,10 +322,6 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 		return this.cancelled || this.abortError != null || hasEnded() || this.subscribed == 0;
 	}
 
-	synchronized int size() {
-		return this.queue.size();
-	}
-
 	Object lock() {
 		return this;
 	}
