@@ -1,0 +1,314 @@
+package dev.evstream.bench.loadgen;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * The load generator: opens SSE connections to a server, publishes to it at a fixed
+ * open-loop rate by {@code POST}, and reports what arrived, how late, at what CPU cost to
+ * the server and to itself. In idle mode it measures the server's memory per idle
+ * connection instead.
+ * <p>
+ * Options ({@code --name=value}): {@code host}, {@code port}, {@code path} (the SSE
+ * endpoint, default {@code /evstream}), {@code channel}, {@code publish-path} (default
+ * {@code /publish?channel=<channel>}), {@code mode} ({@code load} or {@code idle}),
+ * {@code clients}, {@code rate} (messages per second), {@code duration} and
+ * {@code warmup} (seconds), {@code payload} (bytes), {@code sources} (how many loopback
+ * source addresses from 127.0.0.2), {@code stalled} (connections that never read),
+ * {@code server-pid}, {@code clk-tck}, {@code scenario}, {@code server}, {@code out} (the
+ * result file).
+ *
+ * @since 0.1.0
+ */
+public final class LoadGenerator {
+
+	private final Options options;
+
+	private final long run = new SecureRandom().nextLong() >>> 1;
+
+	private final InetSocketAddress server;
+
+	private final String pathAndQuery;
+
+	private final int payloadSize;
+
+	private final ServerProbe probe;
+
+	private final ProcReader self;
+
+	private final ResultWriter result = new ResultWriter();
+
+	private int warmSequence;
+
+	private LoadGenerator(Options options) {
+		this.options = options;
+		this.server = new InetSocketAddress(options.text("host", "127.0.0.1"), options.integer("port", 18080));
+		String channel = options.text("channel", "bench");
+		this.pathAndQuery = options.text("path", "/evstream") + "?channel=" + channel;
+		this.payloadSize = options.integer("payload", 256);
+		ProcReader reader = new ProcReader(Path.of(options.text("proc", "/proc")), options.integer("clk-tck", 100));
+		String pid = options.text("server-pid", "");
+		this.probe = new ServerProbe(reader, pid.isEmpty() ? null : pid);
+		this.self = reader;
+	}
+
+	/**
+	 * Runs the load generator.
+	 * @param args the options
+	 * @throws Exception if the run fails
+	 */
+	public static void main(String[] args) throws Exception {
+		Options options = Options.parse(args);
+		LoadGenerator generator = new LoadGenerator(options);
+		String text = generator.runMode();
+		System.out.print(text);
+		String out = options.text("out", "");
+		if (!out.isEmpty()) {
+			generator.result.write(Path.of(out));
+		}
+		System.exit(0);
+	}
+
+	private String runMode() throws Exception {
+		String mode = this.options.text("mode", "load");
+		this.result.put("scenario", this.options.text("scenario", "-"))
+			.put("server", this.options.text("server", "-"))
+			.put("mode", mode)
+			.put("transport", NettyTransport.name());
+		EventLoopGroup clients = NettyTransport.group(1);
+		EventLoopGroup publishers = NettyTransport.group(1);
+		try {
+			String publishPath = this.options.text("publish-path",
+					"/publish?channel=" + this.options.text("channel", "bench"));
+			HttpPublisher http = new HttpPublisher(publishers.next(), this.server, publishPath,
+					this.options.integer("publish-connections", 64));
+			OpenLoopPublisher publisher = new OpenLoopPublisher(http);
+			if (mode.equals("idle")) {
+				idle(clients, publisher);
+			}
+			else {
+				load(clients, publisher);
+			}
+			http.loop().submit(http::close).sync();
+			return this.result.text();
+		}
+		finally {
+			clients.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+			publishers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	private ClientFleet fleet(EventLoopGroup group) throws UnknownHostException {
+		List<InetAddress> sources = new ArrayList<>();
+		int count = this.options.integer("sources", 8);
+		for (int i = 0; i < count; i++) {
+			sources.add(InetAddress.getByAddress(new byte[] { 127, 0, 0, (byte) (2 + i) }));
+		}
+		return new ClientFleet(group.next(), this.server, this.pathAndQuery, sources,
+				this.options.integer("connect-concurrency", 200), this.options.integer("stalled-rcvbuf", 4096),
+				new DeliveryAccounting(this.run));
+	}
+
+	private void load(EventLoopGroup group, OpenLoopPublisher publisher) throws Exception {
+		int clients = this.options.integer("clients", 1000);
+		int stalled = this.options.integer("stalled", 0);
+		double rate = this.options.decimal("rate", 100);
+		double duration = this.options.decimal("duration", 20);
+		double warmup = this.options.decimal("warmup", 5);
+		this.result.put("clients", clients)
+			.put("rate", rate)
+			.put("duration", duration)
+			.put("payload", this.payloadSize);
+		ClientFleet fleet = fleet(group);
+		this.probe.startPeak();
+		if (stalled > 0) {
+			fleet.connect(stalled, true).join();
+			// the stalled clients cannot tell when they are subscribed: give the server
+			// time
+			Thread.sleep(1000);
+			fillStalled(publisher);
+		}
+		fleet.connect(clients, false).join();
+		warmUp(fleet, publisher, rate, warmup, clients);
+
+		int messages = (int) Math.round(rate * duration);
+		DeliveryAccounting accounting = fleet.accounting();
+		fleet.call(() -> {
+			accounting.window(messages);
+			return null;
+		});
+		ProcReader.Sample serverBefore = this.probe.read();
+		ProcReader.Sample selfBefore = this.self.read("self");
+		OpenLoopPublisher.Outcome outcome = publisher.run(messages, rate, (n) -> body(true, n))
+			.get((long) (duration * 3 + 60), TimeUnit.SECONDS);
+		long expected = (long) clients * outcome.accepted();
+		drain(fleet, expected);
+		ProcReader.Sample serverAfter = this.probe.read();
+		ProcReader.Sample selfAfter = this.self.read("self");
+		long peak = this.probe.stopPeak();
+		DeliveryAccounting.Summary summary = fleet.call(() -> accounting.summary(outcome.accepted()));
+
+		// the last message owns one slot of the schedule too
+		long end = Math.max(outcome.lastSendNanos(), summary.lastDeliveryNanos()) + (long) (1e9 / rate);
+		double window = (end - outcome.startNanos()) / 1e9;
+		this.result.put("published", outcome.sent())
+			.put("accepted", outcome.accepted())
+			.put("publishMaxLagMs", outcome.maxLagNanos() / 1e6)
+			.put("publishConnections", publisher.http().maxOpenConnections())
+			.put("expected", summary.expected())
+			.put("delivered", summary.delivered())
+			.put("ratio", summary.ratio())
+			.put("duplicates", summary.duplicates())
+			.put("foreign", summary.foreign())
+			.put("completeClients", summary.completeClients())
+			.put("windowSeconds", window)
+			.put("deliveriesPerSecond", summary.delivered() / window)
+			.put("offeredDeliveriesPerSecond", clients * rate)
+			.put("p50Ms", summary.p50Nanos() / 1e6)
+			.put("p99Ms", summary.p99Nanos() / 1e6)
+			.put("p999Ms", summary.p999Nanos() / 1e6)
+			.put("maxMs", summary.maxNanos() / 1e6)
+			.put("loadgenCores", selfAfter.coresSince(selfBefore));
+		if (serverBefore != null && serverAfter != null) {
+			long cpu = serverAfter.cpuSince(serverBefore);
+			this.result.put("serverCpuSeconds", cpu / 1e9)
+				.put("serverCores", serverAfter.coresSince(serverBefore))
+				.put("serverCpuMicrosPerDelivery", (summary.delivered() == 0) ? 0 : cpu / 1e3 / summary.delivered())
+				.put("serverRssStartMb", serverBefore.rssKb() / 1024.0)
+				.put("serverRssEndMb", serverAfter.rssKb() / 1024.0)
+				.put("serverRssPeakMb", Math.max(peak, serverAfter.rssKb()) / 1024.0);
+		}
+		connectionFigures(fleet);
+		if (stalled > 0) {
+			stalledFigures(fleet, stalled);
+		}
+		fleet.closeAll();
+	}
+
+	private void warmUp(ClientFleet fleet, OpenLoopPublisher publisher, double rate, double seconds, int clients)
+			throws Exception {
+		int count = Math.max(1, (int) Math.round(rate * seconds));
+		publisher.run(count, rate, (n) -> body(false, this.warmSequence++)).join();
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		int warm = fleet.call(fleet.accounting()::warmConnections);
+		while (warm < clients && System.nanoTime() < deadline) {
+			publisher.run(1, rate, (n) -> body(false, this.warmSequence++)).join();
+			Thread.sleep(500);
+			warm = fleet.call(fleet.accounting()::warmConnections);
+		}
+		this.result.put("warmClients", warm);
+	}
+
+	/**
+	 * Sends large messages while only the stalled connections listen: Linux grows a
+	 * loopback send buffer up to 4 MiB, which would hold minutes of the measured traffic
+	 * before the server could see that the client does not read.
+	 */
+	private void fillStalled(OpenLoopPublisher publisher) throws Exception {
+		int messages = this.options.integer("stall-fill-messages", 2000);
+		int size = this.options.integer("stall-fill-payload", 16 * 1024);
+		double rate = this.options.decimal("stall-fill-rate", 400);
+		OpenLoopPublisher.Outcome fill = publisher
+			.run(messages, rate, (n) -> () -> new Payload(this.run, false, -1, System.nanoTime()).encode(size))
+			.join();
+		this.result.put("stallFillMessages", fill.accepted()).put("stallFillBytes", (long) fill.accepted() * size);
+	}
+
+	private void drain(ClientFleet fleet, long expected) throws InterruptedException {
+		long quiet = (long) (this.options.decimal("quiet-timeout", 3) * 1e9);
+		long limit = System.nanoTime() + (long) (this.options.decimal("drain-timeout", 30) * 1e9);
+		long last = -1;
+		long lastProgress = System.nanoTime();
+		while (true) {
+			long delivered = fleet.call(fleet.accounting()::delivered);
+			long now = System.nanoTime();
+			if (delivered >= expected || now > limit) {
+				return;
+			}
+			if (delivered != last) {
+				last = delivered;
+				lastProgress = now;
+			}
+			else if (now - lastProgress > quiet) {
+				return;
+			}
+			Thread.sleep(20);
+		}
+	}
+
+	private void connectionFigures(ClientFleet fleet) {
+		ConnectionCounts counts = fleet.call(fleet::counts);
+		int connected = fleet.call(counts::connected);
+		this.result.put("connected", connected)
+			.put("connectFailures", fleet.call(counts::connectFailures))
+			.put("httpErrors", fleet.call(counts::errorResponses))
+			.put("closedDuringRun", fleet.call(counts::closed));
+	}
+
+	private void stalledFigures(ClientFleet fleet, int stalled) throws InterruptedException {
+		// the stalled connections read from now on: whatever the server kept for them
+		// arrives, then their end if the server closed them
+		fleet.resumeStalled();
+		long deadline = System.nanoTime() + 5_000_000_000L;
+		while (fleet.stalledTerminated() < stalled && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		long delivered = fleet.call(() -> {
+			long sum = 0;
+			for (ConnectionTally tally : fleet.accounting().connections()) {
+				if (tally.stalled()) {
+					sum += tally.delivered();
+				}
+			}
+			return sum;
+		});
+		this.result.put("stalledClients", stalled)
+			.put("stalledClosed", fleet.stalledTerminated())
+			.put("stalledDelivered", delivered);
+	}
+
+	private void idle(EventLoopGroup group, OpenLoopPublisher publisher) throws Exception {
+		int clients = this.options.integer("clients", 19000);
+		this.result.put("clients", clients);
+		// warm the server's paths and pools first, so that the baseline is not a cold JVM
+		ClientFleet warmFleet = fleet(group);
+		int warmClients = Math.min(clients, this.options.integer("idle-warmup-clients", 1000));
+		warmFleet.connect(warmClients, false).join();
+		warmUp(warmFleet, publisher, 10, 3, warmClients);
+		warmFleet.closeAll();
+		Thread.sleep(2000);
+		this.probe.gc();
+		Thread.sleep(2000);
+		ProcReader.Sample empty = this.probe.read();
+
+		ClientFleet fleet = fleet(group);
+		fleet.connect(clients, false).join();
+		warmUp(fleet, publisher, 1, 1, clients);
+		Thread.sleep((long) (this.options.decimal("idle-settle", 5) * 1000));
+		this.probe.gc();
+		Thread.sleep(2000);
+		ProcReader.Sample loaded = this.probe.read();
+		connectionFigures(fleet);
+		if (empty != null && loaded != null) {
+			long connected = fleet.call(fleet.counts()::connected);
+			this.result.put("serverRssEmptyMb", empty.rssKb() / 1024.0)
+				.put("serverRssIdleMb", loaded.rssKb() / 1024.0)
+				.put("rssBytesPerConnection", (loaded.rssKb() - empty.rssKb()) * 1024.0 / Math.max(1, connected));
+		}
+		fleet.closeAll();
+	}
+
+	private Supplier<byte[]> body(boolean measured, int sequence) {
+		return () -> new Payload(this.run, measured, sequence, System.nanoTime()).encode(this.payloadSize);
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.evstream.bench.server.baseline;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The textbook broadcaster: one multicast sink per channel, each client a
+ * {@code Flux<ServerSentEvent>} mapped from it, so every event is built and encoded once
+ * per client.
+ *
+ * @since 0.1.0
+ */
+@RestController
+public class BroadcastController {
+
+	private final Map<String, Sinks.Many<String>> channels = new ConcurrentHashMap<>();
+
+	@GetMapping(path = "/evstream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<String>> stream(@RequestParam String channel) {
+		return sink(channel).asFlux().map((data) -> ServerSentEvent.builder(data).event("bench").build());
+	}
+
+	@PostMapping("/publish")
+	ResponseEntity<Void> publish(@RequestParam String channel, @RequestBody String body) {
+		Sinks.Many<String> sink = sink(channel);
+		Sinks.EmitResult result;
+		// a sink refuses concurrent emissions, and posts arrive on several event loops
+		synchronized (sink) {
+			result = sink.tryEmitNext(body);
+		}
+		return result.isSuccess() ? ResponseEntity.ok().build()
+				: ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
+	}
+
+	private Sinks.Many<String> sink(String channel) {
+		// without autoCancel=false the sink dies when its last client leaves, the first
+		// bug such code meets
+		return this.channels.computeIfAbsent(channel,
+				(name) -> Sinks.many().multicast().onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE, false));
+	}
+
+}
