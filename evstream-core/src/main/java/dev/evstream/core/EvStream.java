@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import dev.evstream.core.auth.EvPrincipal;
@@ -61,7 +62,7 @@ public final class EvStream {
 		this.id = id;
 		this.principal = principal;
 		this.manager = manager;
-		this.outbox = new Outbox(this, manager.bufferSize(), null);
+		this.outbox = new Outbox(this, manager.bufferSize());
 	}
 
 	/**
@@ -196,6 +197,20 @@ public final class EvStream {
 	 */
 	public Flux<List<byte[]>> output() {
 		return Flux.from(this.outbox);
+	}
+
+	/**
+	 * Writes from now on from the given executor, typically the event loop of the
+	 * connection: the batches of {@link #output()} are then emitted there, and the
+	 * connections of one executor are drained in one task per pass. Call it before
+	 * subscribing to the output.
+	 * @param executor the executor of the connection's writes
+	 * @return this stream
+	 */
+	public EvStream drainOn(Executor executor) {
+		Objects.requireNonNull(executor, "'executor' must not be null");
+		this.outbox.drainIn(this.manager.drainGroup(executor));
+		return this;
 	}
 
 	/**

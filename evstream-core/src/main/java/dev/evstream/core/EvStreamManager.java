@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,6 +127,8 @@ public final class EvStreamManager implements AutoCloseable {
 	private final ConcurrentMap<String, EvStream> streams = new ConcurrentHashMap<>();
 
 	private final Set<EvStream> closing = ConcurrentHashMap.newKeySet();
+
+	private final ConcurrentMap<Executor, DrainGroup> drainGroups = new ConcurrentHashMap<>();
 
 	private final AtomicInteger connections = new AtomicInteger();
 
@@ -507,6 +510,10 @@ public final class EvStreamManager implements AutoCloseable {
 
 	StreamMetrics metrics() {
 		return this.metrics;
+	}
+
+	DrainGroup drainGroup(Executor executor) {
+		return this.drainGroups.computeIfAbsent(executor, DrainGroup::new);
 	}
 
 	long now() {

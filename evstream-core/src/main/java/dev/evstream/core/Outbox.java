@@ -3,8 +3,6 @@ package dev.evstream.core;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -24,8 +22,9 @@ import reactor.core.publisher.Operators;
  * rather than a growing backlog, and a stalled one fills its queue and is closed (its
  * client resumes from history) without ever slowing a publisher.
  * <p>
- * Offers hold the queue's lock briefly; the drain loop runs outside it, on the offering
- * thread or on the executor given, one thread at a time.
+ * Offers hold the queue's lock briefly; the drain loop runs outside it, one thread at a
+ * time: on the offering thread, or in the {@link DrainGroup} of the connection's event
+ * loop when the HTTP layer names it.
  */
 final class Outbox implements Publisher<List<byte[]>>, Subscription {
 
@@ -44,7 +43,7 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 
 	private final int capacity;
 
-	private final @Nullable Executor executor;
+	private volatile @Nullable DrainGroup drainGroup;
 
 	private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
 
@@ -70,10 +69,16 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 
 	private boolean terminated;
 
-	Outbox(EvStream stream, int capacity, @Nullable Executor executor) {
+	Outbox(EvStream stream, int capacity) {
 		this.stream = stream;
 		this.capacity = capacity;
-		this.executor = executor;
+	}
+
+	/**
+	 * Drains from now on in the given group's task rather than on the offering thread.
+	 */
+	void drainIn(DrainGroup group) {
+		this.drainGroup = group;
 	}
 
 	// ---- offers, from any thread
@@ -361,20 +366,16 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 		if (WIP.getAndIncrement(this) != 0) {
 			return;
 		}
-		Executor executor = this.executor;
-		if (executor == null) {
-			drainLoop();
-			return;
+		DrainGroup group = this.drainGroup;
+		if (group != null) {
+			group.schedule(this);
 		}
-		try {
-			executor.execute(this::drainLoop);
-		}
-		catch (RejectedExecutionException ex) {
+		else {
 			drainLoop();
 		}
 	}
 
-	private void drainLoop() {
+	void drainLoop() {
 		int missed = 1;
 		while (true) {
 			drain();

@@ -2,8 +2,13 @@ package dev.evstream.spring.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import dev.evstream.core.EvStream;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -11,9 +16,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.BodyInserter;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Writes an {@link EvStream} as a Server-Sent Events response, for applications that
@@ -21,14 +26,19 @@ import reactor.core.publisher.Mono;
  * {@code manager.createStream(req, res)} is used in an Express handler).
  * <p>
  * The bytes of each event are encoded once and shared by every connection that receives
- * it; each batch the stream hands over is copied into one buffer, written, and flushed
- * once.
+ * it; each batch the stream hands over is copied into one buffer of the server's
+ * allocator, written, and flushed once. On Reactor Netty the stream is drained on the
+ * connection's event loop, one task per loop and pass for all its connections, so a
+ * broadcast costs no hand-off between threads per connection.
  *
  * @since 0.1.0
  */
 public final class EvstreamResponses {
 
 	private static final byte[] OPENING_COMMENT = ":ok\n\n".getBytes(StandardCharsets.US_ASCII);
+
+	private static final boolean REACTOR_NETTY = ClassUtils.isPresent("reactor.netty.Connection",
+			EvstreamResponses.class.getClassLoader());
 
 	private EvstreamResponses() {
 	}
@@ -71,13 +81,47 @@ public final class EvstreamResponses {
 
 	private static Mono<Void> writeBody(EvStream stream, ReactiveHttpOutputMessage message, boolean opening) {
 		DataBufferFactory buffers = message.bufferFactory();
+		Executor eventLoop = eventLoop(message);
+		if (eventLoop != null) {
+			stream.drainOn(eventLoop);
+		}
 		Flux<List<byte[]>> batches = stream.output();
 		if (opening) {
 			batches = batches.startWith(List.of(OPENING_COMMENT));
 		}
-		return message.writeAndFlushWith(batches.map((batch) -> Flux.fromIterable(batch).map(buffers::wrap)))
-			.doOnCancel(stream::close)
-			.doOnError((ex) -> stream.close());
+		Mono<Void> written;
+		if (eventLoop != null) {
+			// Reactor Netty flushes whenever its queue runs dry: one element per batch
+			// is enough, without a publisher per batch
+			written = message.writeWith(batches.map((batch) -> join(buffers, batch)));
+		}
+		else {
+			written = message.writeAndFlushWith(batches.map((batch) -> Mono.fromSupplier(() -> join(buffers, batch))));
+		}
+		return written.doOnCancel(stream::close).doOnError((ex) -> stream.close());
+	}
+
+	/**
+	 * Copies a batch into one buffer of the server's allocator (pooled and direct on
+	 * Netty): one write per batch, with no further copy on the way to the socket.
+	 */
+	private static DataBuffer join(DataBufferFactory buffers, List<byte[]> batch) {
+		int size = 0;
+		for (byte[] chunk : batch) {
+			size += chunk.length;
+		}
+		DataBuffer buffer = buffers.allocateBuffer(size);
+		for (byte[] chunk : batch) {
+			buffer.write(chunk);
+		}
+		return buffer;
+	}
+
+	private static @Nullable Executor eventLoop(ReactiveHttpOutputMessage message) {
+		if (!REACTOR_NETTY || !(message instanceof ServerHttpResponse response)) {
+			return null;
+		}
+		return ReactorNettyEventLoops.of(ServerHttpResponseDecorator.getNativeResponse(response));
 	}
 
 }
