@@ -48,6 +48,8 @@ public final class EvStream {
 	// guarded by the outbox lock
 	private final Map<String, ChannelCursor> cursors = new LinkedHashMap<>(4);
 
+	private @Nullable ChannelCursor onlyCursor;
+
 	private byte @Nullable [] idLine;
 
 	private @Nullable List<Consumer<? super Set<String>>> closeCallbacks;
@@ -131,7 +133,7 @@ public final class EvStream {
 				return;
 			}
 			cursor.detached = true;
-			this.idLine = null;
+			cursorsChanged();
 			positionedLocked(cursor);
 		}
 		this.manager.leave(cursor);
@@ -250,7 +252,7 @@ public final class EvStream {
 			}
 			ChannelCursor cursor = new ChannelCursor(this, channel, token, resumeFrom);
 			this.cursors.put(channel, cursor);
-			this.idLine = null;
+			cursorsChanged();
 			this.unpositioned++;
 			return cursor;
 		}
@@ -260,7 +262,7 @@ public final class EvStream {
 		synchronized (this.outbox.lock()) {
 			if (this.cursors.remove(cursor.channel, cursor)) {
 				cursor.detached = true;
-				this.idLine = null;
+				cursorsChanged();
 				positionedLocked(cursor);
 			}
 		}
@@ -316,7 +318,7 @@ public final class EvStream {
 	 */
 	void write(Object entry, List<byte[]> chunks) {
 		if (entry instanceof MessageFrame frame) {
-			ChannelCursor cursor = this.cursors.get(frame.channel);
+			ChannelCursor cursor = cursorOf(frame.channel);
 			if (cursor == null || frame.sequence <= cursor.emitted) {
 				return;
 			}
@@ -350,6 +352,22 @@ public final class EvStream {
 			chunks.add(idLine());
 			chunks.add(reset.body());
 		}
+	}
+
+	/**
+	 * Finds the cursor of a channel; most connections have one, which needs no hashing.
+	 */
+	private @Nullable ChannelCursor cursorOf(String channel) {
+		ChannelCursor only = this.onlyCursor;
+		if (only != null) {
+			return only.channel.equals(channel) ? only : null;
+		}
+		return this.cursors.get(channel);
+	}
+
+	private void cursorsChanged() {
+		this.idLine = null;
+		this.onlyCursor = (this.cursors.size() == 1) ? this.cursors.values().iterator().next() : null;
 	}
 
 	private byte[] idLine() {

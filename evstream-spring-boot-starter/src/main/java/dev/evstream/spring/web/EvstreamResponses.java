@@ -2,7 +2,6 @@ package dev.evstream.spring.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 import dev.evstream.core.EvStream;
 import org.jspecify.annotations.Nullable;
@@ -28,8 +27,9 @@ import org.springframework.web.reactive.function.BodyInserter;
  * The bytes of each event are encoded once and shared by every connection that receives
  * it; each batch the stream hands over is copied into one buffer of the server's
  * allocator, written, and flushed once. On Reactor Netty the stream is drained on the
- * connection's event loop, one task per loop and pass for all its connections, so a
- * broadcast costs no hand-off between threads per connection.
+ * connection's event loop, one task per loop and pass for all its connections, and once
+ * the response head is sent its batches go straight to the Netty channel (see
+ * {@link ReactorNettyStreamWriter}).
  *
  * @since 0.1.0
  */
@@ -80,25 +80,25 @@ public final class EvstreamResponses {
 	}
 
 	private static Mono<Void> writeBody(EvStream stream, ReactiveHttpOutputMessage message, boolean opening) {
-		DataBufferFactory buffers = message.bufferFactory();
-		Executor eventLoop = eventLoop(message);
-		if (eventLoop != null) {
-			stream.drainOn(eventLoop);
-		}
-		Flux<List<byte[]>> batches = stream.output();
-		if (opening) {
-			batches = batches.startWith(List.of(OPENING_COMMENT));
-		}
-		Mono<Void> written;
-		if (eventLoop != null) {
-			// Reactor Netty flushes whenever its queue runs dry: one element per batch
-			// is enough, without a publisher per batch
-			written = message.writeWith(batches.map((batch) -> join(buffers, batch)));
-		}
-		else {
+		Mono<Void> written = REACTOR_NETTY ? reactorNetty(stream, message, opening) : null;
+		if (written == null) {
+			DataBufferFactory buffers = message.bufferFactory();
+			Flux<List<byte[]>> batches = stream.output();
+			if (opening) {
+				batches = batches.startWith(List.of(OPENING_COMMENT));
+			}
 			written = message.writeAndFlushWith(batches.map((batch) -> Mono.fromSupplier(() -> join(buffers, batch))));
 		}
 		return written.doOnCancel(stream::close).doOnError((ex) -> stream.close());
+	}
+
+	private static @Nullable Mono<Void> reactorNetty(EvStream stream, ReactiveHttpOutputMessage message,
+			boolean opening) {
+		if (!(message instanceof ServerHttpResponse response)) {
+			return null;
+		}
+		return ReactorNettyStreamWriter.write(stream, message, ServerHttpResponseDecorator.getNativeResponse(response),
+				opening ? OPENING_COMMENT : null);
 	}
 
 	/**
@@ -115,13 +115,6 @@ public final class EvstreamResponses {
 			buffer.write(chunk);
 		}
 		return buffer;
-	}
-
-	private static @Nullable Executor eventLoop(ReactiveHttpOutputMessage message) {
-		if (!REACTOR_NETTY || !(message instanceof ServerHttpResponse response)) {
-			return null;
-		}
-		return ReactorNettyEventLoops.of(ServerHttpResponseDecorator.getNativeResponse(response));
 	}
 
 }

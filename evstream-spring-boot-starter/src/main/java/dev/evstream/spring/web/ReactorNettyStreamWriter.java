@@ -1,0 +1,247 @@
+package dev.evstream.spring.web;
+
+import java.util.List;
+
+import dev.evstream.core.EvStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServerResponse;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.ReactiveHttpOutputMessage;
+
+/**
+ * Writes a stream on Reactor Netty: the first events go through WebFlux, which sends the
+ * response head with them; every later batch is written straight to the connection's
+ * Netty channel as one chunk, with one flush per batch and no completion listener, on the
+ * channel's own event loop. The reactive write path costs several times the socket write
+ * itself per event, and a stream lasts for hours: only its start and its end need it. The
+ * response still ends through WebFlux, which writes the last chunk after the stream
+ * completes.
+ * <p>
+ * The client's pace is respected: a batch is asked for only while the channel is
+ * writable, so a client that stops reading fills its stream's bounded queue, and the
+ * stream's overflow policy closes it.
+ */
+final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
+
+	private static final String WATCHER = "evstream.writability";
+
+	private final EvStream stream;
+
+	private final HttpServerResponse response;
+
+	private final Channel channel;
+
+	private final DataBufferFactory buffers;
+
+	// everything below is touched on the channel's event loop only
+	private @Nullable FluxSink<DataBuffer> sink;
+
+	private @Nullable Subscription upstream;
+
+	private boolean direct;
+
+	private boolean requested;
+
+	private boolean awaitingWritability;
+
+	private @Nullable WritabilityWatcher watcher;
+
+	private byte @Nullable [] opening;
+
+	private ReactorNettyStreamWriter(EvStream stream, HttpServerResponse response, Channel channel,
+			DataBufferFactory buffers, byte @Nullable [] opening) {
+		this.stream = stream;
+		this.response = response;
+		this.channel = channel;
+		this.buffers = buffers;
+		this.opening = opening;
+	}
+
+	/**
+	 * Writes a stream to a Reactor Netty response, or returns {@code null} when the
+	 * response is not one.
+	 * @param stream the stream
+	 * @param message the response
+	 * @param nativeResponse the server's own response under it
+	 * @param opening bytes to send before the stream's first events, or {@code null}
+	 */
+	static @Nullable Mono<Void> write(EvStream stream, ReactiveHttpOutputMessage message, Object nativeResponse,
+			byte @Nullable [] opening) {
+		if (!(nativeResponse instanceof HttpServerResponse response)
+				|| !(nativeResponse instanceof Connection connection)) {
+			return null;
+		}
+		Channel channel = connection.channel();
+		stream.drainOn(channel.eventLoop());
+		ReactorNettyStreamWriter writer = new ReactorNettyStreamWriter(stream, response, channel,
+				message.bufferFactory(), opening);
+		Flux<DataBuffer> head = Flux.create(writer::start);
+		return message.writeWith(head);
+	}
+
+	private void start(FluxSink<DataBuffer> sink) {
+		this.sink = sink;
+		sink.onRequest((n) -> onEventLoop(this::requestIfNeeded));
+		sink.onCancel(() -> onEventLoop(this::cancel));
+		this.stream.output().subscribe(this);
+	}
+
+	@Override
+	public void onSubscribe(Subscription subscription) {
+		this.upstream = subscription;
+		onEventLoop(this::requestIfNeeded);
+	}
+
+	@Override
+	public void onNext(List<byte[]> batch) {
+		this.requested = false;
+		// once the head is out and nothing waits in WebFlux's queue (it stops only when
+		// the channel is full), later writes cannot overtake earlier ones
+		if (!this.direct && this.response.hasSentHeaders() && this.channel.isWritable()) {
+			this.direct = true;
+		}
+		if (this.direct) {
+			writeDirect(batch);
+		}
+		else {
+			this.sink.next(join(batch));
+		}
+		requestIfNeeded();
+	}
+
+	@Override
+	public void onError(Throwable error) {
+		stopWatching();
+		this.sink.error(error);
+	}
+
+	@Override
+	public void onComplete() {
+		stopWatching();
+		this.sink.complete();
+	}
+
+	/**
+	 * Asks for one more batch when none is asked for and the way is free: WebFlux's
+	 * demand before the head is sent, the channel's writability after.
+	 */
+	private void requestIfNeeded() {
+		Subscription upstream = this.upstream;
+		if (upstream == null || this.requested) {
+			return;
+		}
+		if (this.direct) {
+			if (!this.channel.isWritable()) {
+				watchWritability();
+				return;
+			}
+		}
+		else {
+			if (this.sink.requestedFromDownstream() == 0) {
+				return;
+			}
+			byte[] opening = this.opening;
+			if (opening != null) {
+				this.opening = null;
+				this.sink.next(join(List.of(opening)));
+				if (this.sink.requestedFromDownstream() == 0) {
+					return;
+				}
+			}
+		}
+		this.requested = true;
+		upstream.request(1);
+	}
+
+	private void writeDirect(List<byte[]> batch) {
+		if (!this.channel.isActive()) {
+			return;
+		}
+		int size = 0;
+		for (byte[] chunk : batch) {
+			size += chunk.length;
+		}
+		ByteBuf buffer = this.channel.alloc().ioBuffer(size);
+		for (byte[] chunk : batch) {
+			buffer.writeBytes(chunk);
+		}
+		this.channel.write(new DefaultHttpContent(buffer), this.channel.voidPromise());
+		this.channel.flush();
+	}
+
+	private DataBuffer join(List<byte[]> batch) {
+		int size = 0;
+		for (byte[] chunk : batch) {
+			size += chunk.length;
+		}
+		DataBuffer buffer = this.buffers.allocateBuffer(size);
+		for (byte[] chunk : batch) {
+			buffer.write(chunk);
+		}
+		return buffer;
+	}
+
+	private void watchWritability() {
+		this.awaitingWritability = true;
+		if (this.watcher == null && this.channel.pipeline().get(NettyPipeline.ReactiveBridge) != null) {
+			this.watcher = new WritabilityWatcher();
+			this.channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, WATCHER, this.watcher);
+		}
+	}
+
+	private void stopWatching() {
+		WritabilityWatcher watcher = this.watcher;
+		this.watcher = null;
+		if (watcher != null && this.channel.pipeline().context(watcher) != null) {
+			this.channel.pipeline().remove(watcher);
+		}
+	}
+
+	private void cancel() {
+		stopWatching();
+		Subscription upstream = this.upstream;
+		if (upstream != null) {
+			upstream.cancel();
+		}
+	}
+
+	private void onEventLoop(Runnable task) {
+		if (this.channel.eventLoop().inEventLoop()) {
+			task.run();
+		}
+		else {
+			this.channel.eventLoop().execute(task);
+		}
+	}
+
+	/**
+	 * Resumes writing when a channel that filled its buffers can take more.
+	 */
+	private final class WritabilityWatcher extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
+			if (context.channel().isWritable() && ReactorNettyStreamWriter.this.awaitingWritability) {
+				ReactorNettyStreamWriter.this.awaitingWritability = false;
+				requestIfNeeded();
+			}
+			super.channelWritabilityChanged(context);
+		}
+
+	}
+
+}
