@@ -92,6 +92,14 @@ public final class EvstreamResponses {
 		return written.doOnCancel(stream::close).doOnError((ex) -> stream.close());
 	}
 
+	static int size(List<byte[]> batch) {
+		int size = 0;
+		for (byte[] chunk : batch) {
+			size += chunk.length;
+		}
+		return size;
+	}
+
 	private static @Nullable Mono<Void> reactorNetty(EvStream stream, ReactiveHttpOutputMessage message,
 			boolean opening) {
 		if (!(message instanceof ServerHttpResponse response)) {
@@ -105,12 +113,8 @@ public final class EvstreamResponses {
 	 * Copies a batch into one buffer of the server's allocator (pooled and direct on
 	 * Netty): one write per batch, with no further copy on the way to the socket.
 	 */
-	private static DataBuffer join(DataBufferFactory buffers, List<byte[]> batch) {
-		int size = 0;
-		for (byte[] chunk : batch) {
-			size += chunk.length;
-		}
-		DataBuffer buffer = buffers.allocateBuffer(size);
+	static DataBuffer join(DataBufferFactory buffers, List<byte[]> batch) {
+		DataBuffer buffer = buffers.allocateBuffer(size(batch));
 		for (byte[] chunk : batch) {
 			buffer.write(chunk);
 		}

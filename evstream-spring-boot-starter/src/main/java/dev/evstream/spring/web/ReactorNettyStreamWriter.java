@@ -171,11 +171,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		if (!this.channel.isActive()) {
 			return;
 		}
-		int size = 0;
-		for (byte[] chunk : batch) {
-			size += chunk.length;
-		}
-		ByteBuf buffer = this.channel.alloc().ioBuffer(size);
+		ByteBuf buffer = this.channel.alloc().ioBuffer(EvstreamResponses.size(batch));
 		for (byte[] chunk : batch) {
 			buffer.writeBytes(chunk);
 		}
@@ -184,15 +180,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	}
 
 	private DataBuffer join(List<byte[]> batch) {
-		int size = 0;
-		for (byte[] chunk : batch) {
-			size += chunk.length;
-		}
-		DataBuffer buffer = this.buffers.allocateBuffer(size);
-		for (byte[] chunk : batch) {
-			buffer.write(chunk);
-		}
-		return buffer;
+		return EvstreamResponses.join(this.buffers, batch);
 	}
 
 	private void watchWritability() {
