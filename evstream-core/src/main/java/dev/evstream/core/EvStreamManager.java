@@ -270,7 +270,15 @@ public final class EvStreamManager implements AutoCloseable {
 		});
 	}
 
-	private List<String> checkChannels(List<String> requested) {
+	/**
+	 * Checks the channels a client asks for, as {@link #connect} does, so that an
+	 * endpoint can refuse a bad request before it authenticates anyone.
+	 * @param requested the channels, in order
+	 * @return the distinct channels, in order
+	 * @throws IllegalArgumentException if there is none, a name is invalid, or there are
+	 * more than the limit per connection
+	 */
+	public List<String> checkChannels(List<String> requested) {
 		if (requested.isEmpty()) {
 			throw new IllegalArgumentException("At least one channel is required");
 		}

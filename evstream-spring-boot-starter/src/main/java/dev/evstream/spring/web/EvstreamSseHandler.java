@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.evstream.core.ChannelNames;
 import dev.evstream.core.EvConnectRequest;
 import dev.evstream.core.EvLimitException;
 import dev.evstream.core.EvShutdownException;
@@ -56,8 +55,6 @@ public class EvstreamSseHandler {
 
 	private final String tokenParameter;
 
-	private final int maxChannels;
-
 	private final Duration retryAfter;
 
 	private final @Nullable QueryTokenHider tokenHider;
@@ -70,20 +67,18 @@ public class EvstreamSseHandler {
 	 * @param authorizer the authorizer of channels
 	 * @param metrics what records rejections
 	 * @param tokenParameter the query parameter that carries the token
-	 * @param maxChannels the maximum number of channels of one connection
 	 * @param retryAfter the delay suggested to clients refused for a limit
 	 * @param tokenHider where tokens taken out of the query are kept, or {@code null} to
 	 * read them from the query
 	 */
 	public EvstreamSseHandler(EvStreamManager manager, @Nullable Authenticator authenticator,
-			ChannelAuthorizer authorizer, StreamMetrics metrics, String tokenParameter, int maxChannels,
-			Duration retryAfter, @Nullable QueryTokenHider tokenHider) {
+			ChannelAuthorizer authorizer, StreamMetrics metrics, String tokenParameter, Duration retryAfter,
+			@Nullable QueryTokenHider tokenHider) {
 		this.manager = manager;
 		this.authenticator = authenticator;
 		this.authorizer = authorizer;
 		this.metrics = metrics;
 		this.tokenParameter = tokenParameter;
-		this.maxChannels = maxChannels;
 		this.retryAfter = retryAfter;
 		this.tokenHider = tokenHider;
 	}
@@ -117,22 +112,13 @@ public class EvstreamSseHandler {
 		if (channels.isEmpty()) {
 			return "At least one channel is required: use ?channel=name (repeatable) or ?channels=a,b";
 		}
-		for (String channel : channels) {
-			if (!ChannelNames.isValid(channel)) {
-				try {
-					ChannelNames.check(channel);
-				}
-				catch (IllegalArgumentException ex) {
-					return ex.getMessage();
-				}
-			}
+		try {
+			this.manager.checkChannels(channels);
+			return null;
 		}
-		long distinct = channels.stream().distinct().count();
-		if (distinct > this.maxChannels) {
-			return "At most " + this.maxChannels + " channels may be listened to on one connection, but " + distinct
-					+ " were asked for";
+		catch (IllegalArgumentException ex) {
+			return ex.getMessage();
 		}
-		return null;
 	}
 
 	private Mono<EvPrincipal> principal(ServerRequest request) {

@@ -54,8 +54,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 			ObjectProvider<StreamMetrics> metrics, ObjectProvider<QueryTokenHider> tokenHider) {
 		return new EvstreamSseHandler(manager, authenticator.getIfUnique(),
 				authorizer.getIfUnique(ChannelAuthorizer::permitAll), metrics.getIfUnique(() -> StreamMetrics.NONE),
-				properties.getAuth().getQueryParam(), properties.getMaxChannelsPerConnection(), properties.getRetry(),
-				tokenHider.getIfUnique());
+				properties.getAuth().getQueryParam(), properties.getRetry(), tokenHider.getIfUnique());
 	}
 
 	@Bean
