@@ -74,10 +74,6 @@ final class TypedEvState<T extends @Nullable Object> implements EvState<T> {
 		return this.cell.isRemoved();
 	}
 
-	JavaType type() {
-		return this.type;
-	}
-
 	@Override
 	public String toString() {
 		return "EvState[" + this.cell.key + " v" + this.cell.version() + "]";
