@@ -8,13 +8,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 
 import dev.evstream.core.EvMessage;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.test.SseEvent;
 import dev.evstream.test.SseTestClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,20 +41,16 @@ public final class ReconnectStorm {
 	 */
 	public static void run(EvStreamManager publisher, String channel, int clients, int reconnects,
 			IntUnaryOperator portOfAttempt) throws Exception {
-		AtomicBoolean publishing = new AtomicBoolean(true);
-		Thread sender = new Thread(() -> {
-			int n = 0;
-			while (publishing.get()) {
-				publisher.send(channel, EvMessage.of("chat", Integer.toString(n++))).block(TIMEOUT);
-				try {
-					Thread.sleep(2);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
-		}, "storm-publisher");
-		sender.start();
+		// about 500 messages a second, numbered without gaps, each sent once the previous
+		// one was accepted
+		AtomicLong number = new AtomicLong();
+		Disposable sender = Flux.interval(Duration.ofMillis(2))
+			.onBackpressureDrop()
+			.concatMap((tick) -> publisher.send(channel, EvMessage.of("chat", Long.toString(number.getAndIncrement()))),
+					1)
+			.subscribe(null, (ex) -> {
+				throw new AssertionError("The publisher failed", ex);
+			});
 		ExecutorService pool = Executors.newFixedThreadPool(clients);
 		List<Future<List<Integer>>> results = new ArrayList<>();
 		for (int c = 0; c < clients; c++) {
@@ -70,8 +68,7 @@ public final class ReconnectStorm {
 			}
 		}
 		finally {
-			publishing.set(false);
-			sender.join(10_000);
+			sender.dispose();
 			pool.shutdownNow();
 		}
 	}
