@@ -323,7 +323,10 @@ final class Channel {
 					}
 				}
 			}
-			else if (slice.head() > this.lastSequence) {
+			else if (slice.head() != this.lastSequence) {
+				// behind the history's window, or on a sequence the backend lost (its
+				// head
+				// is then lower, or none)
 				logger.warn("Channel '{}' lost messages that its history no longer holds; its listeners are reset",
 						this.name);
 				byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);

@@ -253,7 +253,8 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 */
 	void reset(ChannelCursor cursor, long position, byte[] reset) {
 		synchronized (this) {
-			if (this.closing || cursor.detached || position <= cursor.position) {
+			// a lost sequence may restart below the cursor: any other position moves it
+			if (this.closing || cursor.detached || position == cursor.position) {
 				return;
 			}
 			cursor.position = position;
@@ -325,6 +326,13 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 	 */
 	boolean isDone() {
 		return this.cancelled || this.abortError != null || hasEnded() || this.subscribed == 0;
+	}
+
+	/**
+	 * Returns whether a writer subscribed to the output.
+	 */
+	boolean isClaimed() {
+		return this.subscribed != 0;
 	}
 
 	Object lock() {

@@ -23,9 +23,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * so positions are assigned in the order messages are delivered, by whichever replica
  * sends them.
  * <p>
- * A channel's keys expire after {@code timeToLive} without appends or new listeners; its
- * sequence then starts again from a new base, and clients holding older positions are
- * reset rather than misled.
+ * Only a message creates a channel's keys: listening to a channel nobody sends to writes
+ * nothing. A channel's keys expire after {@code timeToLive} without appends, reads or new
+ * listeners; its sequence then starts again from a new base, and clients holding older
+ * positions are reset rather than misled.
  *
  * @since 0.1.0
  */
@@ -79,7 +80,7 @@ public final class RedisChannelHistory implements ChannelHistory {
 	public Mono<HistorySlice> readAfter(String channel, long afterSequence) {
 		Mono<HistorySlice> read = this.redis
 			.execute(RedisScripts.CHANNEL_READ, List.of(this.keys.sequence(channel), this.keys.history(channel)),
-					List.of((afterSequence + 1) + "-0", Long.toString(SequenceBase.now()), ttlSeconds()))
+					List.of((afterSequence + 1) + "-0", ttlSeconds()))
 			.next()
 			.map((reply) -> slice(channel, afterSequence, reply));
 		return RedisFailures.bounded(read, this.timeout, "read the history of channel '" + channel + "'");
@@ -88,8 +89,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 	@Override
 	public Mono<Long> head(String channel) {
 		Mono<Long> head = this.redis
-			.execute(RedisScripts.CHANNEL_HEAD, List.of(this.keys.sequence(channel)),
-					List.of(Long.toString(SequenceBase.now()), ttlSeconds()))
+			.execute(RedisScripts.CHANNEL_HEAD, List.of(this.keys.sequence(channel), this.keys.history(channel)),
+					List.of(ttlSeconds()))
 			.next()
 			.map(Long::parseLong);
 		return RedisFailures.bounded(head, this.timeout, "read the position of channel '" + channel + "'");
@@ -121,8 +122,13 @@ public final class RedisChannelHistory implements ChannelHistory {
 			}
 			messages.add(new ChannelMessage(channel, sequence, event, data));
 		}
+		if (head == NO_SEQUENCE) {
+			return new HistorySlice(NO_SEQUENCE, List.of(), after == NO_SEQUENCE);
+		}
 		long oldest = oldestId.isEmpty() ? head + 1 : sequenceOf(oldestId);
-		boolean complete = after <= head && after >= oldest - 1;
+		String base = String.valueOf(reply.get(3));
+		boolean complete = (after == NO_SEQUENCE) ? !base.isEmpty() && oldest == Long.parseLong(base) + 1
+				: after <= head && after >= oldest - 1;
 		return new HistorySlice(head, messages, complete);
 	}
 

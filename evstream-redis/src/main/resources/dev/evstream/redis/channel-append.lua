@@ -1,6 +1,6 @@
 -- Gives a message the next sequence of its channel, keeps it in the history (the last 'size' messages), and
--- publishes it, in one atomic step. A new sequence starts from a time-based base, so that
--- one lost with Redis's data never overlaps the new one. The ids of the last 16 messages
+-- publishes it, in one atomic step. The first message creates the sequence, from a
+-- time-based base, so that one lost with Redis's data (or expired) never overlaps the new one. The ids of the last 16 messages
 -- are kept: a command the client resends after a reconnect is not appended twice.
 -- KEYS: sequence hash, history stream
 -- ARGV: channel, event ('' for none), data, message id, base, history size, bus channel, time to live in seconds
@@ -12,7 +12,9 @@ if done then
 	return done
 end
 if redis.call('HEXISTS', KEYS[1], 's') == 0 then
-	redis.call('HSET', KEYS[1], 's', ARGV[5])
+	-- 'b' remembers where the sequence started, so that a reader from before it can tell
+	-- whether the log still holds everything since
+	redis.call('HSET', KEYS[1], 's', ARGV[5], 'b', ARGV[5])
 end
 -- sequences exceed the 14 digits tostring keeps
 local sequence = string.format('%.0f', redis.call('HINCRBY', KEYS[1], 's', 1))

@@ -1,10 +1,13 @@
--- Returns the sequence of a channel's latest message, creating the sequence from a
--- time-based base if the channel has none, and keeps it alive for its time to live.
--- KEYS: sequence hash
--- ARGV: base, time to live in seconds
+-- Returns the sequence of a channel's latest message, or 0 if the channel has none, and
+-- keeps an existing sequence alive for its time to live. Creates nothing: listening to a
+-- channel nobody sends to writes no key.
+-- KEYS: sequence hash, history stream
+-- ARGV: time to live in seconds
 -- Returns: the head sequence, as a string
-if redis.call('HEXISTS', KEYS[1], 's') == 0 then
-	redis.call('HSET', KEYS[1], 's', ARGV[1])
+local head = redis.call('HGET', KEYS[1], 's')
+if not head then
+	return '0'
 end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return redis.call('HGET', KEYS[1], 's')
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return head

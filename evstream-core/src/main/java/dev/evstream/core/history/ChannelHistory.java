@@ -7,16 +7,24 @@ import reactor.core.publisher.Mono;
  * Gives every message of a channel its position and keeps the latest ones, so that a
  * client that reconnects receives exactly what it missed.
  * <p>
- * Positions are per channel: consecutive messages get consecutive sequences. When a
- * channel's sequence is created (first use, or after the backend lost it) it starts from
- * a time-based base, so a position from before the loss is never mistaken for one after
- * it: the gap shows, and the client is told to reset.
+ * Positions are per channel: consecutive messages get consecutive sequences. A channel's
+ * sequence is created by its first message (and again after the backend lost it or let it
+ * expire) from a time-based base, so a position from before the loss is never mistaken
+ * for one after it: the gap shows, and the client is told to reset. Until then the
+ * channel's position is {@link #NO_SEQUENCE}, and reading a channel never creates
+ * anything: listening to a channel nobody sends to costs the backend nothing.
  * <p>
  * All methods are cold and fail at once when the backend cannot be reached.
  *
  * @since 0.1.0
  */
 public interface ChannelHistory {
+
+	/**
+	 * The position of a channel that has no sequence: nothing was sent to it, or what was
+	 * sent has expired. Every sequence starts above it.
+	 */
+	long NO_SEQUENCE = 0;
 
 	/**
 	 * Gives a message the next sequence of its channel, keeps it in the bounded log, and
@@ -30,7 +38,9 @@ public interface ChannelHistory {
 	Mono<Long> append(String channel, @Nullable String event, String data);
 
 	/**
-	 * Reads what the log holds after a position.
+	 * Reads what the log holds after a position. After {@link #NO_SEQUENCE} the answer is
+	 * complete when the channel still has no sequence, or when its log still holds every
+	 * message since the sequence was created.
 	 * @param channel the channel
 	 * @param afterSequence the last sequence the reader has
 	 * @return the messages after it, and whether they are complete
@@ -38,11 +48,9 @@ public interface ChannelHistory {
 	Mono<HistorySlice> readAfter(String channel, long afterSequence);
 
 	/**
-	 * Returns the sequence of the latest message of a channel, creating the channel's
-	 * sequence if it has none yet, so that the answer is a position later messages
-	 * follow.
+	 * Returns the sequence of the latest message of a channel, without creating anything.
 	 * @param channel the channel
-	 * @return the head sequence
+	 * @return the head sequence, or {@link #NO_SEQUENCE} if the channel has none
 	 */
 	Mono<Long> head(String channel);
 

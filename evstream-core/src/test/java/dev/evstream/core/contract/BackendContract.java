@@ -14,6 +14,7 @@ import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.bus.DirectMessage;
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
+import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
 import dev.evstream.core.store.CompareAndSetResult;
 import dev.evstream.core.store.StoredState;
@@ -219,13 +220,22 @@ public abstract class BackendContract {
 	// ---- channel history
 
 	@Test
+	void headAndReadOfAChannelNeverSentToShouldCreateNothing() {
+		assertThat(block(this.backend.history().head("quiet"))).isEqualTo(ChannelHistory.NO_SEQUENCE);
+		HistorySlice fromStart = block(this.backend.history().readAfter("quiet", ChannelHistory.NO_SEQUENCE));
+		assertThat(fromStart).isEqualTo(new HistorySlice(ChannelHistory.NO_SEQUENCE, List.of(), true));
+		HistorySlice fromElsewhere = block(this.backend.history().readAfter("quiet", 12345));
+		assertThat(fromElsewhere).isEqualTo(new HistorySlice(ChannelHistory.NO_SEQUENCE, List.of(), false));
+		assertThat(block(this.backend.history().head("quiet"))).isEqualTo(ChannelHistory.NO_SEQUENCE);
+	}
+
+	@Test
 	void appendShouldGiveConsecutiveSequencesAndPublishInOrder() {
-		long head = block(this.backend.history().head("news"));
-		assertThat(block(this.backend.history().head("news"))).isEqualTo(head);
 		long first = block(this.backend.history().append("news", "breaking", "one"));
 		long second = block(this.backend.history().append("news", null, "two\nlines"));
-		assertThat(first).isEqualTo(head + 1);
-		assertThat(second).isEqualTo(head + 2);
+		assertThat(first).isGreaterThan(ChannelHistory.NO_SEQUENCE);
+		assertThat(second).isEqualTo(first + 1);
+		assertThat(block(this.backend.history().head("news"))).isEqualTo(second);
 		assertThat(awaitEvents(ChannelMessage.class, 2)).containsExactly(
 				new ChannelMessage("news", first, "breaking", "one"),
 				new ChannelMessage("news", second, null, "two\nlines"));
@@ -233,28 +243,39 @@ public abstract class BackendContract {
 
 	@Test
 	void readAfterShouldReturnWhatFollowsInOrder() {
-		long head = block(this.backend.history().head("feed"));
-		for (int i = 1; i <= 3; i++) {
+		long first = block(this.backend.history().append("feed", null, "m1"));
+		for (int i = 2; i <= 3; i++) {
 			block(this.backend.history().append("feed", null, "m" + i));
 		}
-		HistorySlice slice = block(this.backend.history().readAfter("feed", head + 1));
+		HistorySlice slice = block(this.backend.history().readAfter("feed", first));
 		assertThat(slice.complete()).isTrue();
-		assertThat(slice.head()).isEqualTo(head + 3);
+		assertThat(slice.head()).isEqualTo(first + 2);
 		assertThat(slice.messages()).extracting(ChannelMessage::data).containsExactly("m2", "m3");
-		HistorySlice none = block(this.backend.history().readAfter("feed", head + 3));
+		HistorySlice none = block(this.backend.history().readAfter("feed", first + 2));
 		assertThat(none.complete()).isTrue();
 		assertThat(none.messages()).isEmpty();
 	}
 
 	@Test
+	void readAfterNoSequenceShouldReturnEverythingSinceTheSequenceStarted() {
+		for (int i = 1; i <= 3; i++) {
+			block(this.backend.history().append("born", null, "m" + i));
+		}
+		HistorySlice slice = block(this.backend.history().readAfter("born", ChannelHistory.NO_SEQUENCE));
+		assertThat(slice.complete()).isTrue();
+		assertThat(slice.messages()).extracting(ChannelMessage::data).containsExactly("m1", "m2", "m3");
+	}
+
+	@Test
 	void readAfterBeyondTheWindowShouldBeIncomplete() {
-		long head = block(this.backend.history().head("busy"));
-		for (int i = 1; i <= HISTORY_SIZE * 3; i++) {
+		long first = block(this.backend.history().append("busy", null, "m1"));
+		for (int i = 2; i <= HISTORY_SIZE * 3; i++) {
 			block(this.backend.history().append("busy", null, "m" + i));
 		}
-		HistorySlice slice = block(this.backend.history().readAfter("busy", head));
+		HistorySlice slice = block(this.backend.history().readAfter("busy", first));
 		assertThat(slice.complete()).isFalse();
-		assertThat(slice.head()).isEqualTo(head + HISTORY_SIZE * 3);
+		assertThat(slice.head()).isEqualTo(first + HISTORY_SIZE * 3 - 1);
+		assertThat(block(this.backend.history().readAfter("busy", ChannelHistory.NO_SEQUENCE)).complete()).isFalse();
 		HistorySlice recent = block(this.backend.history().readAfter("busy", slice.head() - 2));
 		assertThat(recent.complete()).isTrue();
 		assertThat(recent.messages()).extracting(ChannelMessage::data)
@@ -263,7 +284,7 @@ public abstract class BackendContract {
 
 	@Test
 	void readAfterAPositionAheadOfTheHeadShouldBeIncomplete() {
-		long head = block(this.backend.history().head("ahead"));
+		long head = block(this.backend.history().append("ahead", null, "m"));
 		HistorySlice slice = block(this.backend.history().readAfter("ahead", head + 100));
 		assertThat(slice.complete()).isFalse();
 		assertThat(slice.head()).isEqualTo(head);
@@ -271,7 +292,7 @@ public abstract class BackendContract {
 
 	@Test
 	void readAfterAPositionOfAnotherEpochShouldBeIncomplete() {
-		long head = block(this.backend.history().head("epoch"));
+		long head = block(this.backend.history().append("epoch", null, "m"));
 		assertThat(block(this.backend.history().readAfter("epoch", head - 10)).complete()).isFalse();
 	}
 
