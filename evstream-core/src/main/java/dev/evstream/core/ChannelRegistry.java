@@ -23,11 +23,24 @@ final class ChannelRegistry {
 
 	/**
 	 * Returns the channel, creating and starting it if needed.
+	 * @throws EvMaxChannelsException if it would be created beyond the limit
 	 */
-	Channel acquire(String name) {
-		Channel channel = this.channels.computeIfAbsent(name, this.factory);
+	Channel acquire(String name, int maxChannels) {
+		Channel channel = this.channels.get(name);
+		if (channel == null) {
+			// a close race may let a few more in: the limit bounds memory, not an exact
+			// count
+			if (this.channels.size() >= maxChannels) {
+				throw new EvMaxChannelsException(maxChannels);
+			}
+			channel = this.channels.computeIfAbsent(name, this.factory);
+		}
 		channel.start();
 		return channel;
+	}
+
+	int size() {
+		return this.channels.size();
 	}
 
 	@Nullable Channel get(String name) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.evstream.core.auth.EvPrincipal;
@@ -94,6 +95,17 @@ public final class EvStreamManager implements AutoCloseable {
 	 */
 	public static final int DEFAULT_HISTORY_SIZE = 1000;
 
+	/**
+	 * Default limit of channels in use (listened to, or carrying a state) on one
+	 * instance.
+	 */
+	public static final int DEFAULT_MAX_CHANNELS = 100_000;
+
+	/**
+	 * Default time within which an open stream must start being written.
+	 */
+	public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final Logger logger = Loggers.getLogger(EvStreamManager.class);
 
 	private static final SecureRandom random = new SecureRandom();
@@ -105,6 +117,10 @@ public final class EvStreamManager implements AutoCloseable {
 	private final int maxListeners;
 
 	private final int maxChannelsPerConnection;
+
+	private final int maxChannels;
+
+	private final Duration claimTimeout;
 
 	private final String idPrefix;
 
@@ -144,6 +160,8 @@ public final class EvStreamManager implements AutoCloseable {
 		this.maxConnections = builder.maxConnections;
 		this.maxListeners = builder.maxListeners;
 		this.maxChannelsPerConnection = builder.maxChannelsPerConnection;
+		this.maxChannels = builder.maxChannels;
+		this.claimTimeout = builder.claimTimeout;
 		this.idPrefix = builder.idPrefix;
 		this.retry = builder.retry;
 		this.bufferSize = builder.bufferSize;
@@ -171,7 +189,9 @@ public final class EvStreamManager implements AutoCloseable {
 
 	/**
 	 * Opens a stream, as evstream's {@code createStream}: it listens to nothing and sends
-	 * nothing until told to. Its {@link EvStream#output()} is what the HTTP layer writes.
+	 * nothing until told to. Its {@link EvStream#output()} is what the HTTP layer writes;
+	 * a stream whose output nobody subscribes to within the claim timeout (its request
+	 * was abandoned) is closed, so that it cannot hold its slot.
 	 * @return the stream
 	 * @throws EvMaxConnectionsException if the connection limit is reached
 	 * @throws EvShutdownException if the manager is shutting down
@@ -206,6 +226,9 @@ public final class EvStreamManager implements AutoCloseable {
 		EvStream stream = new EvStream(newConnectionId(), principal, this);
 		this.streams.put(stream.id(), stream);
 		this.metrics.connectionOpened();
+		// by id, so that a stream released meanwhile is not kept until the check
+		String id = stream.id();
+		runLater(() -> closeIfUnclaimed(id), this.claimTimeout);
 		return stream;
 	}
 
@@ -219,11 +242,12 @@ public final class EvStreamManager implements AutoCloseable {
 	 * <p>
 	 * Cold: the stream is opened when the {@code Mono} is subscribed, and the
 	 * {@code Mono} completes once the stream knows its position in every channel (or
-	 * after two seconds if the backend is slow to say). Errors, before any event is
-	 * queued, with {@link IllegalArgumentException} for bad channels,
-	 * {@link EvLimitException} when a limit is reached and {@link EvShutdownException}
-	 * when shutting down. A {@code lastEventId} that cannot be read is not an error:
-	 * every channel is reset.
+	 * after two seconds if the backend is slow to say). Cancelling it before it emits
+	 * closes the stream; once emitted, the stream is the subscriber's to write, within
+	 * the claim timeout. Errors, before any event is queued, with
+	 * {@link IllegalArgumentException} for bad channels, {@link EvLimitException} when a
+	 * limit is reached and {@link EvShutdownException} when shutting down. A
+	 * {@code lastEventId} that cannot be read is not an error: every channel is reset.
 	 * @param request the channels, the last event id and the principal
 	 * @return the open stream
 	 */
@@ -263,10 +287,24 @@ public final class EvStreamManager implements AutoCloseable {
 				if (ex instanceof EvMaxListenersException) {
 					this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_LISTENERS);
 				}
+				else if (ex instanceof EvMaxChannelsException) {
+					this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_CHANNELS);
+				}
 				stream.release(true);
 				return Mono.error(ex);
 			}
-			return stream.ready().timeout(READY_TIMEOUT, Mono.empty()).thenReturn(stream);
+			AtomicBoolean delivered = new AtomicBoolean();
+			return stream.ready()
+				.timeout(READY_TIMEOUT, Mono.empty())
+				.thenReturn(stream)
+				.doOnNext((opened) -> delivered.set(true))
+				.doOnCancel(() -> {
+					// abandoned before anyone could write it; after delivery, a stream
+					// nobody writes is closed by the claim timeout
+					if (!delivered.get()) {
+						stream.release(true);
+					}
+				});
 		});
 	}
 
@@ -325,7 +363,7 @@ public final class EvStreamManager implements AutoCloseable {
 			return;
 		}
 		try {
-			while (!this.channels.acquire(channel).join(cursor, this.maxListeners)) {
+			while (!this.channels.acquire(channel, this.maxChannels).join(cursor, this.maxListeners)) {
 				// the channel was retired between acquire and join: take its successor
 			}
 		}
@@ -340,6 +378,15 @@ public final class EvStreamManager implements AutoCloseable {
 		if (channel != null && channel.leave(cursor)) {
 			// later, since a connection may be released inside another channel's dispatch
 			runLater(() -> this.channels.retireIfIdle(channel));
+		}
+	}
+
+	private void closeIfUnclaimed(String id) {
+		EvStream stream = this.streams.get(id);
+		if (stream != null && !stream.outbox.isClaimed() && !stream.isClosed()) {
+			logger.debug("Connection {} was not written within {} and is closed", stream.id(), this.claimTimeout);
+			this.metrics.connectionUnclaimed();
+			stream.release(true);
 		}
 	}
 
@@ -463,6 +510,15 @@ public final class EvStreamManager implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the number of channels in use on this instance: listened to, or carrying a
+	 * state.
+	 * @return the channel count
+	 */
+	public int channelCount() {
+		return this.channels.size();
+	}
+
+	/**
 	 * Returns the connection limit.
 	 * @return the maximum number of connections
 	 */
@@ -500,7 +556,8 @@ public final class EvStreamManager implements AutoCloseable {
 	 * Makes a state version current on its channel and sends it to the listeners.
 	 */
 	void publishState(StateFrame frame) {
-		while (!this.channels.acquire(frame.channel).publishState(frame)) {
+		// states are the application's: they are never refused for the channel limit
+		while (!this.channels.acquire(frame.channel, Integer.MAX_VALUE).publishState(frame)) {
 			// the channel was retired between acquire and publish: take its successor
 		}
 	}
@@ -644,6 +701,10 @@ public final class EvStreamManager implements AutoCloseable {
 
 		private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
 
+		private int maxChannels = DEFAULT_MAX_CHANNELS;
+
+		private Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
+
 		private String idPrefix = "";
 
 		private Duration heartbeat = DEFAULT_HEARTBEAT;
@@ -710,6 +771,30 @@ public final class EvStreamManager implements AutoCloseable {
 						+ MAX_CHANNELS_PER_CONNECTION + " to keep event ids under 1 KB, but was " + maxChannels);
 			}
 			this.maxChannelsPerConnection = maxChannels;
+			return this;
+		}
+
+		/**
+		 * Sets the limit of channels in use on this instance. A connection that would
+		 * listen to one more is refused with {@link EvMaxChannelsException}; states are
+		 * counted but never refused.
+		 * @param maxChannels the maximum number of channels in use, at least 1
+		 * @return this builder
+		 */
+		public Builder maxChannels(int maxChannels) {
+			this.maxChannels = positive("maxChannels", maxChannels);
+			return this;
+		}
+
+		/**
+		 * Sets how long an open stream may wait for its output to be subscribed before it
+		 * is closed: the bound on a slot held by a request that was abandoned between
+		 * opening the stream and writing it.
+		 * @param claimTimeout the timeout, positive
+		 * @return this builder
+		 */
+		public Builder claimTimeout(Duration claimTimeout) {
+			this.claimTimeout = positive("claimTimeout", claimTimeout);
 			return this;
 		}
 

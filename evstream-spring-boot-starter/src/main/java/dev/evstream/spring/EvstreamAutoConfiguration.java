@@ -52,6 +52,8 @@ public final class EvstreamAutoConfiguration {
 			.maxConnections(properties.getMaxConnections())
 			.maxListeners(properties.getMaxListeners())
 			.maxChannelsPerConnection(properties.getMaxChannelsPerConnection())
+			.maxChannels(properties.getMaxChannels())
+			.claimTimeout(properties.getConnection().getClaimTimeout())
 			.idPrefix(properties.getIdPrefix())
 			.heartbeat(properties.getHeartbeat())
 			.retry(properties.getRetry())
@@ -97,7 +99,9 @@ public final class EvstreamAutoConfiguration {
 		@ConditionalOnMissingBean
 		InMemoryChannelHistory evstreamChannelHistory(InMemoryEventBus evstreamEventBus,
 				EvstreamProperties properties) {
-			return new InMemoryChannelHistory(evstreamEventBus, properties.getHistory().getSize());
+			EvstreamProperties.History history = properties.getHistory();
+			return new InMemoryChannelHistory(evstreamEventBus, history.getSize(), history.getTtl(),
+					history.getMaxSize().toBytes());
 		}
 
 		@Bean

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.history.InMemoryChannelHistory;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for evstream.
@@ -45,6 +48,12 @@ public class EvstreamProperties {
 	 * Maximum number of channels one connection may listen to (at most 48).
 	 */
 	private int maxChannelsPerConnection = EvStreamManager.DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+
+	/**
+	 * Maximum number of channels in use (listened to, or carrying a state) on this
+	 * instance; a connection that would add one more is refused with 503.
+	 */
+	private int maxChannels = EvStreamManager.DEFAULT_MAX_CHANNELS;
 
 	/**
 	 * Prefix of connection ids, to tell instances apart.
@@ -122,6 +131,15 @@ public class EvstreamProperties {
 		this.maxChannelsPerConnection = maxChannelsPerConnection;
 	}
 
+	public int getMaxChannels() {
+		return this.maxChannels;
+	}
+
+	public void setMaxChannels(int maxChannels) {
+		Assert.isTrue(maxChannels > 0, () -> "must be at least 1, but was " + maxChannels);
+		this.maxChannels = maxChannels;
+	}
+
 	public String getIdPrefix() {
 		return this.idPrefix;
 	}
@@ -195,10 +213,17 @@ public class EvstreamProperties {
 		private int size = EvStreamManager.DEFAULT_HISTORY_SIZE;
 
 		/**
-		 * Time a channel's history and position are kept in Redis after its last message
-		 * or new listener; clients that resume later are told to reset.
+		 * Time a channel's history and position are kept after its last message, read or
+		 * new listener; clients that resume later are told to reset.
 		 */
-		private Duration ttl = Duration.ofDays(1);
+		private Duration ttl = InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE;
+
+		/**
+		 * Budget of the in-memory history of all channels together; beyond it, the least
+		 * recently used channels' histories are forgotten first. With Redis, bound its
+		 * memory with Redis's own 'maxmemory'.
+		 */
+		private DataSize maxSize = DataSize.ofBytes(InMemoryChannelHistory.DEFAULT_MAX_BYTES);
 
 		public int getSize() {
 			return this.size;
@@ -216,6 +241,15 @@ public class EvstreamProperties {
 		public void setTtl(Duration ttl) {
 			Assert.isTrue(ttl.toSeconds() >= 1, () -> "must be at least one second, but was " + ttl);
 			this.ttl = ttl;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			Assert.isTrue(maxSize.toBytes() > 0, () -> "must be positive, but was " + maxSize);
+			this.maxSize = maxSize;
 		}
 
 	}
@@ -236,6 +270,12 @@ public class EvstreamProperties {
 		 */
 		private Duration closeTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * Time within which an opened stream must start being written; a stream whose
+		 * request was abandoned in between is closed and frees its slot.
+		 */
+		private Duration claimTimeout = EvStreamManager.DEFAULT_CLAIM_TIMEOUT;
+
 		public int getBufferSize() {
 			return this.bufferSize;
 		}
@@ -252,6 +292,15 @@ public class EvstreamProperties {
 		public void setCloseTimeout(Duration closeTimeout) {
 			Assert.isTrue(isPositive(closeTimeout), () -> "must be positive, but was " + closeTimeout);
 			this.closeTimeout = closeTimeout;
+		}
+
+		public Duration getClaimTimeout() {
+			return this.claimTimeout;
+		}
+
+		public void setClaimTimeout(Duration claimTimeout) {
+			Assert.isTrue(isPositive(claimTimeout), () -> "must be positive, but was " + claimTimeout);
+			this.claimTimeout = claimTimeout;
 		}
 
 	}

@@ -32,6 +32,13 @@ public interface StreamMetrics {
 	}
 
 	/**
+	 * A stream was opened but nothing started writing it within the claim timeout (its
+	 * request was abandoned), so it was closed.
+	 */
+	default void connectionUnclaimed() {
+	}
+
+	/**
 	 * A connection was refused before any byte was streamed.
 	 * @param reason why
 	 */
@@ -103,6 +110,11 @@ public interface StreamMetrics {
 		 * A channel's listener limit was reached.
 		 */
 		MAX_LISTENERS,
+
+		/**
+		 * The instance's limit of channels in use was reached.
+		 */
+		MAX_CHANNELS,
 
 		/**
 		 * The instance is shutting down.

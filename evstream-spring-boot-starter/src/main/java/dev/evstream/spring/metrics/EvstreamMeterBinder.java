@@ -38,8 +38,8 @@ public class EvstreamMeterBinder implements MeterBinder {
 					(streams) -> streams.listenerCounts().values().stream().mapToInt(Integer::intValue).sum())
 			.description("Listeners of all channels on this instance")
 			.register(registry);
-		Gauge.builder("evstream.channels", this.streams, (streams) -> streams.listenerCounts().size())
-			.description("Channels with listeners on this instance")
+		Gauge.builder("evstream.channels", this.streams, EvStreamManager::channelCount)
+			.description("Channels in use on this instance: listened to, or carrying a state")
 			.register(registry);
 		Gauge.builder("evstream.states", this.states, (states) -> states.stateKeys().size())
 			.description("States known to this instance")

@@ -30,6 +30,8 @@ public class MicrometerStreamMetrics implements StreamMetrics {
 
 	private final Counter closed;
 
+	private final Counter unclaimed;
+
 	private final ConcurrentMap<Object, Counter> counters = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<UpdateOutcome, Timer> updates = new ConcurrentHashMap<>();
@@ -50,6 +52,9 @@ public class MicrometerStreamMetrics implements StreamMetrics {
 		this.closed = Counter.builder("evstream.connections.closed")
 			.description("Connections closed, by either side")
 			.register(registry);
+		this.unclaimed = Counter.builder("evstream.connections.unclaimed")
+			.description("Streams closed because nothing started writing them: their request was abandoned")
+			.register(registry);
 		this.resyncs = Counter.builder("evstream.bus.resyncs")
 			.description("Times the bus reconnected, or found it missed events, and this instance caught up")
 			.register(registry);
@@ -63,6 +68,11 @@ public class MicrometerStreamMetrics implements StreamMetrics {
 	@Override
 	public void connectionClosed() {
 		this.closed.increment();
+	}
+
+	@Override
+	public void connectionUnclaimed() {
+		this.unclaimed.increment();
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.evstream.core.EvStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -62,6 +63,9 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	private byte @Nullable [] opening;
 
+	// a closed connection releases its stream even if no write ever fails on it
+	private final ChannelFutureListener onClose = (future) -> onEventLoop(this::cancel);
+
 	private ReactorNettyStreamWriter(EvStream stream, HttpServerResponse response, Channel channel,
 			DataBufferFactory buffers, byte @Nullable [] opening) {
 		this.stream = stream;
@@ -97,6 +101,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		this.sink = sink;
 		sink.onRequest((n) -> onEventLoop(this::requestIfNeeded));
 		sink.onCancel(() -> onEventLoop(this::cancel));
+		this.channel.closeFuture().addListener(this.onClose);
 		this.stream.output().subscribe(this);
 	}
 
@@ -125,12 +130,14 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	@Override
 	public void onError(Throwable error) {
+		this.channel.closeFuture().removeListener(this.onClose);
 		stopWatching();
 		this.sink.error(error);
 	}
 
 	@Override
 	public void onComplete() {
+		this.channel.closeFuture().removeListener(this.onClose);
 		stopWatching();
 		this.sink.complete();
 	}

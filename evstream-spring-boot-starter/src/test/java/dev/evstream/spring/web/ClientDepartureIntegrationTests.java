@@ -1,0 +1,330 @@
+package dev.evstream.spring.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.auth.Authenticator;
+import dev.evstream.core.auth.ChannelAuthorizer;
+import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.history.HistorySlice;
+import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.test.SseTestClient;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.server.WebFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Clients that go away at every stage of opening a stream, over real sockets: each time,
+ * the slot, the listeners and the channels come back, and every slot can be used again.
+ */
+@SpringBootTest(classes = { TestApplication.class, ClientDepartureIntegrationTests.Gates.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "evstream.max-connections=50", "evstream.connection.claim-timeout=1s" })
+class ClientDepartureIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EvStreamManager streams;
+
+	@Autowired
+	Gates gates;
+
+	@AfterEach
+	void openGates() {
+		this.gates.openAll();
+	}
+
+	@Test
+	void clientLeavingDuringAuthenticationShouldHoldNothing() throws Exception {
+		leaveAt(this.gates.authentication);
+	}
+
+	@Test
+	void clientLeavingDuringAuthorizationShouldHoldNothing() throws Exception {
+		leaveAt(this.gates.authorization);
+	}
+
+	@Test
+	void clientLeavingWhileItsChannelsArePositionedShouldHoldNothing() throws Exception {
+		leaveAt(this.gates.history);
+	}
+
+	@Test
+	void clientLeavingBetweenConnectAndFirstWriteShouldHoldNothing() throws Exception {
+		leaveAt(this.gates.firstWrite);
+	}
+
+	@Test
+	void fiveHundredClientsLeavingAtRandomInstantsShouldReturnEverySlot() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(50);
+		try {
+			List<Future<?>> clients = new ArrayList<>();
+			for (int i = 0; i < 500; i++) {
+				int client = i;
+				clients.add(pool.submit(() -> {
+					churn(client);
+					return null;
+				}));
+			}
+			for (Future<?> client : clients) {
+				client.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertReleased();
+		assertEverySlotUsable();
+	}
+
+	/**
+	 * Opens a stream and goes away while it waits at the gate, then lets the server go
+	 * on.
+	 */
+	private void leaveAt(Gate gate) throws Exception {
+		gate.close();
+		try (Socket socket = request(channels(3), null)) {
+			assertThat(gate.awaitReached(TIMEOUT)).as("request reached the gate").isTrue();
+			socket.setSoLinger(true, 0);
+		}
+		gate.open();
+		assertReleased();
+		assertEverySlotUsable();
+	}
+
+	private void churn(int client) throws IOException {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		String lastEventId = (client % 7 == 0) ? "garbage-" + client : null;
+		try (Socket socket = request(channels(1 + random.nextInt(32)), lastEventId)) {
+			InputStream in = socket.getInputStream();
+			switch (client % 5) {
+				case 0 -> {
+					// gone before the response head: reset 0-5 ms after the request
+					sleepQuietly(random.nextInt(6));
+					socket.setSoLinger(true, 0);
+				}
+				case 1 -> readUntil(in, "HTTP/1.1 200");
+				case 2 -> readUntil(in, "event: connected");
+				// within the response head, which is longer
+				case 3 -> readBytes(in, random.nextInt(1, 120));
+				default -> {
+					readUntil(in, "event: connected");
+					socket.setSoLinger(true, 0);
+				}
+			}
+		}
+	}
+
+	private Socket request(String channels, @Nullable String lastEventId) throws IOException {
+		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress("localhost", this.port), 5000);
+		socket.setSoTimeout(10_000);
+		String request = "GET /evstream?" + channels + "&token=t HTTP/1.1\r\nHost: localhost\r\n"
+				+ ((lastEventId != null) ? "Last-Event-ID: " + lastEventId + "\r\n" : "")
+				+ "Accept: text/event-stream\r\nConnection: close\r\n\r\n";
+		OutputStream out = socket.getOutputStream();
+		out.write(request.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		return socket;
+	}
+
+	private static String channels(int count) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		StringBuilder query = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			query.append((i > 0) ? "&" : "")
+				.append("channel=c")
+				.append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+		}
+		return query.toString();
+	}
+
+	private static void readUntil(InputStream in, String marker) throws IOException {
+		StringBuilder seen = new StringBuilder();
+		int b;
+		while (seen.indexOf(marker) < 0 && (b = in.read()) >= 0) {
+			seen.append((char) b);
+		}
+	}
+
+	private static void readBytes(InputStream in, int count) throws IOException {
+		for (int i = 0; i < count && in.read() >= 0; i++) {
+			// a client that stops at an arbitrary byte
+		}
+	}
+
+	private static void sleepQuietly(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void assertReleased() {
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.streams.connectionCount()).as("open connections").isZero());
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.streams.channelCount()).as("channels in use").isZero());
+		assertThat(this.streams.listenerCounts()).isEmpty();
+	}
+
+	private void assertEverySlotUsable() {
+		List<SseTestClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 50; i++) {
+				clients.add(SseTestClient.get(this.port, "/evstream?channel=slot" + i + "&token=t"));
+			}
+			for (SseTestClient client : clients) {
+				assertThat(client.status()).isEqualTo(200);
+				client.awaitEvent("connected", TIMEOUT);
+			}
+			assertThat(this.streams.connectionCount()).isEqualTo(50);
+		}
+		finally {
+			clients.forEach(SseTestClient::close);
+		}
+		await().atMost(TIMEOUT).until(() -> this.streams.connectionCount() == 0);
+	}
+
+	/**
+	 * A point in opening a stream where a test can hold the server.
+	 */
+	static final class Gate {
+
+		private volatile Sinks.@Nullable Empty<Void> closed;
+
+		private volatile CountDownLatch reached = new CountDownLatch(1);
+
+		void close() {
+			this.reached = new CountDownLatch(1);
+			this.closed = Sinks.empty();
+		}
+
+		void open() {
+			Sinks.Empty<Void> gate = this.closed;
+			this.closed = null;
+			if (gate != null) {
+				gate.tryEmitEmpty();
+			}
+		}
+
+		boolean awaitReached(Duration timeout) throws InterruptedException {
+			return this.reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		<T> Mono<T> pass(Mono<T> then) {
+			return Mono.defer(() -> {
+				Sinks.Empty<Void> gate = this.closed;
+				if (gate == null) {
+					return then;
+				}
+				this.reached.countDown();
+				return gate.asMono().then(then);
+			});
+		}
+
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Gates {
+
+		final Gate authentication = new Gate();
+
+		final Gate authorization = new Gate();
+
+		final Gate history = new Gate();
+
+		final Gate firstWrite = new Gate();
+
+		void openAll() {
+			List.of(this.authentication, this.authorization, this.history, this.firstWrite).forEach(Gate::open);
+		}
+
+		@Bean
+		Authenticator gatedAuthenticator() {
+			return (token) -> this.authentication.pass(Mono.just(EvPrincipal.of("user-" + token)));
+		}
+
+		@Bean
+		ChannelAuthorizer gatedAuthorizer() {
+			return (principal, channel) -> this.authorization.pass(Mono.just(true));
+		}
+
+		@Bean
+		@Primary
+		ChannelHistory gatedHistory(InMemoryEventBus bus) {
+			InMemoryChannelHistory delegate = new InMemoryChannelHistory(bus, 100);
+			return new ChannelHistory() {
+
+				@Override
+				public Mono<Long> append(String channel, @Nullable String event, String data) {
+					return delegate.append(channel, event, data);
+				}
+
+				@Override
+				public Mono<HistorySlice> readAfter(String channel, long afterSequence) {
+					return Gates.this.history.pass(delegate.readAfter(channel, afterSequence));
+				}
+
+				@Override
+				public Mono<Long> head(String channel) {
+					return Gates.this.history.pass(delegate.head(channel));
+				}
+
+			};
+		}
+
+		@Bean
+		WebFilter gatedFirstWrite() {
+			return (exchange, chain) -> chain
+				.filter(exchange.mutate().response(new ServerHttpResponseDecorator(exchange.getResponse()) {
+
+					@Override
+					public Mono<Void> writeWith(org.reactivestreams.Publisher<? extends DataBuffer> body) {
+						return Gates.this.firstWrite.pass(super.writeWith(body));
+					}
+
+				}).build());
+		}
+
+	}
+
+}
