@@ -1,19 +1,10 @@
 package dev.evstream.spring.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.evstream.core.EvStreamManager;
@@ -24,6 +15,7 @@ import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
 import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -91,24 +83,8 @@ class ClientDepartureIntegrationTests {
 	}
 
 	@Test
-	void fiveHundredClientsLeavingAtRandomInstantsShouldReturnEverySlot() throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(50);
-		try {
-			List<Future<?>> clients = new ArrayList<>();
-			for (int i = 0; i < 500; i++) {
-				int client = i;
-				clients.add(pool.submit(() -> {
-					churn(client);
-					return null;
-				}));
-			}
-			for (Future<?> client : clients) {
-				client.get(60, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
+	void fiveHundredClientsLeavingAtRandomInstantsShouldReturnEverySlot() {
+		ClientChurn.run("localhost", this.port, "/evstream?token=t", 500, 50, Duration.ofMinutes(2));
 		assertReleased();
 		assertEverySlotUsable();
 	}
@@ -119,83 +95,14 @@ class ClientDepartureIntegrationTests {
 	 */
 	private void leaveAt(Gate gate) throws Exception {
 		gate.close();
-		try (Socket socket = request(channels(3), null)) {
+		try (Socket socket = ClientChurn.request("localhost", this.port,
+				"/evstream?token=t&" + ClientChurn.randomChannels(3), null)) {
 			assertThat(gate.awaitReached(TIMEOUT)).as("request reached the gate").isTrue();
 			socket.setSoLinger(true, 0);
 		}
 		gate.open();
 		assertReleased();
 		assertEverySlotUsable();
-	}
-
-	private void churn(int client) throws IOException {
-		ThreadLocalRandom random = ThreadLocalRandom.current();
-		String lastEventId = (client % 7 == 0) ? "garbage-" + client : null;
-		try (Socket socket = request(channels(1 + random.nextInt(32)), lastEventId)) {
-			InputStream in = socket.getInputStream();
-			switch (client % 5) {
-				case 0 -> {
-					// gone before the response head: reset 0-5 ms after the request
-					sleepQuietly(random.nextInt(6));
-					socket.setSoLinger(true, 0);
-				}
-				case 1 -> readUntil(in, "HTTP/1.1 200");
-				case 2 -> readUntil(in, "event: connected");
-				// within the response head, which is longer
-				case 3 -> readBytes(in, random.nextInt(1, 120));
-				default -> {
-					readUntil(in, "event: connected");
-					socket.setSoLinger(true, 0);
-				}
-			}
-		}
-	}
-
-	private Socket request(String channels, @Nullable String lastEventId) throws IOException {
-		Socket socket = new Socket();
-		socket.connect(new InetSocketAddress("localhost", this.port), 5000);
-		socket.setSoTimeout(10_000);
-		String request = "GET /evstream?" + channels + "&token=t HTTP/1.1\r\nHost: localhost\r\n"
-				+ ((lastEventId != null) ? "Last-Event-ID: " + lastEventId + "\r\n" : "")
-				+ "Accept: text/event-stream\r\nConnection: close\r\n\r\n";
-		OutputStream out = socket.getOutputStream();
-		out.write(request.getBytes(StandardCharsets.US_ASCII));
-		out.flush();
-		return socket;
-	}
-
-	private static String channels(int count) {
-		ThreadLocalRandom random = ThreadLocalRandom.current();
-		StringBuilder query = new StringBuilder();
-		for (int i = 0; i < count; i++) {
-			query.append((i > 0) ? "&" : "")
-				.append("channel=c")
-				.append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
-		}
-		return query.toString();
-	}
-
-	private static void readUntil(InputStream in, String marker) throws IOException {
-		StringBuilder seen = new StringBuilder();
-		int b;
-		while (seen.indexOf(marker) < 0 && (b = in.read()) >= 0) {
-			seen.append((char) b);
-		}
-	}
-
-	private static void readBytes(InputStream in, int count) throws IOException {
-		for (int i = 0; i < count && in.read() >= 0; i++) {
-			// a client that stops at an arbitrary byte
-		}
-	}
-
-	private static void sleepQuietly(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	private void assertReleased() {
