@@ -1,9 +1,11 @@
 package dev.evstream.spring.web;
 
 import java.net.Socket;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -83,10 +85,25 @@ class ClientDepartureIntegrationTests {
 	}
 
 	@Test
-	void fiveHundredClientsLeavingAtRandomInstantsShouldReturnEverySlot() {
+	void fiveThousandClientsLeavingAtRandomInstantsShouldLeaveNothingBehind() {
 		ClientChurn.run("localhost", this.port, "/evstream?token=t", 500, 50, Duration.ofMinutes(2));
 		assertReleased();
+		long before = heapAfterGc();
+		ClientChurn.run("localhost", this.port, "/evstream?token=t", 5000, 50, Duration.ofMinutes(5));
+		assertReleased();
+		assertThat(this.gates.histories().channelCount()).as("channel histories").isZero();
+		long after = heapAfterGc();
+		System.out.printf("Heap after GC before and after 5,000 clients: %d and %d bytes%n", before, after);
+		// about 80,000 channel names: their histories alone used to keep some 20 MB
+		assertThat(after - before).as("heap growth in bytes").isLessThan(before / 20 + 2 * 1024 * 1024);
 		assertEverySlotUsable();
+	}
+
+	private static long heapAfterGc() {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 	/**
@@ -195,10 +212,17 @@ class ClientDepartureIntegrationTests {
 			return (principal, channel) -> this.authorization.pass(Mono.just(true));
 		}
 
+		private volatile @Nullable InMemoryChannelHistory histories;
+
+		InMemoryChannelHistory histories() {
+			return Objects.requireNonNull(this.histories);
+		}
+
 		@Bean
 		@Primary
 		ChannelHistory gatedHistory(InMemoryEventBus bus) {
 			InMemoryChannelHistory delegate = new InMemoryChannelHistory(bus, 100);
+			this.histories = delegate;
 			return new ChannelHistory() {
 
 				@Override
