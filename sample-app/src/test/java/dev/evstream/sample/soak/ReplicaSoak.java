@@ -10,10 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
@@ -28,12 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A soak of the packaged sample, outside {@code verify} ({@code ./mvnw -pl sample-app -am
+ * A soak of the packaged sample, outside {@code verify} ({@code ./mvnw -pl sample-app
  * verify -Psoak}): two replicas on one Redis, rounds of clients that leave at random
  * instants on random channels while chat messages and counter increments are published.
  * After each round every replica must be back to no connection and no channel, with every
  * slot usable; heap after a full GC and open file descriptors are recorded each round (in
- * {@code target/soak.csv}) and must not grow.
+ * {@code target/soak.csv}) and must not grow. Connections, channels, open files and heap
+ * are also sampled every three seconds, into {@code target/soak-samples.csv}.
  */
 class ReplicaSoak {
 
@@ -75,6 +80,41 @@ class ReplicaSoak {
 	@Test
 	void churnAndPublishingShouldLeaveNothingBehindRoundAfterRound() throws Exception {
 		List<String> rows = new ArrayList<>(List.of("round,replica,heap_after_gc_mb,open_files,connections,channels"));
+		List<String> samples = Collections
+			.synchronizedList(new ArrayList<>(List.of("seconds,replica,connections,channels,open_files,heap_used_mb")));
+		long started = System.nanoTime();
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+		sampler.scheduleAtFixedRate(() -> sample(samples, started), 0, 3, TimeUnit.SECONDS);
+		try {
+			soak(rows);
+		}
+		finally {
+			sampler.shutdownNow();
+			Files.write(Path.of("target", "soak.csv"), rows);
+			Files.write(Path.of("target", "soak-samples.csv"), samples);
+		}
+	}
+
+	private static void sample(List<String> samples, long started) {
+		for (Replica replica : replicas) {
+			try {
+				samples.add(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%.1f",
+						TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), replica.index,
+						(long) replica.metric("evstream.connections.open"), (long) replica.metric("evstream.channels"),
+						(long) replica.metric("process.files.open"),
+						replica.metric("jvm.memory.used?tag=area:heap") / 1048576.0));
+			}
+			catch (IOException ex) {
+				samples.add("# sample failed: " + ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private static void soak(List<String> rows) throws Exception {
 		Map<Replica, long[]> baseline = new HashMap<>();
 		for (int round = 1; round <= ROUNDS; round++) {
 			for (Replica replica : replicas) {
@@ -112,7 +152,6 @@ class ReplicaSoak {
 				}
 			}
 		}
-		Files.write(Path.of("target", "soak.csv"), rows);
 	}
 
 	private static void publish(Replica replica, int count) {
@@ -194,11 +233,7 @@ class ReplicaSoak {
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 			assertThat(gc.waitFor()).as("jcmd GC.run").isZero();
-			HttpResponse<String> response = http.send(HttpRequest
-				.newBuilder(
-						URI.create("http://127.0.0.1:" + this.port + "/actuator/metrics/jvm.memory.used?tag=area:heap"))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			return (long) json.readTree(response.body()).get("measurements").get(0).get("value").asDouble();
+			return (long) metric("jvm.memory.used?tag=area:heap");
 		}
 
 		void assertEverySlotUsable() {
