@@ -50,6 +50,11 @@ public final class RedisStateStore implements StateStore {
 	}
 
 	@Override
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+	@Override
 	public Mono<StoredState> get(String key) {
 		Mono<StoredState> read = this.redis.<String, String>opsForHash()
 			.multiGet(this.keys.state(key), List.of("v", "j", "k", "i"))
