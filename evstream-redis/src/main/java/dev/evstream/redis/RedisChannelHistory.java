@@ -43,6 +43,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 
 	private final Duration timeout;
 
+	private final FirstConnection firstConnection = new FirstConnection();
+
 	/**
 	 * Creates the history.
 	 * @param redis the template to run commands with
@@ -72,7 +74,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 							Integer.toString(this.size), this.keys.bus(), ttlSeconds()))
 			.next()
 			.map(Long::parseLong);
-		return RedisFailures.bounded(append, this.timeout, "send to channel '" + channel + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(append), this.timeout,
+				"send to channel '" + channel + "'");
 	}
 
 	@Override
@@ -82,7 +85,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 					List.of((afterSequence + 1) + "-0", Long.toString(SequenceBase.now()), ttlSeconds()))
 			.next()
 			.map((reply) -> slice(channel, afterSequence, reply));
-		return RedisFailures.bounded(read, this.timeout, "read the history of channel '" + channel + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(read), this.timeout,
+				"read the history of channel '" + channel + "'");
 	}
 
 	@Override
@@ -92,7 +96,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 					List.of(Long.toString(SequenceBase.now()), ttlSeconds()))
 			.next()
 			.map(Long::parseLong);
-		return RedisFailures.bounded(head, this.timeout, "read the position of channel '" + channel + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(head), this.timeout,
+				"read the position of channel '" + channel + "'");
 	}
 
 	private String ttlSeconds() {

@@ -76,6 +76,8 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	private final Sinks.Empty<Void> firstSubscription = Sinks.empty();
 
+	private final FirstConnection firstConnection = new FirstConnection();
+
 	private volatile boolean connected;
 
 	private volatile boolean subscribedOnce;
@@ -172,7 +174,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 						"The listener container supplier returned null");
 				this.container = created;
 				return created;
-			}).subscribeOn(Schedulers.boundedElastic());
+			}).subscribeOn(FirstConnection.CONNECTING);
 		});
 	}
 
@@ -180,8 +182,8 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	public Mono<Void> publish(BusEvent event) {
 		Objects.requireNonNull(event, "'event' must not be null");
 		return RedisFailures
-			.bounded(this.redis.convertAndSend(this.channel, BusEventCodec.encode(event)), this.timeout,
-					"publish on the bus")
+			.bounded(this.firstConnection.guard(this.redis.convertAndSend(this.channel, BusEventCodec.encode(event))),
+					this.timeout, "publish on the bus")
 			.then();
 	}
 
@@ -259,7 +261,8 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 					now - this.lastProbeAt);
 		}
 		long number = ++this.probesSent;
-		return this.redis.convertAndSend(this.channel, PROBE + this.instance + "\n" + number)
+		return this.firstConnection
+			.guard(this.redis.convertAndSend(this.channel, PROBE + this.instance + "\n" + number))
 			.timeout(this.timeout)
 			.then()
 			.onErrorResume((ex) -> Mono.empty());

@@ -25,6 +25,12 @@ class RedisStartupIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+	/**
+	 * A correctness bound: a start-up that waited for a frozen Redis would take the Redis
+	 * client's command timeout, a minute, for each call it made.
+	 */
+	private static final Duration START_BOUND = Duration.ofSeconds(30);
+
 	private RedisServer server;
 
 	private String prefix;
@@ -89,6 +95,27 @@ class RedisStartupIntegrationTests {
 			assertThat(later.counter("hits").get()).isEqualTo(8);
 			assertThat(later.counter("fresh").get()).isEqualTo(5);
 		}
+	}
+
+	@Test
+	void startWithRedisFrozenShouldNotWaitForItAndConvergeOnceItAnswers() {
+		this.server.pause();
+		long started = System.nanoTime();
+		this.replica = Replica.start(this.server.url(), this.prefix, "evstream.redis.timeout=1s");
+		EvState<Integer> hits = this.replica.counter("hits");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(START_BOUND);
+		assertThat(hits.get()).isZero();
+		StepVerifier.create(hits.set((n) -> n + 1)).expectError(EvUnavailableException.class).verify(TIMEOUT);
+		WebTestClient http = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.replica.port())
+			.responseTimeout(TIMEOUT)
+			.build();
+		http.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
+
+		this.server.resume();
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(hits.set((n) -> n + 1).block(TIMEOUT)).isEqualTo(1));
 	}
 
 }
