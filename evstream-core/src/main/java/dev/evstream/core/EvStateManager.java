@@ -45,9 +45,15 @@ import tools.jackson.databind.ObjectMapper;
  * to the listeners of the state's channel on this instance. An instance that learns of a
  * state it never declared holds it as JSON and serves it all the same.
  * <p>
- * Thread-safe. The {@code Async} methods never block; the others may wait for the store,
- * and refuse to on a non-blocking thread unless the store answers at once (as the
- * in-memory one does).
+ * A state created while the store cannot be reached is held on this instance with its
+ * initial value: readers and clients get that value, updates fail with
+ * {@link EvUnavailableException}, and once the store answers the state joins it, created
+ * there if absent, else taking the value the store holds (an instance never resets a
+ * stored value).
+ * <p>
+ * Thread-safe. The {@code Async} methods never block; the others may wait for the store
+ * (at most its {@link StateStore#timeout() timeout}), and refuse to on a non-blocking
+ * thread unless the store answers at once (as the in-memory one does).
  *
  * @since 0.1.0
  */
@@ -185,7 +191,8 @@ public final class EvStateManager implements AutoCloseable {
 	 * @param initialValue the value if the state is new
 	 * @param options how the state is broadcast
 	 * @return the state, or an error: {@link IllegalArgumentException} for a bad key,
-	 * value or data key, {@link EvUnavailableException} if the store cannot be reached
+	 * value or data key; if the store cannot be reached, the state holding its initial
+	 * value on this instance until the store answers
 	 */
 	public <T extends @Nullable Object> Mono<EvState<T>> createStateAsync(String key, Class<T> type, T initialValue,
 			EvStateOptions options) {
@@ -221,8 +228,27 @@ public final class EvStateManager implements AutoCloseable {
 			StoredState initial = new StoredState(key, 1, json, options.dataKey(), newIncarnation());
 			return this.store.create(initial)
 				.onErrorMap((ex) -> unavailable("create state '" + key + "'", ex))
-				.map((stored) -> viewOf(adopt(stored), type, options));
+				.<EvState<T>>map((stored) -> viewOf(adopt(stored), type, options))
+				.onErrorResume(EvUnavailableException.class, (ex) -> Mono
+					.fromCallable(() -> this.<T>viewOf(adoptProvisionally(initial, ex), type, options)));
 		});
+	}
+
+	/**
+	 * Holds a state the store could not be asked about: this instance serves its initial
+	 * value and refuses its updates until the store answers, then adopts the value the
+	 * store holds, or creates it there if absent (see {@link #reconcile}).
+	 */
+	private StateCell adoptProvisionally(StoredState initial, EvUnavailableException ex) {
+		StateCell created = new StateCell(this, initial, true);
+		StateCell existing = this.cells.putIfAbsent(initial.key(), created);
+		if (existing != null) {
+			return existing;
+		}
+		logger.warn("State '{}' holds its initial value on this instance until the state store answers: {}",
+				initial.key(), ex.getMessage());
+		this.streams.publishState(created.frame());
+		return created;
 	}
 
 	private <T extends @Nullable Object> EvState<T> viewOf(StateCell cell, JavaType type, EvStateOptions options) {
@@ -322,6 +348,14 @@ public final class EvStateManager implements AutoCloseable {
 	 * Takes a version read or written by this instance.
 	 */
 	void onStored(StateCell cell, StoredState stored) {
+		if (cell.isProvisional()) {
+			StateFrame confirmed = cell.confirm(stored);
+			if (confirmed != null) {
+				logger.info("State '{}' joined the state store at version {}", stored.key(), stored.version());
+				this.streams.publishState(confirmed);
+				return;
+			}
+		}
 		if (!cell.stored().sameIncarnation(stored)) {
 			onIncarnation(stored);
 			return;
@@ -340,23 +374,29 @@ public final class EvStateManager implements AutoCloseable {
 		StateCell old = this.cells.put(stored.key(), fresh);
 		if (old != null) {
 			old.markRemoved();
-			this.streams.clearState(stored.key(), old);
+			this.streams.clearState(stored.key(), old.life());
 		}
 		this.streams.publishState(fresh.frame());
 	}
 
 	void onRemoved(String key) {
-		StateCell cell = this.cells.remove(key);
-		if (cell != null) {
+		StateCell cell = this.cells.get(key);
+		if (cell == null || cell.isProvisional()) {
+			// a provisional state was declared here after that removal: it is created
+			// again
+			return;
+		}
+		if (this.cells.remove(key, cell)) {
 			cell.markRemoved();
-			this.streams.clearState(key, cell);
+			this.streams.clearState(key, cell.life());
 		}
 	}
 
 	/**
 	 * Reads every state of the store and reconciles what this instance holds: newer
-	 * versions are adopted, states removed meanwhile are dropped, and states the store
-	 * lost are put back.
+	 * versions are adopted, states removed meanwhile are dropped, states the store lost
+	 * are put back, and states declared while the store could not be reached are created
+	 * there unless they exist, in which case the store's value wins.
 	 */
 	private Mono<Void> reload() {
 		return this.store.getAll().collectList().flatMap(this::reconcile);
@@ -381,10 +421,18 @@ public final class EvStateManager implements AutoCloseable {
 		}
 		for (StateCell cell : this.cells.values()) {
 			if (!inStore.contains(cell.key)) {
-				restores.add(restore(cell.stored()));
+				restores.add(cell.isProvisional() ? createInStore(cell) : restore(cell.stored()));
 			}
 		}
 		return Mono.when(restores);
+	}
+
+	private Mono<Void> createInStore(StateCell provisional) {
+		return this.store.create(provisional.stored())
+			.doOnNext((stored) -> onStored(provisional, stored))
+			.doOnError((ex) -> logger.debug("Could not create state '{}': {}", provisional.key, ex.toString()))
+			.onErrorComplete()
+			.then();
 	}
 
 	private Mono<Void> restore(StoredState held) {

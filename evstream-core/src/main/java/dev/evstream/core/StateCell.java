@@ -1,11 +1,13 @@
 package dev.evstream.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +29,15 @@ import tools.jackson.databind.JsonNode;
  * applied in order to the latest value and written with a single compare-and-set, which
  * is retried on the value that won when another instance wrote first. Batching keeps
  * concurrent writers from racing each other through the store.
+ * <p>
+ * Each update has one deadline, the store's timeout from the moment it was asked for: the
+ * calls of a batch are bounded by the earliest deadline in it, and when the store cannot
+ * be reached the updates still queued fail with the batch, so no update fails later than
+ * the timeout however many wait behind each other.
+ * <p>
+ * A cell is <em>provisional</em> when it was declared while the store could not be
+ * reached: it holds the initial value for this instance's readers, and joins the store's
+ * state (creating it only if absent, never resetting it) once the store answers.
  */
 final class StateCell {
 
@@ -38,7 +49,7 @@ final class StateCell {
 
 	private final EvStateManager manager;
 
-	private final String quotedDataKey;
+	private final @Nullable Duration timeout;
 
 	private final ConcurrentMap<JavaType, TypedEvState<?>> views = new ConcurrentHashMap<>(2);
 
@@ -57,11 +68,30 @@ final class StateCell {
 
 	private boolean removed;
 
+	private boolean provisional;
+
+	private String quotedDataKey;
+
+	/**
+	 * Identifies the frames of this life of the state on this instance; replaced when a
+	 * provisional cell joins the store's state, whose versions are not comparable.
+	 */
+	private Object life = new Object();
+
+	// in System.nanoTime() terms, written before the batch in flight makes its first call
+	private volatile long deadline;
+
 	StateCell(EvStateManager manager, StoredState stored) {
+		this(manager, stored, false);
+	}
+
+	StateCell(EvStateManager manager, StoredState stored, boolean provisional) {
 		this.manager = manager;
 		this.key = stored.key();
 		this.stored = stored;
+		this.provisional = provisional;
 		this.quotedDataKey = StateCodec.quote(stored.dataKey());
+		this.timeout = manager.store().timeout();
 	}
 
 	// ---- reading
@@ -76,6 +106,14 @@ final class StateCell {
 
 	synchronized boolean isRemoved() {
 		return this.removed;
+	}
+
+	synchronized boolean isProvisional() {
+		return this.provisional;
+	}
+
+	synchronized Object life() {
+		return this.life;
 	}
 
 	/**
@@ -94,7 +132,7 @@ final class StateCell {
 
 	private StateFrame frameOf(StoredState state) {
 		String data = "{" + this.quotedDataKey + ":" + state.json() + "}";
-		return new StateFrame(this.key, this, state.version(), SseEncoder.encode(null, this.key, data));
+		return new StateFrame(this.key, this.life, state.version(), SseEncoder.encode(null, this.key, data));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -139,6 +177,24 @@ final class StateCell {
 		}
 	}
 
+	/**
+	 * Joins a provisional cell to the state as the store holds it.
+	 * @return the frame to broadcast, or {@code null} if the cell is not provisional
+	 */
+	@Nullable StateFrame confirm(StoredState current) {
+		synchronized (this) {
+			if (!this.provisional || this.removed) {
+				return null;
+			}
+			this.provisional = false;
+			this.stored = current;
+			this.tree = null;
+			this.quotedDataKey = StateCodec.quote(current.dataKey());
+			this.life = new Object();
+			return frameOf(current);
+		}
+	}
+
 	void markRemoved() {
 		synchronized (this) {
 			this.removed = true;
@@ -168,6 +224,7 @@ final class StateCell {
 				List<Update<?>> batch = poll();
 				if (!batch.isEmpty()) {
 					this.busy = true;
+					this.deadline = batch.get(0).askedAt + ((this.timeout != null) ? this.timeout.toNanos() : 0);
 					attempt(batch, stored(), 1);
 				}
 			}
@@ -200,6 +257,10 @@ final class StateCell {
 					"State '" + this.key + "' could not be updated: " + MAX_ATTEMPTS + " attempts met a conflict"));
 			return;
 		}
+		if (isProvisional()) {
+			createThenRetry(batch, attempt);
+			return;
+		}
 		Snapshot latest = snapshot();
 		JsonNode baseTree = (latest.version() == base.version()) ? latest.tree()
 				: this.manager.codec().parse(base.json());
@@ -212,8 +273,8 @@ final class StateCell {
 			return;
 		}
 		long started = System.nanoTime();
-		this.manager.store()
-			.compareAndSet(this.key, base.version(), this.manager.codec().write(current))
+		withinDeadline(
+				this.manager.store().compareAndSet(this.key, base.version(), this.manager.codec().write(current)))
 			.subscribe((result) -> {
 				this.manager.metrics()
 					.stateUpdated(
@@ -247,16 +308,29 @@ final class StateCell {
 		}
 	}
 
-	private void restoreThenRetry(List<Update<?>> batch, StoredState base, int attempt) {
-		this.manager.store().restore(base).map(Optional::of).defaultIfEmpty(Optional.empty()).subscribe((restored) -> {
-			if (restored.isEmpty()) {
-				this.manager.onRemoved(this.key);
-				fail(batch, new EvStateRemovedException(this.key));
-			}
-			else {
-				attempt(batch, restored.get(), attempt + 1);
-			}
+	/**
+	 * Creates the state of a provisional cell in the store, unless it exists there, and
+	 * applies the batch to the value the store holds.
+	 */
+	private void createThenRetry(List<Update<?>> batch, int attempt) {
+		withinDeadline(this.manager.store().create(stored())).subscribe((created) -> {
+			this.manager.onStored(this, created);
+			attempt(batch, stored(), attempt + 1);
 		}, (ex) -> fail(batch, this.manager.unavailable("update state '" + this.key + "'", ex)));
+	}
+
+	private void restoreThenRetry(List<Update<?>> batch, StoredState base, int attempt) {
+		withinDeadline(this.manager.store().restore(base)).map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.subscribe((restored) -> {
+				if (restored.isEmpty()) {
+					this.manager.onRemoved(this.key);
+					fail(batch, new EvStateRemovedException(this.key));
+				}
+				else {
+					attempt(batch, restored.get(), attempt + 1);
+				}
+			}, (ex) -> fail(batch, this.manager.unavailable("update state '" + this.key + "'", ex)));
 	}
 
 	private void complete(List<Update<?>> batch) {
@@ -266,7 +340,35 @@ final class StateCell {
 
 	private void fail(List<Update<?>> batch, Throwable error) {
 		batch.forEach((update) -> update.fail(error));
+		if (error instanceof EvUnavailableException) {
+			// the updates queued meanwhile would wait for the same store: fail them now,
+			// rather than give each batch a timeout of its own
+			Update<?> queued;
+			while ((queued = this.updates.poll()) != null) {
+				queued.fail(error);
+			}
+		}
 		batchDone();
+	}
+
+	/**
+	 * Bounds a call of the batch in flight by its deadline.
+	 */
+	private <T> Mono<T> withinDeadline(Mono<T> call) {
+		Duration timeout = this.timeout;
+		if (timeout == null) {
+			return call;
+		}
+		long left = this.deadline - System.nanoTime();
+		if (left <= 0) {
+			return Mono.error(timedOut(timeout, new TimeoutException("The deadline of the update passed")));
+		}
+		return call.timeout(Duration.ofNanos(left)).onErrorMap(TimeoutException.class, (ex) -> timedOut(timeout, ex));
+	}
+
+	private EvUnavailableException timedOut(Duration timeout, Throwable cause) {
+		return new EvUnavailableException(
+				"Could not update state '" + this.key + "': the state store did not answer within " + timeout, cause);
 	}
 
 	/**
@@ -285,6 +387,8 @@ final class StateCell {
 		final JavaType type;
 
 		final Sinks.One<T> sink = Sinks.one();
+
+		final long askedAt = System.nanoTime();
 
 		private @Nullable T result;
 

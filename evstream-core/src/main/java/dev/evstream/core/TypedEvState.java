@@ -18,8 +18,9 @@ final class TypedEvState<T extends @Nullable Object> implements EvState<T> {
 
 	private final boolean immutable;
 
-	// guarded by this: the decoded value, shared when the type cannot be mutated
-	private long cachedVersion = -1;
+	// guarded by this: the decoded value, shared when the type cannot be mutated, and the
+	// tree it was read from (a new tree for every version, or life, of the state)
+	private @Nullable Object cachedTree;
 
 	private @Nullable T cached;
 
@@ -42,9 +43,9 @@ final class TypedEvState<T extends @Nullable Object> implements EvState<T> {
 			return read(snapshot);
 		}
 		synchronized (this) {
-			if (this.cachedVersion != snapshot.version()) {
+			if (this.cachedTree != snapshot.tree()) {
 				this.cached = read(snapshot);
-				this.cachedVersion = snapshot.version();
+				this.cachedTree = snapshot.tree();
 			}
 			return this.cached;
 		}

@@ -44,6 +44,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 
 	private final Duration timeout;
 
+	private final FirstConnection firstConnection = new FirstConnection();
+
 	/**
 	 * Creates the history.
 	 * @param redis the template to run commands with
@@ -73,7 +75,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 							Integer.toString(this.size), this.keys.bus(), ttlSeconds()))
 			.next()
 			.map(Long::parseLong);
-		return RedisFailures.bounded(append, this.timeout, "send to channel '" + channel + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(append), this.timeout,
+				"send to channel '" + channel + "'");
 	}
 
 	@Override
@@ -83,7 +86,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 					List.of((afterSequence + 1) + "-0", ttlSeconds()))
 			.next()
 			.map((reply) -> slice(channel, afterSequence, reply));
-		return RedisFailures.bounded(read, this.timeout, "read the history of channel '" + channel + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(read), this.timeout,
+				"read the history of channel '" + channel + "'");
 	}
 
 	@Override
@@ -93,7 +97,8 @@ public final class RedisChannelHistory implements ChannelHistory {
 					List.of(ttlSeconds()))
 			.next()
 			.map(Long::parseLong);
-		return RedisFailures.bounded(head, this.timeout, "read the position of channel '" + channel + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(head), this.timeout,
+				"read the position of channel '" + channel + "'");
 	}
 
 	private String ttlSeconds() {

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusEventCodec;
 import dev.evstream.core.bus.BusListener;
 import dev.evstream.core.bus.EventBus;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -36,6 +38,11 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * comes back after a gap, or a subscription made again after an error, means events may
  * have been lost, and every listener is told to {@link BusListener#onResync() resync}.
  * Only those transitions are logged, never each failed attempt.
+ * <p>
+ * Nothing waits for Redis: the bus may start while Redis is unreachable, and its listener
+ * container may even be created later, once Redis answers. Every subscription, the first
+ * included, tells the listeners to resync, so that whatever they read before it (or could
+ * not read) is brought up to date.
  *
  * @since 0.1.0
  */
@@ -47,7 +54,9 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	private static final SecureRandom random = new SecureRandom();
 
-	private final ReactiveRedisMessageListenerContainer container;
+	private final Supplier<? extends ReactiveRedisMessageListenerContainer> containers;
+
+	private volatile @Nullable ReactiveRedisMessageListenerContainer container;
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -67,9 +76,13 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	private final Sinks.Empty<Void> firstSubscription = Sinks.empty();
 
+	private final FirstConnection firstConnection = new FirstConnection();
+
 	private volatile boolean connected;
 
 	private volatile boolean subscribedOnce;
+
+	private volatile boolean waitLogged;
 
 	private long probesSent;
 
@@ -87,12 +100,29 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	 */
 	public RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis,
 			RedisKeys keys, Duration timeout, Duration probeInterval) {
-		this(container, redis, keys, timeout, probeInterval, Schedulers.parallel());
+		this(supplierOf(container), redis, keys, timeout, probeInterval, Schedulers.parallel());
 	}
 
-	RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis, RedisKeys keys,
-			Duration timeout, Duration probeInterval, Scheduler scheduler) {
-		this.container = Objects.requireNonNull(container, "'container' must not be null");
+	/**
+	 * Creates the bus with a listener container made when the bus first subscribes, and
+	 * made again at every attempt until it is: a container connects to Redis when
+	 * created, which it cannot do while Redis is unreachable. The supplier is called on a
+	 * thread that may block; the bus does not own the container it returns.
+	 * @param containers supplies the listener container of this instance
+	 * @param redis the template to publish with
+	 * @param keys the key names, which give the bus channel
+	 * @param timeout the longest wait for Redis before a publication fails
+	 * @param probeInterval the interval of the probes that watch the subscription
+	 */
+	public RedisEventBus(Supplier<? extends ReactiveRedisMessageListenerContainer> containers,
+			ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout, Duration probeInterval) {
+		this(containers, redis, keys, timeout, probeInterval, Schedulers.parallel());
+	}
+
+	RedisEventBus(Supplier<? extends ReactiveRedisMessageListenerContainer> containers,
+			ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout, Duration probeInterval,
+			Scheduler scheduler) {
+		this.containers = Objects.requireNonNull(containers, "'containers' must not be null");
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
 		this.channel = keys.bus();
 		this.timeout = Objects.requireNonNull(timeout, "'timeout' must not be null");
@@ -107,7 +137,8 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	 * after it are received
 	 */
 	public Mono<Void> start() {
-		Disposable subscription = this.container.receiveLater(ChannelTopic.of(this.channel))
+		Disposable subscription = container()
+			.flatMap((container) -> container.receiveLater(ChannelTopic.of(this.channel)))
 			.doOnNext((messages) -> onSubscribed())
 			.flatMapMany((messages) -> messages)
 			.doOnNext((message) -> onMessage(message.getMessage()))
@@ -123,12 +154,36 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 		return this.firstSubscription.asMono();
 	}
 
+	private static Supplier<ReactiveRedisMessageListenerContainer> supplierOf(
+			ReactiveRedisMessageListenerContainer container) {
+		Objects.requireNonNull(container, "'container' must not be null");
+		return () -> container;
+	}
+
+	/**
+	 * The listener container, created on a thread that may block the first time.
+	 */
+	private Mono<ReactiveRedisMessageListenerContainer> container() {
+		return Mono.defer(() -> {
+			ReactiveRedisMessageListenerContainer existing = this.container;
+			if (existing != null) {
+				return Mono.just(existing);
+			}
+			return Mono.fromCallable(() -> {
+				ReactiveRedisMessageListenerContainer created = Objects.requireNonNull(this.containers.get(),
+						"The listener container supplier returned null");
+				this.container = created;
+				return created;
+			}).subscribeOn(FirstConnection.CONNECTING);
+		});
+	}
+
 	@Override
 	public Mono<Void> publish(BusEvent event) {
 		Objects.requireNonNull(event, "'event' must not be null");
 		return RedisFailures
-			.bounded(this.redis.convertAndSend(this.channel, BusEventCodec.encode(event)), this.timeout,
-					"publish on the bus")
+			.bounded(this.firstConnection.guard(this.redis.convertAndSend(this.channel, BusEventCodec.encode(event))),
+					this.timeout, "publish on the bus")
 			.then();
 	}
 
@@ -159,12 +214,15 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 					this.channel);
 		}
 		this.firstSubscription.tryEmitEmpty();
-		if (again) {
-			resync();
-		}
+		// the first time too: listeners may have read (or failed to read) before it
+		resync();
 	}
 
 	private void onSubscriptionFailed(Throwable failure) {
+		if (!this.subscribedOnce && !this.waitLogged) {
+			this.waitLogged = true;
+			logger.warn("evstream's Redis bus cannot subscribe yet and keeps trying: {}", failure.toString());
+		}
 		if (this.connected) {
 			this.connected = false;
 			logger.warn("evstream's Redis bus lost its subscription and retries: {}", failure.toString());
@@ -203,7 +261,8 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 					now - this.lastProbeAt);
 		}
 		long number = ++this.probesSent;
-		return this.redis.convertAndSend(this.channel, PROBE + this.instance + "\n" + number)
+		return this.firstConnection
+			.guard(this.redis.convertAndSend(this.channel, PROBE + this.instance + "\n" + number))
 			.timeout(this.timeout)
 			.then()
 			.onErrorResume((ex) -> Mono.empty());

@@ -37,6 +37,8 @@ public final class RedisStateStore implements StateStore {
 
 	private final Duration timeout;
 
+	private final FirstConnection firstConnection = new FirstConnection();
+
 	/**
 	 * Creates the store.
 	 * @param redis the template to run commands with
@@ -50,12 +52,17 @@ public final class RedisStateStore implements StateStore {
 	}
 
 	@Override
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+	@Override
 	public Mono<StoredState> get(String key) {
 		Mono<StoredState> read = this.redis.<String, String>opsForHash()
 			.multiGet(this.keys.state(key), List.of("v", "j", "k", "i"))
 			.flatMap((fields) -> (fields.get(0) == null) ? Mono.empty() : Mono.just(
 					new StoredState(key, Long.parseLong(fields.get(0)), fields.get(1), fields.get(2), fields.get(3))));
-		return RedisFailures.bounded(read, this.timeout, "read state '" + key + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(read), this.timeout, "read state '" + key + "'");
 	}
 
 	@Override
@@ -64,7 +71,8 @@ public final class RedisStateStore implements StateStore {
 			.execute(RedisScripts.STATE_ALL, List.of(this.keys.states()), List.of(this.keys.statePrefix()))
 			.next()
 			.map(RedisStateStore::states);
-		return RedisFailures.bounded(read, this.timeout, "read the states").flatMapMany(Flux::fromIterable);
+		return RedisFailures.bounded(this.firstConnection.guard(read), this.timeout, "read the states")
+			.flatMapMany(Flux::fromIterable);
 	}
 
 	@Override
@@ -74,7 +82,8 @@ public final class RedisStateStore implements StateStore {
 					List.of(initial.key(), initial.json(), initial.dataKey(), initial.incarnation(), this.keys.bus()))
 			.next()
 			.map((reply) -> state(initial.key(), reply, 1));
-		return RedisFailures.bounded(create, this.timeout, "create state '" + initial.key() + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(create), this.timeout,
+				"create state '" + initial.key() + "'");
 	}
 
 	@Override
@@ -89,7 +98,7 @@ public final class RedisStateStore implements StateStore {
 				case "updated" -> new CompareAndSetResult(true, state(key, reply, 1));
 				default -> new CompareAndSetResult(false, state(key, reply, 1));
 			});
-		return RedisFailures.bounded(write, this.timeout, "update state '" + key + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(write), this.timeout, "update state '" + key + "'");
 	}
 
 	@Override
@@ -102,7 +111,8 @@ public final class RedisStateStore implements StateStore {
 			.next()
 			.flatMap((reply) -> "removed".equals(text(reply, 0)) ? Mono.empty()
 					: Mono.just(state(state.key(), reply, 1)));
-		return RedisFailures.bounded(restore, this.timeout, "restore state '" + state.key() + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(restore), this.timeout,
+				"restore state '" + state.key() + "'");
 	}
 
 	@Override
@@ -113,7 +123,7 @@ public final class RedisStateStore implements StateStore {
 					List.of(key, this.keys.bus(), Long.toString(TOMBSTONE_TTL.toSeconds())))
 			.next()
 			.map((removed) -> removed == 1L);
-		return RedisFailures.bounded(remove, this.timeout, "remove state '" + key + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(remove), this.timeout, "remove state '" + key + "'");
 	}
 
 	private static List<StoredState> states(List<Object> reply) {

@@ -339,6 +339,19 @@ public class EvstreamProperties {
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(1);
 
+		/**
+		 * Longest wait for Redis's answer to Spring Boot's Redis health check before it
+		 * reports DOWN, so that '/actuator/health' answers while Redis is dead.
+		 */
+		private Duration healthTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Whether the readiness probe ('/actuator/health/readiness') includes evstream's
+		 * health, so that an instance whose Redis bus is disconnected reports itself not
+		 * ready. Ignored when the readiness group is configured explicitly.
+		 */
+		private boolean readiness = true;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -382,6 +395,23 @@ public class EvstreamProperties {
 		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
 			Assert.isTrue(isPositive(maxReconnectDelay), () -> "must be positive, but was " + maxReconnectDelay);
 			this.maxReconnectDelay = maxReconnectDelay;
+		}
+
+		public Duration getHealthTimeout() {
+			return this.healthTimeout;
+		}
+
+		public void setHealthTimeout(Duration healthTimeout) {
+			Assert.isTrue(isPositive(healthTimeout), () -> "must be positive, but was " + healthTimeout);
+			this.healthTimeout = healthTimeout;
+		}
+
+		public boolean isReadiness() {
+			return this.readiness;
+		}
+
+		public void setReadiness(boolean readiness) {
+			this.readiness = readiness;
 		}
 
 	}

@@ -1,5 +1,8 @@
 package dev.evstream.core.store;
 
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,6 +22,17 @@ import reactor.core.publisher.Mono;
  * @since 0.1.0
  */
 public interface StateStore {
+
+	/**
+	 * Returns the longest a call to this store waits for its backend before it fails. The
+	 * state manager gives each write this long from the moment it is asked for, whatever
+	 * it waits for meanwhile (other writes of the same state, retries after a conflict),
+	 * so that a write never fails later than this timeout.
+	 * @return the timeout, or {@code null} (the default) for a store that answers at once
+	 */
+	default @Nullable Duration timeout() {
+		return null;
+	}
 
 	/**
 	 * Reads one state.

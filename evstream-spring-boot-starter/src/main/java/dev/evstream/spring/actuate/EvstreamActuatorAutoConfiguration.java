@@ -10,10 +10,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of evstream's Actuator endpoint and health indicator, each when its
@@ -54,6 +57,29 @@ public final class EvstreamActuatorAutoConfiguration {
 		@ConditionalOnEnabledHealthIndicator("evstream")
 		EvstreamHealthIndicator evstreamHealthIndicator(EvStreamManager streams) {
 			return new EvstreamHealthIndicator(streams);
+		}
+
+	}
+
+	/**
+	 * The readiness probe follows the Redis bus, unless the application configures the
+	 * readiness group itself.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HealthEndpointGroupsPostProcessor.class, ConditionalOnEnabledHealthIndicator.class })
+	@ConditionalOnEnabledHealthIndicator("evstream")
+	@ConditionalOnProperty(name = "evstream.redis.enabled", havingValue = "true")
+	@ConditionalOnProperty(name = "evstream.redis.readiness", havingValue = "true", matchIfMissing = true)
+	@ConditionalOnProperty(name = "management.endpoint.health.probes.enabled", havingValue = "true",
+			matchIfMissing = true)
+	static class ReadinessConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		EvstreamReadinessGroups evstreamReadinessGroups(Environment environment) {
+			// a readiness group the application configures is its own to compose
+			return new EvstreamReadinessGroups(
+					!environment.containsProperty("management.endpoint.health.group.readiness.include"));
 		}
 
 	}

@@ -12,9 +12,10 @@ import dev.evstream.redis.RedisStateStore;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
 import io.lettuce.core.resource.Delay;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,6 +24,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
@@ -36,6 +39,11 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * Spring Boot does not configure a reactive listener container, so evstream declares its
  * own, {@code evstreamRedisListenerContainer}: one subscription per instance, whatever
  * the number of clients.
+ * <p>
+ * Nothing waits for Redis at start-up: the listener container, which connects when it is
+ * created, is made lazily by the bus once Redis answers, and the bus subscribes in the
+ * background once the context is refreshed. Until then health reports the bus
+ * disconnected, states declared meanwhile hold their initial values, and writes fail.
  *
  * @since 0.1.0
  */
@@ -47,33 +55,13 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 @EnableConfigurationProperties(EvstreamProperties.class)
 public final class EvstreamRedisAutoConfiguration {
 
-	private static final Log logger = LogFactory.getLog(EvstreamRedisAutoConfiguration.class);
-
+	// lazy: it connects when created, which the bus asks for once Redis answers
 	@Bean(destroyMethod = "destroy")
+	@Lazy
 	@ConditionalOnMissingBean(name = "evstreamRedisListenerContainer")
 	ReactiveRedisMessageListenerContainer evstreamRedisListenerContainer(
 			ReactiveRedisConnectionFactory connectionFactory) {
 		return new ReactiveRedisMessageListenerContainer(connectionFactory);
-	}
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean(EventBus.class)
-	RedisEventBus evstreamEventBus(ReactiveRedisMessageListenerContainer evstreamRedisListenerContainer,
-			ReactiveRedisConnectionFactory connectionFactory, EvstreamProperties properties) {
-		EvstreamProperties.Redis redis = properties.getRedis();
-		RedisEventBus bus = new RedisEventBus(evstreamRedisListenerContainer,
-				new ReactiveStringRedisTemplate(connectionFactory), new RedisKeys(redis.getKeyPrefix()),
-				redis.getTimeout(), redis.getProbeInterval());
-		Duration wait = redis.getTimeout().multipliedBy(5);
-		try {
-			// states are read after this, so no change can slip in between
-			bus.start().block(wait);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("evstream's Redis bus is not subscribed yet (" + ex.getMessage()
-					+ "); it keeps trying, and the instance catches up once it is");
-		}
-		return bus;
 	}
 
 	@Bean
@@ -93,6 +81,32 @@ public final class EvstreamRedisAutoConfiguration {
 		EvstreamProperties.Redis redis = properties.getRedis();
 		return new RedisStateStore(new ReactiveStringRedisTemplate(connectionFactory),
 				new RedisKeys(redis.getKeyPrefix()), redis.getTimeout());
+	}
+
+	/**
+	 * The bus, started once every singleton exists: its first subscription, whenever
+	 * Redis allows it, makes the state manager and the channels resync, so nothing read
+	 * before it is missed.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(EventBus.class)
+	static class EventBusConfiguration {
+
+		@Bean(destroyMethod = "close")
+		RedisEventBus evstreamEventBus(
+				@Qualifier("evstreamRedisListenerContainer") ObjectProvider<ReactiveRedisMessageListenerContainer> evstreamRedisListenerContainer,
+				ReactiveRedisConnectionFactory connectionFactory, EvstreamProperties properties) {
+			EvstreamProperties.Redis redis = properties.getRedis();
+			return new RedisEventBus(evstreamRedisListenerContainer::getObject,
+					new ReactiveStringRedisTemplate(connectionFactory), new RedisKeys(redis.getKeyPrefix()),
+					redis.getTimeout(), redis.getProbeInterval());
+		}
+
+		@Bean
+		SmartInitializingSingleton evstreamEventBusStarter(RedisEventBus evstreamEventBus) {
+			return evstreamEventBus::start;
+		}
+
 	}
 
 	@Bean
