@@ -96,7 +96,7 @@ class ChaosIntegrationTests {
 		run.awaitAcknowledged("before the kill", 0, PHASE);
 		long killed = System.nanoTime();
 		redis.kill();
-		run.awaitFailures("Redis dead", killed, (write) -> true, 6);
+		run.awaitFailuresOnEveryReplica("Redis dead", killed, 2);
 		long restarted = System.nanoTime();
 		redis.restartEmpty();
 		run.awaitAcknowledged("after the empty restart", restarted, PHASE);
@@ -112,6 +112,7 @@ class ChaosIntegrationTests {
 		long frozen = System.nanoTime();
 		redis.pause();
 		try {
+			run.awaitFailuresOnEveryReplica("Redis frozen", frozen, 2);
 			// failures that took the timeout to come: the freeze lasted beyond it
 			run.awaitFailures("Redis frozen", frozen, (write) -> write.answered() - write.sent() >= TIMEOUT.toNanos(),
 					6);

@@ -113,6 +113,17 @@ final class ChaosRun {
 				(write) -> !write.acknowledged() && condition.test(write), count);
 	}
 
+	/**
+	 * Waits until every live replica has failed at least {@code count} writes since
+	 * {@code since}: the fault lasted long enough for each of them to see it.
+	 */
+	void awaitFailuresOnEveryReplica(String what, long since, long count) {
+		for (ReplicaProcess replica : ReplicaProcess.live(this.replicas.get())) {
+			awaitFailures(what + " (" + replica.name() + ")", since, (write) -> write.replica().equals(replica.name()),
+					count);
+		}
+	}
+
 	private Writers writers() {
 		Writers current = this.writers;
 		assertThat(current).as("writers started").isNotNull();
@@ -175,6 +186,16 @@ final class ChaosRun {
 			.filter((write) -> write.kind() == Kind.CHAT)
 			.forEach((write) -> messages.put(write.text(), write));
 		long acknowledgedMessages = messages.values().stream().filter(Write::acknowledged).count();
+		long slowestAcknowledged = writes.stream()
+			.filter(Write::acknowledged)
+			.mapToLong((write) -> write.answered() - write.sent())
+			.max()
+			.orElse(0) / 1_000_000;
+		long slowestFailure = writes.stream()
+			.filter((write) -> !write.acknowledged())
+			.mapToLong((write) -> write.answered() - write.sent())
+			.max()
+			.orElse(0) / 1_000_000;
 		Map<String, Integer> clientValues = new LinkedHashMap<>();
 		List<String> duplicated = new ArrayList<>();
 		List<String> lost = new ArrayList<>();
@@ -233,9 +254,9 @@ final class ChaosRun {
 		}
 		lost.sort(null);
 		return new Figures(this.scenario, writing / 1_000_000, this.base, replicaValues, clientValues,
-				acknowledgedIncrements, unacknowledgedIncrements, acknowledgedMessages,
-				messages.size() - acknowledgedMessages, this.clients.size(), delivered, excused, counterResets,
-				chatResets, reconnections, duplicated, lost, phantoms, clientFailures);
+				acknowledgedIncrements, unacknowledgedIncrements, acknowledgedMessages, slowestAcknowledged,
+				slowestFailure, messages.size() - acknowledgedMessages, this.clients.size(), delivered, excused,
+				counterResets, chatResets, reconnections, duplicated, lost, phantoms, clientFailures);
 	}
 
 	private @Nullable Integer counterOf(ReplicaProcess replica) {
@@ -278,14 +299,15 @@ final class ChaosRun {
 	private static void record(Figures figures) {
 		String header = "| scenario | writing (ms) | increments acked / unacked | messages acked / unacked | clients | "
 				+ "messages delivered | missing after a reset | resets (chat / counter) | reconnections | "
-				+ "lost | duplicated | final counter (from) |\n"
-				+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+				+ "lost | duplicated | final counter (from) | slowest write acked / failed (ms) |\n"
+				+ "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
 		String row = "| " + figures.scenario() + " | " + figures.writingMillis() + " | "
 				+ figures.acknowledgedIncrements() + " / " + figures.unacknowledgedIncrements() + " | "
 				+ figures.acknowledgedMessages() + " / " + figures.unacknowledgedMessages() + " | " + figures.clients()
 				+ " | " + figures.delivered() + " | " + figures.excused() + " | " + figures.chatResets() + " / "
 				+ figures.counterResets() + " | " + figures.reconnections() + " | " + figures.lost().size() + " | "
-				+ figures.duplicated().size() + " | " + figures.finalValue() + " (" + figures.base() + ") |\n";
+				+ figures.duplicated().size() + " | " + figures.finalValue() + " (" + figures.base() + ") | "
+				+ figures.slowestAcknowledgedMillis() + " / " + figures.slowestFailureMillis() + " |\n";
 		System.out.println("chaos " + figures);
 		try {
 			if (!Files.exists(FIGURES)) {
@@ -303,9 +325,10 @@ final class ChaosRun {
 	 */
 	record Figures(String scenario, long writingMillis, int base, Map<String, Integer> replicaValues,
 			Map<String, Integer> clientValues, long acknowledgedIncrements, long unacknowledgedIncrements,
-			long acknowledgedMessages, long unacknowledgedMessages, int clients, long delivered, long excused,
-			long counterResets, long chatResets, long reconnections, List<String> duplicated, List<String> lost,
-			List<String> phantoms, List<String> clientFailures) {
+			long acknowledgedMessages, long slowestAcknowledgedMillis, long slowestFailureMillis,
+			long unacknowledgedMessages, int clients, long delivered, long excused, long counterResets, long chatResets,
+			long reconnections, List<String> duplicated, List<String> lost, List<String> phantoms,
+			List<String> clientFailures) {
 
 		int finalValue() {
 			return this.replicaValues.values().stream().findFirst().orElse(Integer.MIN_VALUE);
@@ -321,13 +344,14 @@ final class ChaosRun {
 		public String toString() {
 			return this.scenario + ": writing " + this.writingMillis + " ms, increments " + this.acknowledgedIncrements
 					+ " acknowledged / " + this.unacknowledgedIncrements + " not, messages " + this.acknowledgedMessages
-					+ " acknowledged / " + this.unacknowledgedMessages + " not, " + this.clients + " clients, "
-					+ this.delivered + " delivered, " + this.excused + " missing after a reset, resets chat "
-					+ this.chatResets + " / counter " + this.counterResets + ", reconnections " + this.reconnections
-					+ ", counter " + this.base + " -> " + this.replicaValues + ", clients " + this.clientValues
-					+ ", lost " + this.lost.size() + " " + this.lost.subList(0, Math.min(20, this.lost.size()))
-					+ ", duplicated " + this.duplicated.size() + " "
-					+ this.duplicated.subList(0, Math.min(20, this.duplicated.size())) + ", phantoms "
+					+ " acknowledged / " + this.unacknowledgedMessages + " not, slowest write "
+					+ this.slowestAcknowledgedMillis + " ms acknowledged / " + this.slowestFailureMillis
+					+ " ms failed, " + this.clients + " clients, " + this.delivered + " delivered, " + this.excused
+					+ " missing after a reset, resets chat " + this.chatResets + " / counter " + this.counterResets
+					+ ", reconnections " + this.reconnections + ", counter " + this.base + " -> " + this.replicaValues
+					+ ", clients " + this.clientValues + ", lost " + this.lost.size() + " "
+					+ this.lost.subList(0, Math.min(20, this.lost.size())) + ", duplicated " + this.duplicated.size()
+					+ " " + this.duplicated.subList(0, Math.min(20, this.duplicated.size())) + ", phantoms "
 					+ this.phantoms.size() + ", client failures " + this.clientFailures;
 		}
 

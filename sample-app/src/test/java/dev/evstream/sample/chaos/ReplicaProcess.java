@@ -3,8 +3,10 @@ package dev.evstream.sample.chaos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ final class ReplicaProcess implements AutoCloseable {
 
 	private volatile boolean killed;
 
-	private int starts;
+	private volatile long logOffset;
 
 	private ReplicaProcess(String name, TcpProxy proxy, Map<String, String> environment) {
 		this.name = name;
@@ -64,7 +66,6 @@ final class ReplicaProcess implements AutoCloseable {
 	private synchronized void launch() {
 		this.port = freePort();
 		this.killed = false;
-		this.starts++;
 		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				// a small, quick JVM: two cores are shared by three replicas and the test
 				"-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
@@ -75,8 +76,10 @@ final class ReplicaProcess implements AutoCloseable {
 		env.put("SPRING_PROFILES_ACTIVE", "redis");
 		env.put("SPRING_DATA_REDIS_URL", "redis://" + this.proxy.host() + ":" + this.proxy.port());
 		try {
-			Files.writeString(this.log, "--- start " + this.starts + " on port " + this.port + "\n",
-					java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+			Files.writeString(this.log, "--- " + this.name + " on port " + this.port + "\n", StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
+			// the log is kept across runs; only what this start writes counts
+			this.logOffset = Files.size(this.log);
 			builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 			this.process = builder.start();
 		}
@@ -90,16 +93,14 @@ final class ReplicaProcess implements AutoCloseable {
 		String marker = "Started SampleApplication";
 		await().atMost(START_TIMEOUT)
 			.pollInterval(Duration.ofMillis(200))
-			.until(() -> !running.isAlive() || countOf(Files.readString(this.log), marker) >= this.starts);
+			.until(() -> !running.isAlive() || logSinceStart().contains(marker));
 		assertThat(running.isAlive()).as("replica %s running; see %s", this.name, this.log).isTrue();
 	}
 
-	private static int countOf(String text, String marker) {
-		int count = 0;
-		for (int i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) {
-			count++;
-		}
-		return count;
+	private String logSinceStart() throws IOException {
+		byte[] bytes = Files.readAllBytes(this.log);
+		int from = (int) Math.min(this.logOffset, bytes.length);
+		return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
 	}
 
 	/**
