@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -44,6 +45,12 @@ final class ChaosRun {
 	private static final Duration SETTLE = Duration.ofSeconds(30);
 
 	private static final Duration PROGRESS = Duration.ofSeconds(60);
+
+	/**
+	 * How long a restless client keeps a connection before it resumes on the next
+	 * replica.
+	 */
+	private static final Duration RESTLESS = Duration.ofMillis(700);
 
 	private static final Pattern VALUE = Pattern.compile("\"value\":(-?\\d+)");
 
@@ -80,8 +87,9 @@ final class ChaosRun {
 		List<ReplicaProcess> live = ReplicaProcess.live(replicas.get());
 		for (int r = 0; r < live.size(); r++) {
 			for (int c = 0; c < clientsPerReplica; c++) {
-				run.clients.add(new ResumingClient(scenario + "-c" + r + c, replicas, r).start());
+				run.clients.add(new ResumingClient(scenario + "-c" + r + c, replicas, r, null).start());
 			}
+			run.clients.add(new ResumingClient(scenario + "-restless" + r, replicas, r, RESTLESS).start());
 		}
 		await("every client's counter snapshot").atMost(SETTLE)
 			.until(() -> run.clients.stream().allMatch(ResumingClient::hasCounter));
@@ -124,6 +132,19 @@ final class ChaosRun {
 		}
 	}
 
+	/**
+	 * Counts the clients (restless ones aside) that streamed from a replica first and
+	 * then from another.
+	 */
+	long clientsMovedFrom(String replica) {
+		return this.clients.stream()
+			.filter((client) -> !client.isRestless())
+			.map(ResumingClient::connections)
+			.filter((connections) -> connections.size() > 1 && connections.get(0).equals(replica)
+					&& !connections.get(connections.size() - 1).equals(replica))
+			.count();
+	}
+
 	private Writers writers() {
 		Writers current = this.writers;
 		assertThat(current).as("writers started").isNotNull();
@@ -150,6 +171,7 @@ final class ChaosRun {
 		Figures figures = account(writes, writing);
 		this.clients.forEach(ResumingClient::close);
 		record(figures);
+		timeline(writes);
 		assertThat(figures.replicaValues()).as("counter on every live replica").hasSizeGreaterThan(0);
 		assertThat(Set.copyOf(figures.replicaValues().values()))
 			.as("counter on every live replica: %s", figures.replicaValues())
@@ -161,6 +183,7 @@ final class ChaosRun {
 					this.base + figures.acknowledgedIncrements() + figures.unacknowledgedIncrements());
 		assertThat(figures.clientValues()).as("last counter of every client")
 			.allSatisfy((client, value) -> assertThat(value).as(client).isEqualTo(figures.finalValue()));
+		assertThat(figures.sameValue()).as("acknowledged increments that answered the same counter value").isEmpty();
 		assertThat(figures.duplicated()).as("messages a client received twice").isEmpty();
 		assertThat(figures.lost()).as("acknowledged messages a client never received, without a reset").isEmpty();
 		assertThat(figures.phantoms()).as("messages received that no writer sent").isEmpty();
@@ -181,6 +204,19 @@ final class ChaosRun {
 		long unacknowledgedIncrements = writes.stream()
 			.filter((write) -> write.kind() == Kind.INCREMENT && !write.acknowledged())
 			.count();
+		Map<Integer, List<Write>> byValue = new TreeMap<>();
+		writes.stream()
+			.filter((write) -> write.kind() == Kind.INCREMENT && write.value() != null)
+			.forEach((write) -> byValue.computeIfAbsent(write.value(), (value) -> new ArrayList<>()).add(write));
+		List<String> sameValue = new ArrayList<>();
+		byValue.forEach((value, answered) -> {
+			if (answered.size() > 1) {
+				sameValue.add(value + " answered to "
+						+ answered.stream()
+							.map((write) -> write.replica() + " at " + millis(write.answered()) + " ms")
+							.toList());
+			}
+		});
 		Map<String, Write> messages = new HashMap<>();
 		writes.stream()
 			.filter((write) -> write.kind() == Kind.CHAT)
@@ -256,7 +292,7 @@ final class ChaosRun {
 		return new Figures(this.scenario, writing / 1_000_000, this.base, replicaValues, clientValues,
 				acknowledgedIncrements, unacknowledgedIncrements, acknowledgedMessages, slowestAcknowledged,
 				slowestFailure, messages.size() - acknowledgedMessages, this.clients.size(), delivered, excused,
-				counterResets, chatResets, reconnections, duplicated, lost, phantoms, clientFailures);
+				counterResets, chatResets, reconnections, duplicated, lost, phantoms, sameValue, clientFailures);
 	}
 
 	private @Nullable Integer counterOf(ReplicaProcess replica) {
@@ -296,6 +332,56 @@ final class ChaosRun {
 		return agreed[0];
 	}
 
+	private long millis(long nanos) {
+		return (nanos - this.started) / 1_000_000;
+	}
+
+	/**
+	 * Writes what happened, in order, to a file of its own: every write with its outcome,
+	 * and the counter values and resets each client saw.
+	 */
+	private void timeline(List<Write> writes) {
+		StringBuilder out = new StringBuilder();
+		for (Write write : writes) {
+			out.append(millis(write.sent()))
+				.append(" ms -> ")
+				.append(millis(write.answered()))
+				.append(" ms ")
+				.append(write.replica())
+				.append(' ')
+				.append(write.kind())
+				.append(' ')
+				.append(write.text())
+				.append(" status ")
+				.append(write.status())
+				.append((write.value() != null) ? " value " + write.value() : "")
+				.append('\n');
+		}
+		for (ResumingClient client : this.clients) {
+			out.append("client ").append(client.name()).append(" on ").append(client.connections()).append('\n');
+			for (Received received : client.received()) {
+				SseEvent event = received.event();
+				if (!event.event().equals("chat") && !event.event().equals("heartbeat")) {
+					out.append("  ")
+						.append(millis(received.nanos()))
+						.append(" ms #")
+						.append(received.connection())
+						.append(' ')
+						.append(event.event())
+						.append(' ')
+						.append(event.data())
+						.append('\n');
+				}
+			}
+		}
+		try {
+			Files.writeString(Path.of("target", "chaos-" + this.scenario + ".txt"), out);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	private static void record(Figures figures) {
 		String header = "| scenario | writing (ms) | increments acked / unacked | messages acked / unacked | clients | "
 				+ "messages delivered | missing after a reset | resets (chat / counter) | reconnections | "
@@ -328,7 +414,7 @@ final class ChaosRun {
 			long acknowledgedMessages, long slowestAcknowledgedMillis, long slowestFailureMillis,
 			long unacknowledgedMessages, int clients, long delivered, long excused, long counterResets, long chatResets,
 			long reconnections, List<String> duplicated, List<String> lost, List<String> phantoms,
-			List<String> clientFailures) {
+			List<String> sameValue, List<String> clientFailures) {
 
 		int finalValue() {
 			return this.replicaValues.values().stream().findFirst().orElse(Integer.MIN_VALUE);
@@ -352,7 +438,8 @@ final class ChaosRun {
 					+ ", clients " + this.clientValues + ", lost " + this.lost.size() + " "
 					+ this.lost.subList(0, Math.min(20, this.lost.size())) + ", duplicated " + this.duplicated.size()
 					+ " " + this.duplicated.subList(0, Math.min(20, this.duplicated.size())) + ", phantoms "
-					+ this.phantoms.size() + ", client failures " + this.clientFailures;
+					+ this.phantoms.size() + ", increments answered the same value " + this.sameValue
+					+ ", client failures " + this.clientFailures.size();
 		}
 
 	}

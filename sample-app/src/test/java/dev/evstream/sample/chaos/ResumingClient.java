@@ -44,6 +44,8 @@ final class ResumingClient implements AutoCloseable {
 
 	private final Thread thread;
 
+	private final @Nullable Duration restless;
+
 	private volatile @Nullable SseTestClient current;
 
 	private volatile boolean closed;
@@ -63,10 +65,19 @@ final class ResumingClient implements AutoCloseable {
 
 	}
 
-	ResumingClient(String name, Supplier<List<ReplicaProcess>> replicas, int first) {
+	/**
+	 * Creates a client.
+	 * @param name its name in the figures
+	 * @param replicas the replicas, live or not
+	 * @param first the index of the live replica to connect to first
+	 * @param restless when set, the client also drops its connection after this long and
+	 * resumes on the next replica, as a browser on a flaky network would
+	 */
+	ResumingClient(String name, Supplier<List<ReplicaProcess>> replicas, int first, @Nullable Duration restless) {
 		this.name = name;
 		this.replicas = replicas;
 		this.next = first;
+		this.restless = restless;
 		this.thread = new Thread(this::run, "chaos-client-" + name);
 		this.thread.setDaemon(true);
 	}
@@ -78,6 +89,10 @@ final class ResumingClient implements AutoCloseable {
 
 	String name() {
 		return this.name;
+	}
+
+	boolean isRestless() {
+		return this.restless != null;
 	}
 
 	private void run() {
@@ -115,8 +130,11 @@ final class ResumingClient implements AutoCloseable {
 					synchronized (this.monitor) {
 						this.connections.add(replica.name());
 					}
-					while (!this.closed && !client.awaitEnd(Duration.ofMillis(200))) {
-						// reading on the client's own thread
+					long opened = System.nanoTime();
+					while (!this.closed && !client.awaitEnd(Duration.ofMillis(100))) {
+						if (this.restless != null && System.nanoTime() - opened >= this.restless.toNanos()) {
+							break;
+						}
 					}
 				}
 			}
@@ -125,6 +143,8 @@ final class ResumingClient implements AutoCloseable {
 			}
 			finally {
 				client.close();
+				// the id of the last complete event: a stream cut inside one resumes
+				// before it
 				String id = client.lastEventId();
 				if (!id.isEmpty()) {
 					this.lastEventId = id;

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writers that go through the replicas' HTTP API, round robin over the live ones: counter
@@ -21,6 +25,8 @@ import java.util.function.Supplier;
 final class Writers implements AutoCloseable {
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Pattern VALUE = Pattern.compile("\"value\":(-?\\d+)");
 
 	/**
 	 * Time between two writes of one writer, so that the load stays well within two
@@ -43,8 +49,11 @@ final class Writers implements AutoCloseable {
 	 * @param sent when it was sent ({@link System#nanoTime()})
 	 * @param answered when the outcome was known
 	 * @param status the HTTP status, or -1 when there was no answer
+	 * @param value the counter value an acknowledged increment answered, else
+	 * {@code null}
 	 */
-	record Write(Kind kind, String text, String replica, long sent, long answered, int status) {
+	record Write(Kind kind, String text, String replica, long sent, long answered, int status,
+			@Nullable Integer value) {
 
 		boolean acknowledged() {
 			return this.status >= 200 && this.status < 300;
@@ -104,8 +113,14 @@ final class Writers implements AutoCloseable {
 			HttpRequest request = request(kind, writer, replica, text);
 			long sent = System.nanoTime();
 			int status;
+			Integer value = null;
 			try {
-				status = this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+				status = response.statusCode();
+				Matcher matcher = VALUE.matcher(response.body());
+				if (kind == Kind.INCREMENT && status == 200 && matcher.find()) {
+					value = Integer.valueOf(matcher.group(1));
+				}
 			}
 			catch (IOException ex) {
 				status = -1;
@@ -116,7 +131,7 @@ final class Writers implements AutoCloseable {
 				this.stopped = true;
 			}
 			synchronized (this.monitor) {
-				this.writes.add(new Write(kind, text, replica.name(), sent, System.nanoTime(), status));
+				this.writes.add(new Write(kind, text, replica.name(), sent, System.nanoTime(), status, value));
 				this.monitor.notifyAll();
 			}
 			pause();
