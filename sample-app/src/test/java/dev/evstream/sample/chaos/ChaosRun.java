@@ -247,12 +247,15 @@ final class ChaosRun {
 			Integer last = client.lastCounter();
 			clientValues.put(client.name(), (last != null) ? last : Integer.MIN_VALUE);
 			Map<String, Integer> counts = new HashMap<>();
+			Map<String, List<Integer>> connectionsOf = new HashMap<>();
 			List<Long> chatResetTimes = new ArrayList<>();
 			for (Received event : received) {
 				SseEvent sse = event.event();
 				if (sse.event().equals("chat")) {
 					String text = ResumingClient.chatText(sse);
 					counts.merge(String.valueOf(text), 1, Integer::sum);
+					connectionsOf.computeIfAbsent(String.valueOf(text), (key) -> new ArrayList<>())
+						.add(event.connection());
 					delivered++;
 					if (text == null || !messages.containsKey(text)) {
 						phantoms.add(client.name() + ": " + sse.data());
@@ -271,7 +274,8 @@ final class ChaosRun {
 			}
 			counts.forEach((text, count) -> {
 				if (count > 1) {
-					duplicated.add(client.name() + ": " + text + " x" + count);
+					duplicated.add(client.name() + ": " + text + " x" + count + " on connections "
+							+ connectionsOf.get(text) + " of " + client.connections());
 				}
 			});
 			for (Write message : messages.values()) {

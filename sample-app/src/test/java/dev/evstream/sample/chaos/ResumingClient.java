@@ -143,6 +143,11 @@ final class ResumingClient implements AutoCloseable {
 			}
 			finally {
 				client.close();
+				// the reader may still dispatch what it had read before the close: the id
+				// to resume from is known once it stopped
+				if (!client.awaitEnd(Duration.ofSeconds(10))) {
+					failed(replica + ": the reader did not stop within 10 s of the close");
+				}
 				// the id of the last complete event: a stream cut inside one resumes
 				// before it
 				String id = client.lastEventId();
