@@ -359,6 +359,7 @@ final class ChaosRun {
 				.append(" status ")
 				.append(write.status())
 				.append((write.value() != null) ? " value " + write.value() : "")
+				.append(write.detail().isEmpty() ? "" : " " + write.detail().replace('\n', ' '))
 				.append('\n');
 		}
 		for (ResumingClient client : this.clients) {

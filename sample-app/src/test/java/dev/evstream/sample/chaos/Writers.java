@@ -51,9 +51,10 @@ final class Writers implements AutoCloseable {
 	 * @param status the HTTP status, or -1 when there was no answer
 	 * @param value the counter value an acknowledged increment answered, else
 	 * {@code null}
+	 * @param detail what a failed write was answered or failed with, else empty
 	 */
-	record Write(Kind kind, String text, String replica, long sent, long answered, int status,
-			@Nullable Integer value) {
+	record Write(Kind kind, String text, String replica, long sent, long answered, int status, @Nullable Integer value,
+			String detail) {
 
 		boolean acknowledged() {
 			return this.status >= 200 && this.status < 300;
@@ -114,6 +115,7 @@ final class Writers implements AutoCloseable {
 			long sent = System.nanoTime();
 			int status;
 			Integer value = null;
+			String detail = "";
 			try {
 				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 				status = response.statusCode();
@@ -121,9 +123,13 @@ final class Writers implements AutoCloseable {
 				if (kind == Kind.INCREMENT && status == 200 && matcher.find()) {
 					value = Integer.valueOf(matcher.group(1));
 				}
+				if (status < 200 || status >= 300) {
+					detail = response.body();
+				}
 			}
 			catch (IOException ex) {
 				status = -1;
+				detail = ex.toString();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -131,7 +137,7 @@ final class Writers implements AutoCloseable {
 				this.stopped = true;
 			}
 			synchronized (this.monitor) {
-				this.writes.add(new Write(kind, text, replica.name(), sent, System.nanoTime(), status, value));
+				this.writes.add(new Write(kind, text, replica.name(), sent, System.nanoTime(), status, value, detail));
 				this.monitor.notifyAll();
 			}
 			pause();
