@@ -75,7 +75,9 @@ class ChaosIntegrationTests {
 	}
 
 	@BeforeEach
-	void everyReplicaRunning() {
+	void redisAndEveryReplicaRunning() {
+		// after a scenario that failed half-way
+		redis.start();
 		for (ReplicaProcess replica : replicas) {
 			replica.proxy().restore();
 			if (!replica.isLive()) {
@@ -91,38 +93,40 @@ class ChaosIntegrationTests {
 	@Test
 	@Order(1)
 	void redisKilledAndRestartedEmptyShouldLoseNoAcknowledgedWrite() {
-		ChaosRun run = ChaosRun.start("redis-sigkill-restart-empty", ChaosIntegrationTests::replicas,
-				CLIENTS_PER_REPLICA);
-		run.awaitAcknowledged("before the kill", 0, PHASE);
-		long killed = System.nanoTime();
-		redis.kill();
-		run.awaitFailuresOnEveryReplica("Redis dead", killed, 2);
-		long restarted = System.nanoTime();
-		redis.restartEmpty();
-		run.awaitAcknowledged("after the empty restart", restarted, PHASE);
-		Figures figures = run.finish();
-		assertThat(figures.unacknowledgedIncrements() + figures.unacknowledgedMessages()).isPositive();
+		try (ChaosRun run = ChaosRun.start("redis-sigkill-restart-empty", ChaosIntegrationTests::replicas,
+				CLIENTS_PER_REPLICA)) {
+			run.awaitAcknowledged("before the kill", 0, PHASE);
+			long killed = System.nanoTime();
+			redis.kill();
+			run.awaitFailuresOnEveryReplica("Redis dead", killed, 2);
+			long restarted = System.nanoTime();
+			redis.restartEmpty();
+			run.awaitAcknowledged("after the empty restart", restarted, PHASE);
+			Figures figures = run.finish();
+			assertThat(figures.unacknowledgedIncrements() + figures.unacknowledgedMessages()).isPositive();
+		}
 	}
 
 	@Test
 	@Order(2)
 	void redisFrozenBeyondTheTimeoutShouldLoseNoAcknowledgedWrite() {
-		ChaosRun run = ChaosRun.start("redis-sigstop", ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA);
-		run.awaitAcknowledged("before the freeze", 0, PHASE);
-		long frozen = System.nanoTime();
-		redis.pause();
-		try {
-			run.awaitFailuresOnEveryReplica("Redis frozen", frozen, 2);
-			// failures that took the timeout to come: the freeze lasted beyond it
-			run.awaitFailures("Redis frozen", frozen, (write) -> write.answered() - write.sent() >= TIMEOUT.toNanos(),
-					6);
+		try (ChaosRun run = ChaosRun.start("redis-sigstop", ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA)) {
+			run.awaitAcknowledged("before the freeze", 0, PHASE);
+			long frozen = System.nanoTime();
+			redis.pause();
+			try {
+				run.awaitFailuresOnEveryReplica("Redis frozen", frozen, 2);
+				// failures that took the timeout to come: the freeze lasted beyond it
+				run.awaitFailures("Redis frozen", frozen,
+						(write) -> write.answered() - write.sent() >= TIMEOUT.toNanos(), 6);
+			}
+			finally {
+				redis.resume();
+			}
+			long resumed = System.nanoTime();
+			run.awaitAcknowledged("after SIGCONT", resumed, PHASE);
+			run.finish();
 		}
-		finally {
-			redis.resume();
-		}
-		long resumed = System.nanoTime();
-		run.awaitAcknowledged("after SIGCONT", resumed, PHASE);
-		run.finish();
 	}
 
 	@Test
@@ -139,38 +143,40 @@ class ChaosIntegrationTests {
 
 	private void linkFault(String scenario, Consumer<TcpProxy> fault) {
 		ReplicaProcess broken = replicas.get(0);
-		ChaosRun run = ChaosRun.start(scenario, ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA);
-		run.awaitAcknowledged("before the fault", 0, PHASE);
-		long faulted = System.nanoTime();
-		fault.accept(broken.proxy());
-		try {
-			run.awaitFailures("writes through " + broken.name(), faulted,
-					(write) -> write.replica().equals(broken.name()), 6);
-			run.awaitWrites("writes through the other replicas", faulted,
-					(write) -> write.acknowledged() && !write.replica().equals(broken.name()), PHASE);
+		try (ChaosRun run = ChaosRun.start(scenario, ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA)) {
+			run.awaitAcknowledged("before the fault", 0, PHASE);
+			long faulted = System.nanoTime();
+			fault.accept(broken.proxy());
+			try {
+				run.awaitFailures("writes through " + broken.name(), faulted,
+						(write) -> write.replica().equals(broken.name()), 6);
+				run.awaitWrites("writes through the other replicas", faulted,
+						(write) -> write.acknowledged() && !write.replica().equals(broken.name()), PHASE);
+			}
+			finally {
+				broken.proxy().restore();
+			}
+			long restored = System.nanoTime();
+			run.awaitWrites("acknowledged writes through " + broken.name() + " after the restore", restored,
+					(write) -> write.acknowledged() && write.replica().equals(broken.name()), PHASE / 2);
+			run.awaitAcknowledged("after the restore", restored, PHASE);
+			run.finish();
 		}
-		finally {
-			broken.proxy().restore();
-		}
-		long restored = System.nanoTime();
-		run.awaitWrites("acknowledged writes through " + broken.name() + " after the restore", restored,
-				(write) -> write.acknowledged() && write.replica().equals(broken.name()), PHASE / 2);
-		run.awaitAcknowledged("after the restore", restored, PHASE);
-		run.finish();
 	}
 
 	@Test
 	@Order(5)
 	void replicaKilledShouldLetItsClientsResumeElsewhereLosingNothing() {
 		ReplicaProcess victim = replicas.get(2);
-		ChaosRun run = ChaosRun.start("replica-sigkill", ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA);
-		run.awaitAcknowledged("before the kill", 0, PHASE);
-		long killed = System.nanoTime();
-		victim.kill();
-		run.awaitAcknowledged("after the kill", killed, PHASE * 2);
-		run.finish();
-		assertThat(run.clientsMovedFrom(victim.name())).as("clients of the killed replica that resumed elsewhere")
-			.isEqualTo(CLIENTS_PER_REPLICA);
+		try (ChaosRun run = ChaosRun.start("replica-sigkill", ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA)) {
+			run.awaitAcknowledged("before the kill", 0, PHASE);
+			long killed = System.nanoTime();
+			victim.kill();
+			run.awaitAcknowledged("after the kill", killed, PHASE * 2);
+			run.finish();
+			assertThat(run.clientsMovedFrom(victim.name())).as("clients of the killed replica that resumed elsewhere")
+				.isEqualTo(CLIENTS_PER_REPLICA);
+		}
 	}
 
 }

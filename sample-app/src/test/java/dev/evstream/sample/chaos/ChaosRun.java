@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * value everywhere and every acknowledged message reached every client exactly once (or
  * the client was told to {@code reset} the chat after the message was sent).
  */
-final class ChaosRun {
+final class ChaosRun implements AutoCloseable {
 
 	private static final Duration SETTLE = Duration.ofSeconds(30);
 
@@ -143,6 +143,19 @@ final class ChaosRun {
 			.filter((connections) -> connections.size() > 1 && connections.get(0).equals(replica)
 					&& !connections.get(connections.size() - 1).equals(replica))
 			.count();
+	}
+
+	/**
+	 * Stops the writers and clients, if a failure left them running: a scenario that
+	 * failed half-way must not go on writing into the next one.
+	 */
+	@Override
+	public void close() {
+		Writers current = this.writers;
+		if (current != null) {
+			current.close();
+		}
+		this.clients.forEach(ResumingClient::close);
 	}
 
 	private Writers writers() {
