@@ -26,11 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with {@code Last-Event-ID} when their stream ends, and writers that increment the
  * counter and post numbered chat messages through every replica, while Redis is killed
  * and restarted empty, frozen beyond the timeout, one replica's link to Redis is cut or
- * stalled, or one replica is killed. Afterwards every acknowledged increment is in the
- * final value on every replica and client, and every acknowledged message reached every
- * client exactly once, unless that client was told to {@code reset} the chat after the
- * message was sent. A write that was not acknowledged may or may not have applied, but
- * never twice.
+ * stalled, or one replica is killed (and started again). Afterwards every acknowledged
+ * increment is in the final value on every replica and client, and every acknowledged
+ * message reached every client exactly once, unless that client was told to {@code reset}
+ * the chat after the message was sent. A write that was not acknowledged may or may not
+ * have applied, but never twice.
  * <p>
  * The figures of each run go to {@code target/chaos-figures.md}.
  */
@@ -166,14 +166,21 @@ class ChaosIntegrationTests {
 
 	@Test
 	@Order(5)
-	void replicaKilledShouldLetItsClientsResumeElsewhereLosingNothing() {
+	void replicaKilledShouldLetItsClientsResumeElsewhereAndRejoinLosingNothing() {
 		ReplicaProcess victim = replicas.get(2);
 		try (ChaosRun run = ChaosRun.start("replica-sigkill", ChaosIntegrationTests::replicas, CLIENTS_PER_REPLICA)) {
 			run.awaitAcknowledged("before the kill", 0, PHASE);
 			long killed = System.nanoTime();
 			victim.kill();
 			run.awaitAcknowledged("after the kill", killed, PHASE * 2);
-			run.finish();
+			// back under load: it adopts the current value and serves writes and resumes
+			victim.relaunch();
+			long rejoined = System.nanoTime();
+			run.awaitWrites("acknowledged writes through " + victim.name() + " after its restart", rejoined,
+					(write) -> write.acknowledged() && write.replica().equals(victim.name()), PHASE / 2);
+			run.awaitAcknowledged("after the restart", rejoined, PHASE);
+			Figures figures = run.finish();
+			assertThat(figures.replicaValues()).containsKey(victim.name());
 			assertThat(run.clientsMovedFrom(victim.name())).as("clients of the killed replica that resumed elsewhere")
 				.isEqualTo(CLIENTS_PER_REPLICA);
 		}

@@ -42,7 +42,10 @@ final class ReplicaProcess implements AutoCloseable {
 
 	private volatile int port;
 
-	private volatile boolean killed;
+	/**
+	 * Whether the replica serves: started, and not killed since.
+	 */
+	private volatile boolean serving;
 
 	private volatile long logOffset;
 
@@ -65,7 +68,6 @@ final class ReplicaProcess implements AutoCloseable {
 
 	private synchronized void launch() {
 		this.port = freePort();
-		this.killed = false;
 		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				// a small, quick JVM: two cores are shared by three replicas and the test
 				"-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString());
@@ -95,6 +97,7 @@ final class ReplicaProcess implements AutoCloseable {
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> !running.isAlive() || logSinceStart().contains(marker));
 		assertThat(running.isAlive()).as("replica %s running; see %s", this.name, this.log).isTrue();
+		this.serving = true;
 	}
 
 	private String logSinceStart() throws IOException {
@@ -108,7 +111,7 @@ final class ReplicaProcess implements AutoCloseable {
 	 * clients; the kernel closes its sockets.
 	 */
 	void kill() {
-		this.killed = true;
+		this.serving = false;
 		Process running = this.process;
 		if (running != null) {
 			running.destroyForcibly();
@@ -134,7 +137,7 @@ final class ReplicaProcess implements AutoCloseable {
 
 	boolean isLive() {
 		Process running = this.process;
-		return !this.killed && running != null && running.isAlive();
+		return this.serving && running != null && running.isAlive();
 	}
 
 	String name() {
