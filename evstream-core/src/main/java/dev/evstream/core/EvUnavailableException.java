@@ -1,8 +1,11 @@
 package dev.evstream.core;
 
 /**
- * The backend shared by the instances (Redis, for example) cannot be reached, so a write
- * could not be made. Nothing was changed; the write may be tried again.
+ * The backend shared by the instances (Redis, for example) could not be reached, or did
+ * not answer in time, so a write could not be confirmed. When it could not be reached,
+ * nothing was changed. When it did not answer in time (a frozen server, a stalled
+ * network), the write may have reached it and may still be applied once it answers again:
+ * a retry may then apply it twice, so retry only what is safe to apply twice.
  *
  * @since 0.1.0
  */

@@ -57,6 +57,10 @@ public final class RedisKeys {
 		return this.prefix + ":removed:" + key;
 	}
 
+	String restoring(String key) {
+		return this.prefix + ":restoring:" + key;
+	}
+
 	String sequence(String channel) {
 		return this.prefix + ":seq:" + channel;
 	}

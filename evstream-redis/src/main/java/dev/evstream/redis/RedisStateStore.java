@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.evstream.core.EvUnavailableException;
 import dev.evstream.core.store.CompareAndSetResult;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
@@ -21,7 +22,13 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * stores versions is the order in which every instance receives them.
  * <p>
  * A removed state leaves a tombstone for a day, which tells a removal from a loss of
- * data: only a lost state is {@link #restore restored}.
+ * data: only a lost state is {@link #restore restored}. A state put back where Redis had
+ * lost it refuses writes for one {@code timeout} (they fail with
+ * {@link EvUnavailableException}), while a restore of a higher version still replaces it:
+ * instances do not reconnect at the same instant, and the first to put a state back may
+ * hold an older version than another. Without the grace a write built on the older
+ * version would take the version numbers of updates already acknowledged elsewhere, and
+ * the newer value could no longer be put back: acknowledged updates would be lost.
  *
  * @since 0.1.0
  */
@@ -90,11 +97,16 @@ public final class RedisStateStore implements StateStore {
 	public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json) {
 		String updateId = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
 		Mono<CompareAndSetResult> write = this.redis
-			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state(key)),
+			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state(key), this.keys.restoring(key)),
 					List.of(key, Long.toString(expectedVersion), json, updateId, this.keys.bus()))
 			.next()
 			.map((reply) -> switch (text(reply, 0)) {
 				case "missing" -> new CompareAndSetResult(false, null);
+				case "restoring" -> throw new EvUnavailableException(
+						"Could not update state '" + key
+								+ "': Redis lost it and it is being put back from the instances; retry in a moment",
+						new IllegalStateException(
+								"State '" + key + "' is within its restore grace of " + this.timeout));
 				case "updated" -> new CompareAndSetResult(true, state(key, reply, 1));
 				default -> new CompareAndSetResult(false, state(key, reply, 1));
 			});
@@ -105,9 +117,10 @@ public final class RedisStateStore implements StateStore {
 	public Mono<StoredState> restore(StoredState state) {
 		Mono<StoredState> restore = this.redis
 			.execute(RedisScripts.STATE_RESTORE,
-					List.of(this.keys.state(state.key()), this.keys.states(), this.keys.tombstone(state.key())),
+					List.of(this.keys.state(state.key()), this.keys.states(), this.keys.tombstone(state.key()),
+							this.keys.restoring(state.key())),
 					List.of(state.key(), Long.toString(state.version()), state.json(), state.dataKey(),
-							state.incarnation(), this.keys.bus()))
+							state.incarnation(), this.keys.bus(), Long.toString(Math.max(1, this.timeout.toMillis()))))
 			.next()
 			.flatMap((reply) -> "removed".equals(text(reply, 0)) ? Mono.empty()
 					: Mono.just(state(state.key(), reply, 1)));

@@ -2,9 +2,12 @@
 -- the order of writes and the order of delivery agree.
 -- The ids of the last 16 updates are kept: a command the client resends after a reconnect
 -- is recognised and not applied twice.
--- KEYS: state hash
+-- A state just put back after Redis lost it takes no write until its restore grace ends:
+-- an instance that held a newer version than the one restored first must be able to put
+-- it back before anything is built on the older one.
+-- KEYS: state hash, restore grace marker
 -- ARGV: key, expected version, json, update id, bus channel
--- Returns: {'updated'|'conflict', version, json, data key, incarnation} or {'missing'}
+-- Returns: {'updated'|'conflict', version, json, data key, incarnation}, {'missing'} or {'restoring'}
 local current = redis.call('HMGET', KEYS[1], 'v', 'j', 'k', 'i', 'u')
 if not current[1] then
 	return {'missing'}
@@ -12,6 +15,9 @@ end
 local recent = current[5] or ' '
 if string.find(recent, ' ' .. ARGV[4] .. ' ', 1, true) then
 	return {'updated', current[1], current[2], current[3], current[4]}
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+	return {'restoring'}
 end
 if current[1] ~= ARGV[2] then
 	return {'conflict', current[1], current[2], current[3], current[4]}

@@ -141,14 +141,52 @@ class RedisFaultsIntegrationTests {
 	}
 
 	@Test
+	void writeOnAStatePutBackFromAnInstanceThatWasBehindShouldWaitForTheNewestVersion() {
+		StoredState created = this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 1, "1").block(Duration.ofSeconds(5));
+		// acknowledged to one instance; another one never heard of it before Redis died
+		this.store.compareAndSet("s", 2, "2").block(Duration.ofSeconds(5));
+		this.server.kill();
+		this.server.restartEmpty();
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(this.store.get("s").hasElement().block(Duration.ofSeconds(5))).isFalse());
+		StoredState behind = new StoredState("s", 2, "1", "value", created.incarnation());
+		StoredState newest = new StoredState("s", 3, "2", "value", created.incarnation());
+
+		// the instance that was behind reconnects first, puts back what it holds, and
+		// writes
+		assertThat(this.store.restore(behind).block(Duration.ofSeconds(5))).isEqualTo(behind);
+		StepVerifier.create(this.store.compareAndSet("s", 2, "2"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
+				.hasMessageContaining("Could not update state 's'")
+				.hasMessageContaining("being put back"))
+			.verify(Duration.ofSeconds(5));
+		// the instance that holds the newest version reconnects a moment later
+		assertThat(this.store.restore(newest).block(Duration.ofSeconds(5))).isEqualTo(newest);
+
+		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			try {
+				return this.store.compareAndSet("s", 3, "3").block(Duration.ofSeconds(5)).updated();
+			}
+			catch (EvUnavailableException ex) {
+				return false;
+			}
+		});
+		StoredState stored = this.store.get("s").block(Duration.ofSeconds(5));
+		assertThat(stored.version()).isEqualTo(4);
+		assertThat(stored.json()).isEqualTo("3");
+	}
+
+	@Test
 	void compareAndSetSentTwiceShouldApplyOnce() {
 		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
 		List<String> args = List.of("s", "1", "1", "same-update", this.keys.bus());
-		List<Object> first = this.redis.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s")), args)
+		List<Object> first = this.redis
+			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s"), this.keys.restoring("s")), args)
 			.next()
 			.block(Duration.ofSeconds(5));
 		List<Object> resent = this.redis
-			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s")), args)
+			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s"), this.keys.restoring("s")), args)
 			.next()
 			.block(Duration.ofSeconds(5));
 		assertThat(first).startsWith("updated", "2");

@@ -39,6 +39,8 @@ public final class SseParser {
 
 	private @Nullable String eventId;
 
+	private String lastEventIdBuffer = "";
+
 	private String lastEventId = "";
 
 	/**
@@ -93,7 +95,8 @@ public final class SseParser {
 	}
 
 	/**
-	 * Returns the last event id as {@code EventSource} would send it on reconnection.
+	 * Returns the last event id as {@code EventSource} would send it on reconnection:
+	 * that of the last complete event (one that ended with its blank line).
 	 * @return the last event id, empty if none
 	 */
 	public String lastEventId() {
@@ -131,7 +134,7 @@ public final class SseParser {
 			case "id" -> {
 				if (value.indexOf('\0') < 0) {
 					this.eventId = value;
-					this.lastEventId = value;
+					this.lastEventIdBuffer = value;
 				}
 			}
 			case "retry" -> {
@@ -146,6 +149,9 @@ public final class SseParser {
 	}
 
 	private void dispatch() {
+		// the id takes effect at the end of its event, not when its line is read: a
+		// stream cut inside an event resumes from the event before it
+		this.lastEventId = this.lastEventIdBuffer;
 		String id = this.eventId;
 		this.eventId = null;
 		if (!this.hasData) {

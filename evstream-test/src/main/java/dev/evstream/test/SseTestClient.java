@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -56,8 +57,11 @@ public final class SseTestClient implements AutoCloseable {
 
 	private volatile boolean closedByUs;
 
-	private SseTestClient(Socket socket) {
+	private final Consumer<SseEvent> listener;
+
+	private SseTestClient(Socket socket, Consumer<SseEvent> listener) {
 		this.socket = socket;
+		this.listener = listener;
 	}
 
 	/**
@@ -79,6 +83,23 @@ public final class SseTestClient implements AutoCloseable {
 	 * @return the client, reading in the background
 	 */
 	public static SseTestClient get(String host, int port, String path, Map<String, String> requestHeaders) {
+		return get(host, port, path, requestHeaders, (event) -> {
+		});
+	}
+
+	/**
+	 * Opens a connection and sends {@code GET path} with extra headers, handing each
+	 * event to a listener as it is dispatched, on the reading thread, before it is
+	 * visible to {@link #events()}.
+	 * @param host the server host
+	 * @param port the server port
+	 * @param path the path and query
+	 * @param requestHeaders extra request headers
+	 * @param listener called with each event, in order
+	 * @return the client, reading in the background
+	 */
+	public static SseTestClient get(String host, int port, String path, Map<String, String> requestHeaders,
+			Consumer<SseEvent> listener) {
 		try {
 			Socket socket = new Socket();
 			socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
@@ -92,7 +113,7 @@ public final class SseTestClient implements AutoCloseable {
 			OutputStream out = socket.getOutputStream();
 			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
 			out.flush();
-			SseTestClient client = new SseTestClient(socket);
+			SseTestClient client = new SseTestClient(socket, listener);
 			Thread reader = new Thread(client::read, "sse-test-client-" + port);
 			reader.setDaemon(true);
 			reader.start();
@@ -284,6 +305,7 @@ public final class SseTestClient implements AutoCloseable {
 	}
 
 	private void onEvent(SseEvent event) {
+		this.listener.accept(event);
 		this.events.add(event);
 		this.monitor.notifyAll();
 	}

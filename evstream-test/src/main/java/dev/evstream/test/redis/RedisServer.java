@@ -201,8 +201,28 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stops a local server, wipes its data, and starts it again empty: a Redis that lost
-	 * everything.
+	 * Kills a local server with {@code SIGKILL}: it writes nothing more, and clients see
+	 * their connections reset, then refused until it starts again.
+	 */
+	public synchronized void kill() {
+		requireLocal();
+		Process running = this.process;
+		if (running == null) {
+			return;
+		}
+		running.destroyForcibly();
+		try {
+			running.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+	}
+
+	/**
+	 * Stops a local server (if it still runs), wipes its data, and starts it again empty:
+	 * a Redis that lost everything.
 	 */
 	public synchronized void restartEmpty() {
 		stop();
