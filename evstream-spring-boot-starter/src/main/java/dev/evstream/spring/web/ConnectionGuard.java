@@ -2,9 +2,12 @@ package dev.evstream.spring.web;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.evstream.core.metrics.StreamMetrics;
 import dev.evstream.core.metrics.StreamMetrics.Rejection;
@@ -43,9 +46,12 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
  * answered is not timed. A connection is pending from its accept until it sends the head
  * of a stream ({@code 200} with {@code text/event-stream}) or switches protocols
  * ({@code 101}); a connection whose stream has ended is closed once its last bytes are
- * written, rather than kept alive. A connection accepted beyond the limit is closed at
- * once, without a response, before anything of it is read: a client sees a network error,
- * which {@code EventSource} retries after its reconnection delay.
+ * written, rather than kept alive. A connection accepted beyond the limit makes room by
+ * closing the oldest connection still waiting for a request head (silent, trickling, or
+ * idle between requests), so that a flood of such sockets does not lock out clients that
+ * send their request at once; when every pending connection has sent its head, the new
+ * one is closed at once instead, before anything of it is read. Either way the client
+ * sees a network error, which {@code EventSource} retries after its reconnection delay.
  * <p>
  * Applies to HTTP/1.1 connections (cleartext or TLS without ALPN); HTTP/2 connections are
  * left to the server's own settings. Everything runs on the connection's event loop, with
@@ -68,6 +74,12 @@ final class ConnectionGuard implements NettyServerCustomizer {
 	private final StreamMetrics metrics;
 
 	private final AtomicInteger pending = new AtomicInteger();
+
+	// connections waiting for a request head, oldest first: the ones to close for a new
+	// one
+	private final ConcurrentSkipListMap<Long, Watch> waiting = new ConcurrentSkipListMap<>();
+
+	private final AtomicLong order = new AtomicLong();
 
 	/**
 	 * Creates the guard.
@@ -136,6 +148,8 @@ final class ConnectionGuard implements NettyServerCustomizer {
 
 		private long responses;
 
+		private long waitingSince;
+
 		private @Nullable ScheduledFuture<?> deadline;
 
 		Watch(Channel channel) {
@@ -145,10 +159,49 @@ final class ConnectionGuard implements NettyServerCustomizer {
 		private boolean admit() {
 			if (ConnectionGuard.this.pending.incrementAndGet() > ConnectionGuard.this.maxPending) {
 				ConnectionGuard.this.pending.decrementAndGet();
-				return false;
+				Map.Entry<Long, Watch> oldest = ConnectionGuard.this.waiting.pollFirstEntry();
+				if (oldest == null) {
+					return false;
+				}
+				// the oldest connection still waiting for a head makes room: under a
+				// flood
+				// of silent sockets, a client that sends its request at once is served
+				Watch victim = oldest.getValue();
+				long since = oldest.getKey();
+				victim.channel.eventLoop().execute(() -> victim.evict(since));
+				ConnectionGuard.this.pending.incrementAndGet();
 			}
 			this.counted = true;
 			return true;
+		}
+
+		private void evict(long since) {
+			// unless it has sent a head since it was chosen
+			if (this.waitingSince == since && awaitingHead() && this.channel.isActive()) {
+				this.waitingSince = 0;
+				stopTimer();
+				leavePending();
+				ConnectionGuard.this.metrics.connectionRejected(Rejection.MAX_PENDING_CONNECTIONS);
+				if (logger.isDebugEnabled()) {
+					logger.debug("Closing " + this.channel + " to make room for a new connection: "
+							+ ConnectionGuard.this.maxPending + " connections without a stream already open");
+				}
+				this.channel.close();
+			}
+		}
+
+		private void startWaiting() {
+			if (this.waitingSince == 0 && this.counted && awaitingHead()) {
+				this.waitingSince = ConnectionGuard.this.order.incrementAndGet();
+				ConnectionGuard.this.waiting.put(this.waitingSince, this);
+			}
+		}
+
+		private void stopWaiting() {
+			if (this.waitingSince != 0) {
+				ConnectionGuard.this.waiting.remove(this.waitingSince, this);
+				this.waitingSince = 0;
+			}
 		}
 
 		private void leavePending() {
@@ -206,6 +259,7 @@ final class ConnectionGuard implements NettyServerCustomizer {
 				}
 				else {
 					startTimer();
+					startWaiting();
 				}
 				super.channelActive(context);
 				if (Watch.this.refused) {
@@ -226,6 +280,7 @@ final class ConnectionGuard implements NettyServerCustomizer {
 			@Override
 			public void channelInactive(ChannelHandlerContext context) throws Exception {
 				stopTimer();
+				stopWaiting();
 				leavePending();
 				super.channelInactive(context);
 			}
@@ -243,6 +298,7 @@ final class ConnectionGuard implements NettyServerCustomizer {
 				if (message instanceof HttpRequest) {
 					Watch.this.requests++;
 					stopTimer();
+					stopWaiting();
 				}
 				super.channelRead(context, message);
 			}
@@ -255,6 +311,7 @@ final class ConnectionGuard implements NettyServerCustomizer {
 							if (response.status().code() == 101) {
 								Watch.this.upgraded = true;
 								stopTimer();
+								stopWaiting();
 								leavePending();
 							}
 							// 100 Continue is not the response yet
@@ -276,6 +333,7 @@ final class ConnectionGuard implements NettyServerCustomizer {
 							context.write(message, written);
 							return;
 						}
+						startWaiting();
 					}
 				}
 				context.write(message, promise);
