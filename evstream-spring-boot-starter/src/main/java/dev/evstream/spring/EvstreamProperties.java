@@ -74,6 +74,8 @@ public class EvstreamProperties {
 
 	private final Cors cors = new Cors();
 
+	private final Server server = new Server();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -174,6 +176,10 @@ public class EvstreamProperties {
 
 	public Cors getCors() {
 		return this.cors;
+	}
+
+	public Server getServer() {
+		return this.server;
 	}
 
 	private static boolean isPositive(Duration duration) {
@@ -540,6 +546,63 @@ public class EvstreamProperties {
 
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+	}
+
+	/**
+	 * Limits of the Reactor Netty server on connections that carry no stream: sockets
+	 * that send nothing, or their request head too slowly, and connections waiting for
+	 * their next request. Streams, once their response head is sent, are not subject to
+	 * them.
+	 */
+	public static class Server {
+
+		/**
+		 * Whether to time out request heads, limit the connections that carry no stream,
+		 * and close connections idle for 75 seconds between requests when
+		 * 'server.netty.idle-timeout' is not set.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Longest time for a whole request head (request line and headers) to arrive:
+		 * counted from the accept on a new connection, from the first byte of the next
+		 * request on a kept-alive one. The connection is closed when it runs out.
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Maximum number of accepted connections on this instance that carry no stream
+		 * (waiting for or sending a request, or being answered); a connection accepted
+		 * beyond it is closed at once.
+		 */
+		private int maxPendingConnections = 2000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			Assert.isTrue(isPositive(requestTimeout), () -> "must be positive, but was " + requestTimeout);
+			this.requestTimeout = requestTimeout;
+		}
+
+		public int getMaxPendingConnections() {
+			return this.maxPendingConnections;
+		}
+
+		public void setMaxPendingConnections(int maxPendingConnections) {
+			Assert.isTrue(maxPendingConnections > 0, () -> "must be at least 1, but was " + maxPendingConnections);
+			this.maxPendingConnections = maxPendingConnections;
 		}
 
 	}

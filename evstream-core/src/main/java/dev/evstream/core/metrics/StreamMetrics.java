@@ -134,7 +134,18 @@ public interface StreamMetrics {
 		/**
 		 * A channel was not allowed to the principal.
 		 */
-		FORBIDDEN
+		FORBIDDEN,
+
+		/**
+		 * The server already had as many connections without a stream as allowed: the new
+		 * one was closed before its request was read.
+		 */
+		MAX_PENDING_CONNECTIONS,
+
+		/**
+		 * The request head did not arrive in time: the connection was closed.
+		 */
+		REQUEST_TIMEOUT
 
 	}
 

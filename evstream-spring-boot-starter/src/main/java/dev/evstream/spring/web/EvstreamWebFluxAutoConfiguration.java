@@ -6,9 +6,12 @@ import dev.evstream.core.auth.ChannelAuthorizer;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.evstream.core.metrics.StreamMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,6 +20,8 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -101,6 +106,56 @@ public final class EvstreamWebFluxAutoConfiguration {
 			return (server) -> Boolean.getBoolean(ACCESS_LOG)
 					? server.accessLog(true, new TokenRedactingAccessLog(properties.getAuth().getQueryParam()))
 					: server;
+		}
+
+	}
+
+	/**
+	 * Bounds connections that carry no stream on Reactor Netty: request heads time out,
+	 * such connections are limited in number, and idle ones time out when Spring Boot's
+	 * {@code server.netty.idle-timeout} is not set.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
+	@ConditionalOnProperty(name = "evstream.server.enabled", matchIfMissing = true)
+	static class ServerConfiguration {
+
+		/**
+		 * Idle timeout of connections between requests when Spring Boot's is not set:
+		 * longer than the 60 seconds after which common load balancers drop an idle
+		 * connection, so that they close it first and never send a request on a
+		 * connection this server is closing.
+		 */
+		static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamConnectionGuard")
+		ConnectionGuard evstreamConnectionGuard(EvstreamProperties properties, ObjectProvider<StreamMetrics> metrics,
+				Environment environment) {
+			boolean idleTimeoutSet = Binder.get(environment)
+				.bind("server.netty.idle-timeout", Duration.class)
+				.isBound();
+			EvstreamProperties.Server server = properties.getServer();
+			return new ConnectionGuard(server.getRequestTimeout(), server.getMaxPendingConnections(),
+					idleTimeoutSet ? null : DEFAULT_IDLE_TIMEOUT, metrics.getIfUnique(() -> StreamMetrics.NONE));
+		}
+
+		/**
+		 * The gauge of connections that carry no stream.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(MeterBinder.class)
+		@ConditionalOnProperty(name = "evstream.metrics.enabled", matchIfMissing = true)
+		static class PendingConnectionsMeterConfiguration {
+
+			@Bean
+			MeterBinder evstreamPendingConnectionsMeter(ObjectProvider<ConnectionGuard> guard) {
+				return (registry) -> guard.ifAvailable((available) -> Gauge
+					.builder("evstream.connections.pending", available, ConnectionGuard::pendingCount)
+					.description("Accepted connections that carry no stream on this instance")
+					.register(registry));
+			}
+
 		}
 
 	}

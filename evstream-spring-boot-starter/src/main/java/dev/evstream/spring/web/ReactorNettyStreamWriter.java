@@ -2,6 +2,7 @@ package dev.evstream.spring.web;
 
 import java.util.List;
 
+import dev.evstream.core.EvSlowConsumerException;
 import dev.evstream.core.EvStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -133,6 +134,11 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		this.channel.closeFuture().removeListener(this.onClose);
 		stopWatching();
 		this.sink.error(error);
+		if (error instanceof EvSlowConsumerException) {
+			// aborted: the server would otherwise hold the socket, and what it buffered,
+			// until the client read everything before its last packet
+			this.channel.close();
+		}
 	}
 
 	@Override
