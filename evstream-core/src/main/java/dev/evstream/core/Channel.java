@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.evstream.core.bus.ChannelMessage;
+import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
 import dev.evstream.core.metrics.StreamMetrics;
 import org.jspecify.annotations.Nullable;
@@ -282,6 +283,23 @@ final class Channel {
 	}
 
 	/**
+	 * Resets the listeners of a channel that had no sequence when the backend lost its
+	 * data: a message may have been sent to it (and acknowledged) just before, unseen
+	 * here, and the resync that follows cannot tell, since no sequence is left to read.
+	 */
+	void onDataLost() {
+		synchronized (this) {
+			if (!this.ready || this.lastSequence != ChannelHistory.NO_SEQUENCE) {
+				return;
+			}
+			byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
+			for (ChannelCursor cursor : this.cursors) {
+				cursor.stream.outbox.reset(cursor, ChannelHistory.NO_SEQUENCE, reset, true);
+			}
+		}
+	}
+
+	/**
 	 * Reads what this instance may have missed, after the bus reconnected.
 	 */
 	void resync() {
@@ -331,7 +349,7 @@ final class Channel {
 						this.name);
 				byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
 				for (ChannelCursor cursor : this.cursors) {
-					cursor.stream.outbox.reset(cursor, slice.head(), reset);
+					cursor.stream.outbox.reset(cursor, slice.head(), reset, false);
 				}
 				this.lastSequence = slice.head();
 			}

@@ -680,6 +680,13 @@ public final class EvStreamManager implements AutoCloseable {
 		}
 
 		@Override
+		public void onDataLost() {
+			for (Channel channel : EvStreamManager.this.channels.all()) {
+				channel.onDataLost();
+			}
+		}
+
+		@Override
 		public void onResync() {
 			EvStreamManager.this.metrics.busResynced();
 			for (Channel channel : EvStreamManager.this.channels.all()) {

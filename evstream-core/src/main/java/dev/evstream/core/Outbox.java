@@ -249,12 +249,13 @@ final class Outbox implements Publisher<List<byte[]>>, Subscription {
 
 	/**
 	 * Tells the client that it missed messages of a channel that cannot be replayed, and
-	 * moves the cursor past them.
+	 * moves the cursor past them; unless {@code evenInPlace}, a cursor already at the
+	 * position is left alone.
 	 */
-	void reset(ChannelCursor cursor, long position, byte[] reset) {
+	void reset(ChannelCursor cursor, long position, byte[] reset, boolean evenInPlace) {
 		synchronized (this) {
 			// a lost sequence may restart below the cursor: any other position moves it
-			if (this.closing || cursor.detached || position == cursor.position) {
+			if (this.closing || cursor.detached || (position == cursor.position && !evenInPlace)) {
 				return;
 			}
 			cursor.position = position;

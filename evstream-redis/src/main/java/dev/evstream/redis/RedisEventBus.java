@@ -2,9 +2,11 @@ package dev.evstream.redis;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.evstream.core.bus.BusEvent;
@@ -39,6 +41,11 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * have been lost, and every listener is told to {@link BusListener#onResync() resync}.
  * Only those transitions are logged, never each failed attempt.
  * <p>
+ * With every probe, and before every resync, the bus also reads Redis's epoch, a random
+ * id kept in one key: when it changed since the last read, Redis lost its data meanwhile
+ * (it restarted empty, or was flushed; perhaps too quickly for the probes to show a gap),
+ * and the listeners are told so {@link BusListener#onDataLost() first}, then to resync.
+ * <p>
  * Nothing waits for Redis: the bus may start while Redis is unreachable, and its listener
  * container may even be created later, once Redis answers. Every subscription, the first
  * included, tells the listeners to resync, so that whatever they read before it (or could
@@ -61,6 +68,10 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	private final ReactiveStringRedisTemplate redis;
 
 	private final String channel;
+
+	private final String epochKey;
+
+	private final AtomicReference<@Nullable String> epoch = new AtomicReference<>();
 
 	private final Duration timeout;
 
@@ -125,6 +136,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 		this.containers = Objects.requireNonNull(containers, "'containers' must not be null");
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
 		this.channel = keys.bus();
+		this.epochKey = keys.epoch();
 		this.timeout = Objects.requireNonNull(timeout, "'timeout' must not be null");
 		this.probeInterval = Objects.requireNonNull(probeInterval, "'probeInterval' must not be null");
 		this.scheduler = scheduler;
@@ -264,6 +276,13 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 		return this.firstConnection
 			.guard(this.redis.convertAndSend(this.channel, PROBE + this.instance + "\n" + number))
 			.timeout(this.timeout)
+			.then(readEpoch())
+			.doOnNext((lost) -> {
+				// a Redis that restarted empty faster than a probe interval shows no gap
+				if (lost) {
+					notifyResync();
+				}
+			})
 			.then()
 			.onErrorResume((ex) -> Mono.empty());
 	}
@@ -290,7 +309,47 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Tells the listeners to resync, after telling them that Redis lost its data if its
+	 * epoch changed; if the epoch cannot be read, the next probe reads it.
+	 */
 	private void resync() {
+		readEpoch().subscribe(null, (ex) -> notifyResync(), this::notifyResync);
+	}
+
+	/**
+	 * Reads Redis's epoch and, if it changed since the last read, tells the listeners
+	 * that Redis lost its data.
+	 * @return whether it changed
+	 */
+	private Mono<Boolean> readEpoch() {
+		String fresh = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+		return this.firstConnection
+			.guard(this.redis.execute(RedisScripts.BUS_EPOCH, List.of(this.epochKey), List.of(fresh)).next())
+			.timeout(this.timeout)
+			.map((current) -> {
+				String known = this.epoch.getAndSet(current);
+				boolean lost = known != null && !known.equals(current);
+				if (lost) {
+					notifyDataLost();
+				}
+				return lost;
+			});
+	}
+
+	private void notifyDataLost() {
+		logger.warn("Redis lost evstream's data (its epoch changed): listeners of channels it held are reset");
+		for (BusListener listener : this.listeners) {
+			try {
+				listener.onDataLost();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Bus listener failed on data loss", ex);
+			}
+		}
+	}
+
+	private void notifyResync() {
 		for (BusListener listener : this.listeners) {
 			try {
 				listener.onResync();

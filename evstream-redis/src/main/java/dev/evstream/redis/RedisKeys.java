@@ -41,6 +41,10 @@ public final class RedisKeys {
 		return this.prefix + ":bus";
 	}
 
+	String epoch() {
+		return this.prefix + ":epoch";
+	}
+
 	String state(String key) {
 		return statePrefix() + key;
 	}

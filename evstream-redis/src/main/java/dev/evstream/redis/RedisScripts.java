@@ -27,6 +27,8 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> CHANNEL_READ = load("channel-read.lua");
 
+	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);
+
 	private RedisScripts() {
 	}
 

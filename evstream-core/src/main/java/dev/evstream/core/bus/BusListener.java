@@ -22,4 +22,12 @@ public interface BusListener {
 	default void onResync() {
 	}
 
+	/**
+	 * Called when the bus finds that the shared backend lost what it held (a Redis that
+	 * restarted empty), before the resync that follows: positions read before may be of
+	 * sequences that no longer exist, even where none exists now. Must not block.
+	 */
+	default void onDataLost() {
+	}
+
 }
