@@ -139,8 +139,8 @@ public final class EvStateManager implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	public <T> EvState<T> createState(String key, T initialValue) {
 		Objects.requireNonNull(initialValue, "'initialValue' must not be null; give the type of a null value");
-		return (EvState<T>) await(
-				create(key, this.codec.typeOf(initialValue), initialValue, EvStateOptions.defaults()));
+		return (EvState<T>) createBlocking(key, this.codec.typeOf(initialValue), initialValue,
+				EvStateOptions.defaults());
 	}
 
 	/**
@@ -167,7 +167,8 @@ public final class EvStateManager implements AutoCloseable {
 	 */
 	public <T extends @Nullable Object> EvState<T> createState(String key, Class<T> type, T initialValue,
 			EvStateOptions options) {
-		return await(createStateAsync(key, type, initialValue, options));
+		Objects.requireNonNull(type, "'type' must not be null");
+		return createBlocking(key, this.codec.type(type), initialValue, options);
 	}
 
 	/**
@@ -179,7 +180,7 @@ public final class EvStateManager implements AutoCloseable {
 	 * @return the state
 	 */
 	public <T extends @Nullable Object> EvState<T> createState(String key, TypeReference<T> type, T initialValue) {
-		return await(create(key, this.codec.type(type), initialValue, EvStateOptions.defaults()));
+		return createBlocking(key, this.codec.type(type), initialValue, EvStateOptions.defaults());
 	}
 
 	/**
@@ -224,14 +225,50 @@ public final class EvStateManager implements AutoCloseable {
 			if (existing != null) {
 				return Mono.just(viewOf(existing, type, options));
 			}
-			String json = this.codec.write(this.codec.tree(initialValue, key));
-			StoredState initial = new StoredState(key, 1, json, options.dataKey(), newIncarnation());
-			return this.store.create(initial)
-				.onErrorMap((ex) -> unavailable("create state '" + key + "'", ex))
-				.<EvState<T>>map((stored) -> viewOf(adopt(stored), type, options))
-				.onErrorResume(EvUnavailableException.class, (ex) -> Mono
-					.fromCallable(() -> this.<T>viewOf(adoptProvisionally(initial, ex), type, options)));
+			return createOrAdopt(initial(key, initialValue, options), type, options);
 		});
+	}
+
+	/**
+	 * Creates a state for a caller that may block: it waits for the store, but never
+	 * longer than the blocking bound, after which the state holds its initial value here
+	 * until the store answers, as when the store cannot be reached.
+	 */
+	private <T extends @Nullable Object> EvState<T> createBlocking(String key, JavaType type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(options, "'options' must not be null");
+		ChannelNames.check(key);
+		StateCell existing = this.cells.get(key);
+		if (existing != null) {
+			return viewOf(existing, type, options);
+		}
+		StoredState initial = initial(key, initialValue, options);
+		try {
+			return await(createOrAdopt(initial, type, options));
+		}
+		catch (StoreTimeoutException ex) {
+			return viewOf(adoptProvisionally(initial, new EvUnavailableException(ex.getMessage(), ex)), type, options);
+		}
+	}
+
+	private StoredState initial(String key, @Nullable Object initialValue, EvStateOptions options) {
+		String json = this.codec.write(this.codec.tree(initialValue, key));
+		return new StoredState(key, 1, json, options.dataKey(), newIncarnation());
+	}
+
+	private <T extends @Nullable Object> Mono<EvState<T>> createOrAdopt(StoredState initial, JavaType type,
+			EvStateOptions options) {
+		Mono<StoredState> create = this.store.create(initial);
+		Duration timeout = this.store.timeout();
+		if (timeout != null) {
+			// the store's own bound, kept here too: a store that fails to keep it cannot
+			// hold up an application declaring its states
+			create = create.timeout(timeout);
+		}
+		return create.onErrorMap((ex) -> unavailable("create state '" + initial.key() + "'", ex))
+			.<EvState<T>>map((stored) -> viewOf(adopt(stored), type, options))
+			.onErrorResume(EvUnavailableException.class,
+					(ex) -> Mono.fromCallable(() -> this.<T>viewOf(adoptProvisionally(initial, ex), type, options)));
 	}
 
 	/**
@@ -490,7 +527,8 @@ public final class EvStateManager implements AutoCloseable {
 			throw new IllegalStateException(ex.getCause());
 		}
 		catch (TimeoutException ex) {
-			throw new IllegalStateException("The state store did not answer within " + BLOCK_TIMEOUT, ex);
+			future.cancel(true);
+			throw new StoreTimeoutException("The state store did not answer within " + BLOCK_TIMEOUT, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -528,6 +566,17 @@ public final class EvStateManager implements AutoCloseable {
 		@Override
 		public void onResync() {
 			reload().subscribe(null, (ex) -> logger.warn("Could not reload the states: {}", ex.toString()));
+		}
+
+	}
+
+	/**
+	 * The store did not answer a blocking caller within the blocking bound.
+	 */
+	private static final class StoreTimeoutException extends IllegalStateException {
+
+		StoreTimeoutException(String message, Throwable cause) {
+			super(message, cause);
 		}
 
 	}

@@ -1,0 +1,108 @@
+package dev.evstream.core;
+
+import java.time.Duration;
+
+import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.store.CompareAndSetResult;
+import dev.evstream.core.store.InMemoryStateStore;
+import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.StoredState;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A store that never answers, and sets no timeout of its own, cannot keep an application
+ * from starting: declaring a state waits a bounded time, then serves its initial value.
+ */
+class SilentStoreTests {
+
+	private final InMemoryEventBus bus = new InMemoryEventBus();
+
+	private final EvStreamManager streams = Engines.streams()
+		.eventBus(this.bus)
+		.channelHistory(new InMemoryChannelHistory(this.bus, 10))
+		.build();
+
+	@AfterEach
+	void close() {
+		this.streams.close();
+	}
+
+	@Test
+	void createStateWhenStoreWithTimeoutNeverAnswersShouldServeInitialValueAndRefuseWrites() {
+		EvStateManager states = new EvStateManager(this.streams, new SilentStore(this.bus, Duration.ofSeconds(1)),
+				Engines.JSON);
+		EvState<Integer> counter = states.createState("counter", Integer.class, 5);
+		assertThat(counter.get()).isEqualTo(5);
+		StepVerifier.create(counter.set(6)).expectError(EvUnavailableException.class).verify(Duration.ofSeconds(30));
+		assertThat(counter.get()).isEqualTo(5);
+		states.close();
+	}
+
+	@Test
+	void createStateWhenStoreWithoutTimeoutNeverAnswersShouldServeInitialValueAfterTheBlockingBound() {
+		EvStateManager states = new EvStateManager(this.streams, new SilentStore(this.bus, null), Engines.JSON);
+		EvState<String> title = states.createState("title", String.class, "draft");
+		assertThat(title.get()).isEqualTo("draft");
+		states.close();
+	}
+
+	/**
+	 * Reads answer; creating and writing never do.
+	 */
+	private static final class SilentStore implements StateStore {
+
+		private final InMemoryStateStore delegate;
+
+		private final @Nullable Duration timeout;
+
+		SilentStore(InMemoryEventBus bus, @Nullable Duration timeout) {
+			this.delegate = new InMemoryStateStore(bus);
+			this.timeout = timeout;
+		}
+
+		@Override
+		public @Nullable Duration timeout() {
+			return this.timeout;
+		}
+
+		@Override
+		public Mono<StoredState> get(String key) {
+			return this.delegate.get(key);
+		}
+
+		@Override
+		public Flux<StoredState> getAll() {
+			return this.delegate.getAll();
+		}
+
+		@Override
+		public Mono<StoredState> create(StoredState initial) {
+			return Mono.never();
+		}
+
+		@Override
+		public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json) {
+			return Mono.never();
+		}
+
+		@Override
+		public Mono<StoredState> restore(StoredState state) {
+			return Mono.never();
+		}
+
+		@Override
+		public Mono<Boolean> remove(String key) {
+			return this.delegate.remove(key);
+		}
+
+	}
+
+}
