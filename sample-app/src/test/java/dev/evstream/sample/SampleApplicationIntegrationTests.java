@@ -55,7 +55,8 @@ class SampleApplicationIntegrationTests {
 	@CsvSource(delimiter = '|', quoteCharacter = '`',
 			value = { "{\"by\":\"x\"}|'by' must be a whole number", "{\"by\":1.5}|'by' must be a whole number",
 					"{\"by\":9999999999}|'by' must be a whole number", "{\"by\":|The body is not valid JSON",
-					"[1]|The body must be a JSON object", "{\"step\":1}|Unknown field 'step'" })
+					"[1]|The body must be a JSON object", "{\"step\":1}|Unknown field 'step'",
+					"{\"by\":1,\"by\":100}|The body is not valid JSON: Duplicate Object property \"by\"" })
 	void incrementWithBadBodyShouldAnswer400AndChangeNothing(String body, String detail) {
 		int before = counter();
 		this.http.post()
@@ -91,13 +92,13 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', quoteCharacter = '`',
-			value = { "{\"user\":\"ann\"}|'text' is required",
-					"{\"user\":\"ann\",\"text\":\"  \"}|'text' must not be blank",
-					"{\"user\":\"ann\",\"text\":7}|'text' must be a string", "{\"text\":\"hi\"}|'user' is required",
-					"{\"user\":[],\"text\":\"hi\"}|'user' must be a string",
-					"{\"user\":\"ann\",\"text\":|The body is not valid JSON", "\"hi\"|The body must be a JSON object",
-					"{\"user\":\"ann\",\"text\":\"hi\",\"admin\":true}|Unknown field 'admin'" })
+	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "{\"user\":\"ann\"}|'text' is required",
+			"{\"user\":\"ann\",\"text\":\"  \"}|'text' must not be blank",
+			"{\"user\":\"ann\",\"text\":7}|'text' must be a string", "{\"text\":\"hi\"}|'user' is required",
+			"{\"user\":[],\"text\":\"hi\"}|'user' must be a string",
+			"{\"user\":\"ann\",\"text\":|The body is not valid JSON", "\"hi\"|The body must be a JSON object",
+			"{\"user\":\"ann\",\"text\":\"hi\",\"admin\":true}|Unknown field 'admin'",
+			"{\"user\":\"ann\",\"text\":\"hi\",\"text\":\"bye\"}|The body is not valid JSON: Duplicate Object property \"text\"" })
 	void chatWithBadBodyShouldAnswer400(String body, String detail) {
 		try (SseTestClient sse = SseTestClient.get(this.port, "/evstream?channel=chat")) {
 			sse.awaitEvent("connected", TIMEOUT);
