@@ -76,6 +76,8 @@ public class EvstreamProperties {
 
 	private final Server server = new Server();
 
+	private final Json json = new Json();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -180,6 +182,10 @@ public class EvstreamProperties {
 
 	public Server getServer() {
 		return this.server;
+	}
+
+	public Json getJson() {
+		return this.json;
 	}
 
 	private static boolean isPositive(Duration duration) {
@@ -603,6 +609,28 @@ public class EvstreamProperties {
 		public void setMaxPendingConnections(int maxPendingConnections) {
 			Assert.isTrue(maxPendingConnections > 0, () -> "must be at least 1, but was " + maxPendingConnections);
 			this.maxPendingConnections = maxPendingConnections;
+		}
+
+	}
+
+	/**
+	 * Strictness of the JSON the application reads.
+	 */
+	public static class Json {
+
+		/**
+		 * Whether the application's JsonMapper rejects a JSON object that repeats a key,
+		 * rather than keep the last value. An explicit
+		 * 'spring.jackson.read.strict-duplicate-detection' setting takes precedence.
+		 */
+		private boolean rejectDuplicateKeys = true;
+
+		public boolean isRejectDuplicateKeys() {
+			return this.rejectDuplicateKeys;
+		}
+
+		public void setRejectDuplicateKeys(boolean rejectDuplicateKeys) {
+			this.rejectDuplicateKeys = rejectDuplicateKeys;
 		}
 
 	}

@@ -2,16 +2,22 @@ package dev.evstream.sample;
 
 import java.util.Set;
 
+import dev.evstream.spring.json.JsonOnlyWebFilter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads request bodies as JSON objects with precise error messages, which the generic
- * binding would not give.
+ * binding would not give. Writes to {@code /api/**} must declare a JSON content type,
+ * even without a body, so that no page of another site can make a browser send one (see
+ * {@link JsonOnlyWebFilter}); the application's {@link JsonMapper} rejects repeated keys
+ * (evstream's default).
  *
  * @since 0.1.0
  */
@@ -67,6 +73,19 @@ class JsonBodies {
 			case NULL -> "null";
 			default -> "a " + value.getNodeType().name().toLowerCase();
 		};
+	}
+
+	/**
+	 * Declares the content-type rule for the sample's API.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class JsonOnlyWrites {
+
+		@Bean
+		JsonOnlyWebFilter sampleJsonOnlyWrites(JsonMapper jsonMapper) {
+			return new JsonOnlyWebFilter(jsonMapper, "/api/**");
+		}
+
 	}
 
 }

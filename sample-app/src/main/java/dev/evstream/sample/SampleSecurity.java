@@ -5,6 +5,8 @@ import java.util.List;
 import dev.evstream.core.auth.ChannelAuthorizer;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -20,7 +22,11 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
  * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
  * requires HTTP Basic authentication, and channel {@code admin} requires role
  * {@code ADMIN}: evstream takes the authenticated principal and hands it to the
- * {@link ChannelAuthorizer}. The two demo users are for the demo only.
+ * {@link ChannelAuthorizer}. Actuator needs role {@code ADMIN} too, except health, which
+ * anyone may read without details ({@code application-secure.properties}). The API stays
+ * open, as in the default profile; its writes accept JSON only, which no page of another
+ * site can make a browser send, so CSRF protection is not needed for them. The two demo
+ * users are for the demo only.
  *
  * @since 0.1.0
  */
@@ -47,8 +53,14 @@ class SampleSecurity {
 	@Profile("secure")
 	SecurityWebFilterChain secureChain(ServerHttpSecurity http) {
 		return http
-			.authorizeExchange(
-					(exchanges) -> exchanges.pathMatchers("/evstream").authenticated().anyExchange().permitAll())
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/evstream")
+				.authenticated()
+				.matchers(EndpointRequest.to(HealthEndpoint.class))
+				.permitAll()
+				.matchers(EndpointRequest.toAnyEndpoint())
+				.hasRole("ADMIN")
+				.anyExchange()
+				.permitAll())
 			.httpBasic(Customizer.withDefaults())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.build();

@@ -1,5 +1,9 @@
 package dev.evstream.sample;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -22,6 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SampleApplicationIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Sends exactly the headers given: no {@code Content-Type} unless asked for.
+	 */
+	private static final HttpClient RAW = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
@@ -55,7 +65,8 @@ class SampleApplicationIntegrationTests {
 	@CsvSource(delimiter = '|', quoteCharacter = '`',
 			value = { "{\"by\":\"x\"}|'by' must be a whole number", "{\"by\":1.5}|'by' must be a whole number",
 					"{\"by\":9999999999}|'by' must be a whole number", "{\"by\":|The body is not valid JSON",
-					"[1]|The body must be a JSON object", "{\"step\":1}|Unknown field 'step'" })
+					"[1]|The body must be a JSON object", "{\"step\":1}|Unknown field 'step'",
+					"{\"by\":1,\"by\":100}|The body is not valid JSON: Duplicate Object property \"by\"" })
 	void incrementWithBadBodyShouldAnswer400AndChangeNothing(String body, String detail) {
 		int before = counter();
 		this.http.post()
@@ -91,13 +102,13 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', quoteCharacter = '`',
-			value = { "{\"user\":\"ann\"}|'text' is required",
-					"{\"user\":\"ann\",\"text\":\"  \"}|'text' must not be blank",
-					"{\"user\":\"ann\",\"text\":7}|'text' must be a string", "{\"text\":\"hi\"}|'user' is required",
-					"{\"user\":[],\"text\":\"hi\"}|'user' must be a string",
-					"{\"user\":\"ann\",\"text\":|The body is not valid JSON", "\"hi\"|The body must be a JSON object",
-					"{\"user\":\"ann\",\"text\":\"hi\",\"admin\":true}|Unknown field 'admin'" })
+	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "{\"user\":\"ann\"}|'text' is required",
+			"{\"user\":\"ann\",\"text\":\"  \"}|'text' must not be blank",
+			"{\"user\":\"ann\",\"text\":7}|'text' must be a string", "{\"text\":\"hi\"}|'user' is required",
+			"{\"user\":[],\"text\":\"hi\"}|'user' must be a string",
+			"{\"user\":\"ann\",\"text\":|The body is not valid JSON", "\"hi\"|The body must be a JSON object",
+			"{\"user\":\"ann\",\"text\":\"hi\",\"admin\":true}|Unknown field 'admin'",
+			"{\"user\":\"ann\",\"text\":\"hi\",\"text\":\"bye\"}|The body is not valid JSON: Duplicate Object property \"text\"" })
 	void chatWithBadBodyShouldAnswer400(String body, String detail) {
 		try (SseTestClient sse = SseTestClient.get(this.port, "/evstream?channel=chat")) {
 			sse.awaitEvent("connected", TIMEOUT);
@@ -122,7 +133,50 @@ class SampleApplicationIntegrationTests {
 
 	@Test
 	void chatWithoutBodyShouldAnswer400() {
-		this.http.post().uri("/api/chat").exchange().expectStatus().isBadRequest();
+		this.http.post()
+			.uri("/api/chat")
+			.contentType(MediaType.APPLICATION_JSON)
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "/api/counter/increment|text/plain|{\"by\":100}",
+			"/api/counter/increment|text/plain;charset=UTF-8|", "/api/counter/increment||{\"by\":100}",
+			"/api/counter/increment||", "/api/counter/increment|application/x-www-form-urlencoded|by=100",
+			"/api/counter/increment|multipart/form-data; boundary=b|--b--",
+			"/api/counter/increment|application/jsonp|{\"by\":100}", "/api/counter/increment|text/json|{\"by\":100}",
+			"/api/counter/increment|not a media type|{\"by\":100}",
+			"/api/chat|text/plain|{\"user\":\"eve\",\"text\":\"forged\"}",
+			"/api/chat||{\"user\":\"eve\",\"text\":\"forged\"}",
+			"/api/chat|application/x-www-form-urlencoded|{\"user\":\"eve\",\"text\":\"forged\"}" })
+	void writeWithoutJsonContentTypeShouldAnswer415AndChangeNothing(String path, String contentType, String body)
+			throws Exception {
+		int before = counter();
+		try (SseTestClient sse = SseTestClient.get(this.port, "/evstream?channel=chat")) {
+			sse.awaitEvent("connected", TIMEOUT);
+			HttpResponse<String> response = post(path, contentType, body);
+			assertThat(response.statusCode()).isEqualTo(415);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.headers().firstValue("Accept")).hasValueSatisfying(
+					(accept) -> assertThat(accept).contains("application/json").contains("application/*+json"));
+			assertThat(JsonMapper.shared().readTree(response.body()).path("detail").asString())
+				.startsWith("Content-Type must be application/json or application/*+json, but ");
+			assertThat(counter()).isEqualTo(before);
+			assertThat(sse.events("chat")).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			value = { "application/json|{\"by\":2}|2", "application/json; charset=UTF-8|{\"by\":3}|3",
+					"application/vnd.sample+json|{\"by\":4}|4", "APPLICATION/JSON||1" })
+	void incrementWithJsonContentTypeShouldApply(String contentType, String body, int by) throws Exception {
+		int before = counter();
+		HttpResponse<String> response = post("/api/counter/increment", contentType, body);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("{\"value\":" + (before + by) + "}");
 	}
 
 	@Test
@@ -152,6 +206,16 @@ class SampleApplicationIntegrationTests {
 			.expectStatus();
 	}
 
+	private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(TIMEOUT)
+			.POST((body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		return RAW.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	private int counter() {
 		Integer value = this.http.get()
 			.uri("/api/counter")
@@ -166,9 +230,11 @@ class SampleApplicationIntegrationTests {
 	}
 
 	private WebTestClient.BodyContentSpec increment(String body) {
-		WebTestClient.RequestBodySpec request = this.http.post().uri("/api/counter/increment");
+		WebTestClient.RequestBodySpec request = this.http.post()
+			.uri("/api/counter/increment")
+			.contentType(MediaType.APPLICATION_JSON);
 		if (body != null) {
-			request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+			request.bodyValue(body);
 		}
 		return request.exchange().expectStatus().isOk().expectBody();
 	}

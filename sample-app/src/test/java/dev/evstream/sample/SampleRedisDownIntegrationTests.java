@@ -60,6 +60,7 @@ class SampleRedisDownIntegrationTests {
 		http.get().uri("/api/counter").exchange().expectStatus().isOk().expectBody().jsonPath("$.value").isEqualTo(0);
 		http.post()
 			.uri("/api/counter/increment")
+			.contentType(MediaType.APPLICATION_JSON)
 			.exchange()
 			.expectStatus()
 			.isEqualTo(503)
@@ -76,6 +77,7 @@ class SampleRedisDownIntegrationTests {
 			http.get().uri("/actuator/health").exchange().expectStatus().isOk();
 			http.post()
 				.uri("/api/counter/increment")
+				.contentType(MediaType.APPLICATION_JSON)
 				.exchange()
 				.expectStatus()
 				.isOk()

@@ -59,6 +59,7 @@ class SampleReplicasIntegrationTests {
 			assertThat(onSecond.awaitEvent("counter", TIMEOUT).data()).isEqualTo("{\"value\":0}");
 			http(this.first).post()
 				.uri("/api/counter/increment")
+				.contentType(MediaType.APPLICATION_JSON)
 				.exchange()
 				.expectStatus()
 				.isOk()
@@ -84,6 +85,7 @@ class SampleReplicasIntegrationTests {
 		this.redis.stop();
 		http(this.first).post()
 			.uri("/api/counter/increment")
+			.contentType(MediaType.APPLICATION_JSON)
 			.exchange()
 			.expectStatus()
 			.isEqualTo(503)

@@ -6,12 +6,17 @@ import java.util.Base64;
 import java.util.Map;
 
 import dev.evstream.test.SseTestClient;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +32,13 @@ class SampleSecurityIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	private WebTestClient http;
+
+	@BeforeEach
+	void client() {
+		this.http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+	}
 
 	@Test
 	void unauthenticatedShouldAnswer401() {
@@ -60,6 +72,71 @@ class SampleSecurityIntegrationTests {
 			bob.awaitEvent("connected", TIMEOUT);
 			assertThat(ann.awaitEvent("connected", TIMEOUT).data()).contains("\"admin\"");
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/actuator", "/actuator/evstream", "/actuator/metrics",
+			"/actuator/metrics/evstream.connections.open" })
+	void actuatorWithoutLoginShouldAnswer401(String path) {
+		this.http.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.value("WWW-Authenticate", (value) -> assertThat(value).startsWith("Basic"))
+			.expectBody()
+			.isEmpty();
+	}
+
+	@Test
+	void actuatorShouldNeedRoleAdmin() {
+		this.http.get()
+			.uri("/actuator/evstream")
+			.headers((headers) -> headers.setBasicAuth("bob", "bob-password"))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		try (SseTestClient bob = get("/evstream?channel=chat", "bob", "bob-password")) {
+			bob.awaitEvent("connected", TIMEOUT);
+			this.http.get()
+				.uri("/actuator/evstream")
+				.headers((headers) -> headers.setBasicAuth("ann", "ann-password"))
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.value((body) -> assertThat(body).contains("\"chat\""));
+		}
+	}
+
+	@Test
+	void healthShouldBePublicWithoutDetails() {
+		String anonymous = this.http.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(JsonMapper.shared().readTree(anonymous).propertyNames()).doesNotContain("components", "details");
+		assertThat(anonymous).contains("\"status\":\"UP\"").doesNotContain("diskSpace").doesNotContain("path");
+		this.http.get()
+			.uri("/actuator/health")
+			.headers((headers) -> headers.setBasicAuth("ann", "ann-password"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.evstream.status")
+			.isEqualTo("UP");
+	}
+
+	@Test
+	void healthComponentsShouldNotBeShownWithoutLogin() {
+		this.http.get().uri("/actuator/health/diskSpace").exchange().expectStatus().isNotFound();
+		this.http.get().uri("/actuator/health/evstream").exchange().expectStatus().isNotFound();
 	}
 
 	private SseTestClient get(String path, String user, String password) {

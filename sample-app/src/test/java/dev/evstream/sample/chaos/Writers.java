@@ -149,6 +149,7 @@ final class Writers implements AutoCloseable {
 		if (kind == Kind.INCREMENT) {
 			return HttpRequest.newBuilder(URI.create(base + "/api/counter/increment"))
 				.timeout(REQUEST_TIMEOUT)
+				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.noBody())
 				.build();
 		}
