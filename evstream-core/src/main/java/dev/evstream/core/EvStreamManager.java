@@ -208,6 +208,12 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @throws EvShutdownException if the manager is shutting down
 	 */
 	public EvStream createStream(EvPrincipal principal) {
+		EvStream stream = openStream(principal);
+		closeIfUnclaimedLater(stream);
+		return stream;
+	}
+
+	private EvStream openStream(EvPrincipal principal) {
 		Objects.requireNonNull(principal, "'principal' must not be null");
 		if (this.shutdown) {
 			this.metrics.connectionRejected(StreamMetrics.Rejection.SHUTDOWN);
@@ -226,10 +232,13 @@ public final class EvStreamManager implements AutoCloseable {
 		EvStream stream = new EvStream(newConnectionId(), principal, this);
 		this.streams.put(stream.id(), stream);
 		this.metrics.connectionOpened();
+		return stream;
+	}
+
+	private void closeIfUnclaimedLater(EvStream stream) {
 		// by id, so that a stream released meanwhile is not kept until the check
 		String id = stream.id();
 		runLater(() -> closeIfUnclaimed(id), this.claimTimeout);
-		return stream;
 	}
 
 	/**
@@ -244,7 +253,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 * {@code Mono} completes once the stream knows its position in every channel (or
 	 * after two seconds if the backend is slow to say). Cancelling it before it emits
 	 * closes the stream; once emitted, the stream is the subscriber's to write, within
-	 * the claim timeout. Errors, before any event is queued, with
+	 * the claim timeout, counted from then. Errors, before any event is queued, with
 	 * {@link IllegalArgumentException} for bad channels, {@link EvLimitException} when a
 	 * limit is reached and {@link EvShutdownException} when shutting down. A
 	 * {@code lastEventId} that cannot be read is not an error: every channel is reset.
@@ -268,7 +277,7 @@ public final class EvStreamManager implements AutoCloseable {
 				positions = EventIds.parse(request.lastEventId());
 				invalidId = (positions == null);
 			}
-			EvStream stream = createStream(request.principal());
+			EvStream stream = openStream(request.principal());
 			try {
 				stream.outbox.offerBytes(SseEncoder.retry(this.retry));
 				stream.outbox.offerIdentified(connectedEvent(stream, names));
@@ -294,17 +303,17 @@ public final class EvStreamManager implements AutoCloseable {
 				return Mono.error(ex);
 			}
 			AtomicBoolean delivered = new AtomicBoolean();
-			return stream.ready()
-				.timeout(READY_TIMEOUT, Mono.empty())
-				.thenReturn(stream)
-				.doOnNext((opened) -> delivered.set(true))
-				.doOnCancel(() -> {
-					// abandoned before anyone could write it; after delivery, a stream
-					// nobody writes is closed by the claim timeout
-					if (!delivered.get()) {
-						stream.release(true);
-					}
-				});
+			return stream.ready().timeout(READY_TIMEOUT, Mono.empty()).thenReturn(stream).doOnNext((opened) -> {
+				delivered.set(true);
+				// from delivery: positioning the channels may take a while
+				closeIfUnclaimedLater(opened);
+			}).doOnCancel(() -> {
+				// abandoned before anyone could write it; after delivery, a stream
+				// nobody writes is closed by the claim timeout
+				if (!delivered.get()) {
+					stream.release(true);
+				}
+			});
 		});
 	}
 

@@ -38,6 +38,8 @@ class EvStreamLeakTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+	private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(1);
+
 	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
 	private final List<EvStreamManager> managers = new ArrayList<>();
@@ -124,7 +126,7 @@ class EvStreamLeakTests {
 			.eventBus(bus)
 			.channelHistory(history)
 			.scheduler(scheduler)
-			.claimTimeout(Duration.ofMillis(100)));
+			.claimTimeout(CLAIM_TIMEOUT));
 		listenAndLeave(manager, 100);
 		long before = heapAfterGc(scheduler);
 		listenAndLeave(manager, 6250);
@@ -163,7 +165,7 @@ class EvStreamLeakTests {
 	 */
 	private static long heapAfterGc(Scheduler scheduler) {
 		CountDownLatch due = new CountDownLatch(1);
-		scheduler.schedule(due::countDown, 200, TimeUnit.MILLISECONDS);
+		scheduler.schedule(due::countDown, CLAIM_TIMEOUT.toMillis() + 200, TimeUnit.MILLISECONDS);
 		try {
 			assertThat(due.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 		}
