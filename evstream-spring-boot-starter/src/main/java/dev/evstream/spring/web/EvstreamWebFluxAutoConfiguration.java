@@ -66,7 +66,10 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamRouterFunction")
 	RouterFunction<ServerResponse> evstreamRouterFunction(EvstreamSseHandler evstreamSseHandler,
 			EvstreamProperties properties) {
-		return RouterFunctions.route(RequestPredicates.GET(properties.getPath()), evstreamSseHandler::handle);
+		// every other method at the path is answered 405 rather than left to fall through
+		// to static resources (404); CORS preflights match GET by the method they ask for
+		return RouterFunctions.route(RequestPredicates.GET(properties.getPath()), evstreamSseHandler::handle)
+			.andRoute(RequestPredicates.path(properties.getPath()), evstreamSseHandler::methodNotAllowed);
 	}
 
 	@Bean
@@ -106,6 +109,23 @@ public final class EvstreamWebFluxAutoConfiguration {
 			return (server) -> Boolean.getBoolean(ACCESS_LOG)
 					? server.accessLog(true, new TokenRedactingAccessLog(properties.getAuth().getQueryParam()))
 					: server;
+		}
+
+	}
+
+	/**
+	 * Answers what the HTTP/1.x codec lets through but WebFlux should not see (unknown
+	 * protocol versions), what it refuses (oversized or malformed heads) with problem
+	 * details, and sends HTTP/1.0 responses close-delimited rather than chunked.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
+	static class ProtocolConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamHttpProtocolGuard")
+		HttpProtocolGuard evstreamHttpProtocolGuard() {
+			return new HttpProtocolGuard();
 		}
 
 	}
