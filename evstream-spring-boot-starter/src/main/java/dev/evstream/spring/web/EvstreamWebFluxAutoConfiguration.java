@@ -125,7 +125,6 @@ public final class EvstreamWebFluxAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(CodecCustomizer.class)
-	@ConditionalOnProperty(name = "evstream.error-details.enabled", matchIfMissing = true)
 	static class ErrorDetailsConfiguration {
 
 		@Bean
