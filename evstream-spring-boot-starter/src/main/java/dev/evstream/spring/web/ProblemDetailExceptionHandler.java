@@ -31,10 +31,11 @@ import org.springframework.web.server.WebExceptionHandler;
  * even a {@code 413} but a {@code 500}.
  * <p>
  * This handler turns such a body into a {@code 413} ({@link PayloadTooLargeException})
- * always, and, when problem details are enabled, writes every {@link ErrorResponse} it
- * sees as its problem detail (with a {@code detail}, see {@link ProblemDetailWriter}),
- * unless the client asks for HTML, which Boot's error pages answer. Anything else goes on
- * to Boot's handler.
+ * always, and, when problem details are enabled, writes every client-error
+ * {@link ErrorResponse} it sees as its problem detail (with a {@code detail}, see
+ * {@link ProblemDetailWriter}), unless the client asks for HTML, which Boot's error pages
+ * answer. Anything else, server errors included (Boot's handler logs them), goes on to
+ * Boot's handler.
  */
 final class ProblemDetailExceptionHandler implements WebExceptionHandler, Ordered {
 
@@ -60,7 +61,9 @@ final class ProblemDetailExceptionHandler implements WebExceptionHandler, Ordere
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		Throwable error = bodyLimit(ex);
-		if (!this.problemDetails || !(error instanceof ErrorResponse response) || exchange.getResponse().isCommitted()
+		// server errors go on to Boot's handler, which logs them
+		if (!this.problemDetails || !(error instanceof ErrorResponse response)
+				|| !response.getStatusCode().is4xxClientError() || exchange.getResponse().isCommitted()
 				|| wantsHtml(exchange)) {
 			return Mono.error(error);
 		}
