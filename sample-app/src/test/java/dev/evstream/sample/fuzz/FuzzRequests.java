@@ -12,8 +12,13 @@ import java.util.Random;
  */
 final class FuzzRequests {
 
-	private static final List<String> STREAM_PATHS = List.of("/evstream", "/evstream", "/evstream", "/ev%73tream",
-			"/EVSTREAM", "/evstream/", "//evstream", "/evstream;jsessionid=x", "/evstream%00", "/evstream/..%2f");
+	// spellings of the endpoint's path, which the router takes for it
+	private static final List<String> ENDPOINT_PATHS = List.of("/evstream", "/evstream", "/evstream", "/ev%73tream",
+			"/%65vstream", "/evstream;jsessionid=x");
+
+	// paths that are not the endpoint's: a token sent there is not read as one
+	private static final List<String> OTHER_PATHS = List.of("/EVSTREAM", "/evstream/", "//evstream", "/evstream%00",
+			"/evstream/..%2f", "/evstreams");
 
 	// every spelling that decodes to the token parameter's name: what the server reads as
 	// a token
@@ -53,6 +58,8 @@ final class FuzzRequests {
 	}
 
 	private FuzzRequest stream() {
+		boolean endpoint = this.random.nextInt(4) != 0;
+		String path = pick(endpoint ? ENDPOINT_PATHS : OTHER_PATHS);
 		StringBuilder query = new StringBuilder();
 		int parameters = this.random.nextInt(6);
 		for (int i = 0; i < parameters; i++) {
@@ -62,7 +69,7 @@ final class FuzzRequests {
 				case 2 -> query.append("channels=").append(channelName()).append(',').append(channelName());
 				case 3 -> {
 					if (this.random.nextBoolean()) {
-						query.append(pick(TOKEN_NAMES)).append('=').append(tokenValue());
+						query.append(pick(TOKEN_NAMES)).append('=').append(endpoint ? tokenValue() : channelName());
 					}
 					else {
 						query.append(pick(OTHER_NAMES)).append('=').append(channelName());
@@ -89,8 +96,8 @@ final class FuzzRequests {
 		if (this.random.nextInt(5) == 0) {
 			headers.append("Origin: https://evil.example\r\n");
 		}
-		return FuzzRequest.of(pick(METHODS), pick(STREAM_PATHS) + query, pick(VERSIONS), headers.toString(),
-				new byte[0], false, false);
+		return FuzzRequest.of(pick(METHODS), path + query, pick(VERSIONS), headers.toString(), new byte[0], false,
+				false);
 	}
 
 	private FuzzRequest chat() {
@@ -130,7 +137,7 @@ final class FuzzRequests {
 
 	private FuzzRequest other() {
 		String target = pick(List.of("/api/counter", "/", "/actuator/health", "/actuator/evstream", "/actuator/metrics",
-				"/does-not-exist", "/api/chat?token=" + this.token, "/actuator/health?token=" + this.token,
+				"/does-not-exist", "/api/chat?token=x", "/actuator/health?token=y",
 				"/" + "a".repeat(this.random.nextInt(10_000))));
 		String headers = (this.random.nextInt(4) == 0) ? "X-Big: " + "h".repeat(this.random.nextInt(20_000)) + "\r\n"
 				: "";
