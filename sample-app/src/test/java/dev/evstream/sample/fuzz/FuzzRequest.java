@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
  * @param bytes the request as it goes on the wire
  * @param write whether it targets an endpoint that changes state
  * @param chat whether it posts to the chat
+ * @param supportedVersion whether it is HTTP/1.0 or HTTP/1.1, the versions the server
+ * speaks; to others it may answer {@code 505}, the one {@code 5xx} that is not a failure
  */
-record FuzzRequest(String description, byte[] bytes, boolean write, boolean chat) {
+record FuzzRequest(String description, byte[] bytes, boolean write, boolean chat, boolean supportedVersion) {
 
 	static FuzzRequest of(String method, String target, String version, String headers, byte[] body, boolean write,
 			boolean chat) {
@@ -22,7 +24,7 @@ record FuzzRequest(String description, byte[] bytes, boolean write, boolean chat
 		out.writeBytes(body);
 		String shownBody = (body.length > 200) ? body.length + " bytes" : new String(body, StandardCharsets.ISO_8859_1);
 		return new FuzzRequest(head.replace("\r\n", " | ") + shownBody, out.toByteArray(), write,
-				chat && method.equals("POST"));
+				chat && method.equals("POST"), version.equals("HTTP/1.0") || version.equals("HTTP/1.1"));
 	}
 
 }

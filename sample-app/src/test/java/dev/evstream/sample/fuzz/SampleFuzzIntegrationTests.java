@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Random requests to every endpoint of the sample, from a printed seed (replay one with
  * {@code -Dfuzz.seed=…}; {@code -Dfuzz.iterations=…} runs more): the server never answers
- * {@code 5xx} nor hangs, a token never appears in a response nor in a log line at any
+ * {@code 5xx} (but {@code 505} to an HTTP version it does not speak) nor hangs, a token
+ * sent where the endpoint reads one never appears in a response nor in a log line at any
  * level (Reactor Netty's access log on), and a refused write changes nothing.
  */
 class SampleFuzzIntegrationTests {
@@ -73,7 +74,9 @@ class SampleFuzzIntegrationTests {
 					Response response = send(port, request, i);
 					String what = "request " + i + " of seed " + SEED + ": " + request.description() + " -> "
 							+ response.statusLine();
-					assertThat(response.status()).as(what).isLessThan(500);
+					if (request.supportedVersion() || response.status() != 505) {
+						assertThat(response.status()).as(what).isLessThan(500);
+					}
 					assertThat(containsToken(response.text())).as("token in the response to " + what).isFalse();
 					boolean accepted = response.status() >= 200 && response.status() < 300;
 					if (request.write() && !accepted) {
