@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.evstream.core.EvConnectRequest;
@@ -22,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -98,6 +100,18 @@ public class EvstreamSseHandler {
 			.flatMap((principal) -> open(request, channels, principal))
 			.onErrorResume(Refusal.class,
 					(refusal) -> reject(refusal.reason, refusal.status, refusal.getMessage(), request));
+	}
+
+	/**
+	 * Handles any other method at {@code evstream.path}: {@code 405} with
+	 * {@code Allow: GET}.
+	 * @param request the request
+	 * @return the problem detail
+	 */
+	public Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
+		return problem(HttpStatus.METHOD_NOT_ALLOWED,
+				"Method " + request.method().name() + " is not supported here: open the stream with GET", request,
+				(headers) -> headers.setAllow(Set.of(HttpMethod.GET)));
 	}
 
 	private List<String> channels(ServerRequest request) {

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.Environment;
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -38,6 +40,7 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.result.view.ViewResolver;
 
 /**
  * Auto-configuration of the SSE endpoint at {@code evstream.path} in a reactive web
@@ -46,7 +49,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = EvstreamAutoConfiguration.class)
+@AutoConfiguration(after = EvstreamAutoConfiguration.class,
+		afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
 @ConditionalOnBean(EvStreamManager.class)
@@ -66,7 +70,10 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamRouterFunction")
 	RouterFunction<ServerResponse> evstreamRouterFunction(EvstreamSseHandler evstreamSseHandler,
 			EvstreamProperties properties) {
-		return RouterFunctions.route(RequestPredicates.GET(properties.getPath()), evstreamSseHandler::handle);
+		// every other method at the path is answered 405 rather than left to fall through
+		// to static resources (404); CORS preflights match GET by the method they ask for
+		return RouterFunctions.route(RequestPredicates.GET(properties.getPath()), evstreamSseHandler::handle)
+			.andRoute(RequestPredicates.path(properties.getPath()), evstreamSseHandler::methodNotAllowed);
 	}
 
 	@Bean
@@ -106,6 +113,51 @@ public final class EvstreamWebFluxAutoConfiguration {
 			return (server) -> Boolean.getBoolean(ACCESS_LOG)
 					? server.accessLog(true, new TokenRedactingAccessLog(properties.getAuth().getQueryParam()))
 					: server;
+		}
+
+	}
+
+	/**
+	 * Gives every error a {@code detail}: problem details written without one get a
+	 * sentence for their status, errors that reach the error handler are problem details
+	 * when the application answers problem details, and a body over the codecs' limit is
+	 * a {@code 413} wherever it is read.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CodecCustomizer.class)
+	static class ErrorDetailsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamProblemDetailCodecCustomizer")
+		CodecCustomizer evstreamProblemDetailCodecCustomizer() {
+			return (configurer) -> configurer.customCodecs().register(new ProblemDetailWriter(configurer::getWriters));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamProblemDetailExceptionHandler")
+		@ConditionalOnBean(ServerCodecConfigurer.class)
+		ProblemDetailExceptionHandler evstreamProblemDetailExceptionHandler(Environment environment,
+				ServerCodecConfigurer codecs, ObjectProvider<ViewResolver> viewResolvers) {
+			boolean problemDetails = environment.getProperty("spring.webflux.problemdetails.enabled", Boolean.class,
+					false);
+			return new ProblemDetailExceptionHandler(problemDetails, codecs, viewResolvers.orderedStream().toList());
+		}
+
+	}
+
+	/**
+	 * Answers what the HTTP/1.x codec lets through but WebFlux should not see (unknown
+	 * protocol versions), what it refuses (oversized or malformed heads) with problem
+	 * details, and sends HTTP/1.0 responses close-delimited rather than chunked.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
+	static class ProtocolConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamHttpProtocolGuard")
+		HttpProtocolGuard evstreamHttpProtocolGuard() {
+			return new HttpProtocolGuard();
 		}
 
 	}

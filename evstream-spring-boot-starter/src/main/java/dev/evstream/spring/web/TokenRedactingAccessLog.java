@@ -1,15 +1,14 @@
 package dev.evstream.spring.web;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import reactor.netty.http.server.logging.AccessLog;
 import reactor.netty.http.server.logging.AccessLogArgProvider;
 import reactor.netty.http.server.logging.AccessLogFactory;
 
 /**
  * Reactor Netty's access log, in its default format, with the value of the token query
- * parameter replaced by {@code ***}, so that tokens sent in URLs never reach the log.
+ * parameter replaced by {@code ***}, so that tokens sent in URLs never reach the log. The
+ * parameter is recognised by its decoded name, as the endpoint reads it ({@code %74oken=}
+ * is {@code token=}), on every path.
  *
  * @since 0.1.0
  */
@@ -17,14 +16,14 @@ public final class TokenRedactingAccessLog implements AccessLogFactory {
 
 	private static final String FORMAT = "{} - {} [{}] \"{} {} {}\" {} {} {}";
 
-	private final Pattern token;
+	private final String tokenParameter;
 
 	/**
 	 * Creates the access log.
 	 * @param tokenParameter the query parameter that carries tokens
 	 */
 	public TokenRedactingAccessLog(String tokenParameter) {
-		this.token = Pattern.compile("([?&]" + Pattern.quote(tokenParameter) + "=)[^&#]*");
+		this.tokenParameter = tokenParameter;
 	}
 
 	@Override
@@ -43,8 +42,16 @@ public final class TokenRedactingAccessLog implements AccessLogFactory {
 		if (uri == null) {
 			return "-";
 		}
-		Matcher matcher = this.token.matcher(uri);
-		return matcher.find() ? matcher.replaceAll("$1***") : uri.toString();
+		String text = uri.toString();
+		int query = text.indexOf('?');
+		if (query == -1) {
+			return text;
+		}
+		int fragment = text.indexOf('#', query);
+		int end = (fragment != -1) ? fragment : text.length();
+		return text.substring(0, query + 1)
+				+ QueryParameters.rewrite(text.substring(query + 1, end), this.tokenParameter, "***")
+				+ text.substring(end);
 	}
 
 	private static Object address(AccessLogArgProvider args) {

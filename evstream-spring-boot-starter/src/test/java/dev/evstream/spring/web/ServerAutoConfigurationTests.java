@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -71,6 +72,52 @@ class ServerAutoConfigurationTests {
 		@Bean
 		ConnectionGuard evstreamConnectionGuard() {
 			return this.guard;
+		}
+
+	}
+
+	@Test
+	void protocolGuardShouldBeOnByDefaultAndWithoutConnectionGuard() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(HttpProtocolGuard.class));
+		this.contextRunner.withPropertyValues("evstream.server.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(HttpProtocolGuard.class));
+	}
+
+	@Test
+	void protocolGuardShouldBackOffFromBeanOfSameName() {
+		this.contextRunner.withUserConfiguration(UserProtocolGuard.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpProtocolGuard.class)
+				.hasBean("evstreamHttpProtocolGuard"));
+	}
+
+	@Test
+	void protocolGuardShouldBeOffWithoutReactorNetty() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HttpServer.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpProtocolGuard.class));
+	}
+
+	@Test
+	void errorDetailsShouldBeConfiguredInWebFluxApplication() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(ProblemDetailExceptionHandler.class)
+				.hasBean("evstreamProblemDetailCodecCustomizer"));
+	}
+
+	@Test
+	void errorDetailsShouldBeOffWithoutCodecCustomizers() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(CodecCustomizer.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ProblemDetailExceptionHandler.class)
+				.doesNotHaveBean("evstreamProblemDetailCodecCustomizer"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserProtocolGuard {
+
+		@Bean
+		org.springframework.boot.reactor.netty.NettyServerCustomizer evstreamHttpProtocolGuard() {
+			return (server) -> server;
 		}
 
 	}

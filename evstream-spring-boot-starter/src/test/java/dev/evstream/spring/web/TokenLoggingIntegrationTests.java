@@ -1,7 +1,9 @@
 package dev.evstream.spring.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.EvPrincipal;
@@ -31,6 +33,11 @@ class TokenLoggingIntegrationTests {
 	private static final String GOOD = "good-secret-7f3a";
 
 	private static final String BAD = "bad-secret-91c2";
+
+	// GOOD with every character percent-encoded
+	private static final String GOOD_ENCODED = "%67%6F%6F%64%2D%73%65%63%72%65%74%2D%37%66%33%61";
+
+	private static final String ACCESS_LOG = "reactor.netty.http.server.accessLogEnabled";
 
 	@Test
 	void tokensShouldNotBeLogged(CapturedOutput output) {
@@ -66,6 +73,64 @@ class TokenLoggingIntegrationTests {
 			}
 		}
 		assertThat(output.getAll()).doesNotContain(GOOD).doesNotContain(BAD);
+	}
+
+	@Test
+	void tokensInAnySpellingThatAuthenticatesShouldNotBeLogged(CapturedOutput output) {
+		List<String> accepted = List.of("/evstream?channel=logs&%74oken=" + GOOD,
+				"/evstream?channel=logs&t%6Fken=" + GOOD, "/evstream?channel=logs&%74%6F%6B%65%6E=" + GOOD,
+				"/ev%73tream?channel=logs&token=" + GOOD, "/ev%73tream?channel=logs&%74oken=" + GOOD,
+				"/evstream;v=1?channel=logs&token=" + GOOD, "/evstream?%74oken=" + GOOD + "&channel=logs",
+				"/evstream?channel=logs&token=" + GOOD_ENCODED, "/evstream?channel=logs&%74oken=" + GOOD_ENCODED);
+		withAccessLog(() -> {
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class,
+					Tokens.class)
+				.properties("server.port=0", "spring.main.banner-mode=off", "management.health.redis.enabled=false",
+						"logging.level.reactor.netty=DEBUG", "logging.level.reactor.netty.http.server.AccessLog=INFO",
+						"logging.level.org.springframework.web=DEBUG", "logging.level.org.springframework.http=DEBUG",
+						"logging.level.dev.evstream=DEBUG")
+				.run()) {
+				int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+				for (String path : accepted) {
+					try (SseTestClient client = SseTestClient.get(port, path)) {
+						assertThat(client.status()).as(path).isEqualTo(200);
+						client.awaitEvent("connected", TIMEOUT);
+					}
+				}
+				for (String path : List.of("/ev%73tream?channel=logs&t%6Fken=" + BAD,
+						"/evstream?channel=logs&%74oken=" + BAD)) {
+					try (SseTestClient rejected = SseTestClient.get(port, path)) {
+						assertThat(rejected.status()).isEqualTo(401);
+						assertThat(rejected.awaitBody(TIMEOUT)).doesNotContain(BAD);
+					}
+				}
+				context.close();
+				// the access log has a line for each completed response (streams cut by
+				// their client have none)
+				assertThat(output.getOut()).contains("\"GET /ev%73tream?channel=logs&t%6Fken=*** HTTP/1.1\" 401")
+					.contains("\"GET /evstream?channel=logs&%74oken=*** HTTP/1.1\" 401");
+			}
+			return null;
+		});
+		assertThat(output.getAll()).doesNotContain(GOOD)
+			.doesNotContain(BAD)
+			.doesNotContainIgnoringCase(GOOD_ENCODED)
+			.doesNotContain("secret");
+	}
+
+	private static void withAccessLog(Supplier<Void> action) {
+		String previous = System.setProperty(ACCESS_LOG, "true");
+		try {
+			action.get();
+		}
+		finally {
+			if (previous == null) {
+				System.clearProperty(ACCESS_LOG);
+			}
+			else {
+				System.setProperty(ACCESS_LOG, previous);
+			}
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
