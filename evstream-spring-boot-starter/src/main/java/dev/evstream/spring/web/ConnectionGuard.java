@@ -21,7 +21,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -112,8 +111,7 @@ final class ConnectionGuard implements NettyServerCustomizer {
 
 	void install(ConnectionObserver observer, Channel channel, @Nullable SocketAddress remoteAddress) {
 		ChannelPipeline pipeline = channel.pipeline();
-		if (!(pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)
-				|| pipeline.get(NettyPipeline.H2CUpgradeHandler) != null || pipeline.get(INBOUND) != null) {
+		if (!Http1Pipelines.accepts(pipeline, INBOUND)) {
 			return;
 		}
 		Watch watch = new Watch(channel);

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -76,8 +75,7 @@ final class HttpProtocolGuard implements NettyServerCustomizer {
 
 	void install(ConnectionObserver observer, Channel channel, @Nullable SocketAddress remoteAddress) {
 		ChannelPipeline pipeline = channel.pipeline();
-		if (!(pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)
-				|| pipeline.get(NettyPipeline.H2CUpgradeHandler) != null || pipeline.get(NAME) != null) {
+		if (!Http1Pipelines.accepts(pipeline, NAME)) {
 			return;
 		}
 		pipeline.addAfter(NettyPipeline.HttpCodec, NAME, new Guard());
