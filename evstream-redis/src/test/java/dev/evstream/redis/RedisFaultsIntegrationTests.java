@@ -103,19 +103,9 @@ class RedisFaultsIntegrationTests {
 
 	@Test
 	void busShouldSayWhenItIsDisconnectedAndResyncWhenItIsBack() {
-		AtomicInteger resyncs = new AtomicInteger();
-		this.bus.subscribe(new BusListener() {
-
-			@Override
-			public void onEvent(BusEvent event) {
-			}
-
-			@Override
-			public void onResync() {
-				resyncs.incrementAndGet();
-			}
-
-		});
+		BusSignals signals = new BusSignals();
+		AtomicInteger resyncs = signals.resyncs;
+		this.bus.subscribe(signals);
 		await().atMost(Duration.ofSeconds(5)).until(this.bus::isConnected);
 		this.server.stop();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.bus.isConnected());
@@ -126,25 +116,10 @@ class RedisFaultsIntegrationTests {
 
 	@Test
 	void busShouldSayWhenRedisLostItsDataAndOnlyThen() {
-		AtomicInteger resyncs = new AtomicInteger();
-		AtomicInteger losses = new AtomicInteger();
-		this.bus.subscribe(new BusListener() {
-
-			@Override
-			public void onEvent(BusEvent event) {
-			}
-
-			@Override
-			public void onResync() {
-				resyncs.incrementAndGet();
-			}
-
-			@Override
-			public void onDataLost() {
-				losses.incrementAndGet();
-			}
-
-		});
+		BusSignals signals = new BusSignals();
+		AtomicInteger resyncs = signals.resyncs;
+		AtomicInteger losses = signals.losses;
+		this.bus.subscribe(signals);
 		await().atMost(Duration.ofSeconds(5)).until(this.bus::isConnected);
 		int before = resyncs.get();
 		this.server.stop();
@@ -242,6 +217,31 @@ class RedisFaultsIntegrationTests {
 
 	private static StoredState state(long version, String json) {
 		return new StoredState("s", version, json, "value", "life-1");
+	}
+
+	/**
+	 * Counts what the bus tells its listeners besides events.
+	 */
+	private static final class BusSignals implements BusListener {
+
+		final AtomicInteger resyncs = new AtomicInteger();
+
+		final AtomicInteger losses = new AtomicInteger();
+
+		@Override
+		public void onEvent(BusEvent event) {
+		}
+
+		@Override
+		public void onResync() {
+			this.resyncs.incrementAndGet();
+		}
+
+		@Override
+		public void onDataLost() {
+			this.losses.incrementAndGet();
+		}
+
 	}
 
 }
