@@ -68,8 +68,8 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 
 	private final Object sweeping = new Object();
 
-	// guarded by sweeping
-	private long lastSweep;
+	// written under sweeping; read without it, so that appends take no shared lock
+	private volatile long lastSweep;
 
 	/**
 	 * Creates a history that keeps {@code size} messages per channel, with the default
@@ -175,8 +175,12 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 	}
 
 	private void sweepIfDue(long now) {
+		long interval = Math.min(this.timeToLive, 60_000);
+		if (now - this.lastSweep < interval) {
+			return;
+		}
 		synchronized (this.sweeping) {
-			if (now - this.lastSweep < Math.min(this.timeToLive, 60_000)) {
+			if (now - this.lastSweep < interval) {
 				return;
 			}
 			this.lastSweep = now;
