@@ -17,11 +17,9 @@ import java.util.concurrent.TimeoutException;
 
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusListener;
-import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
 import dev.evstream.core.metrics.StreamMetrics;
-import dev.evstream.core.store.InMemoryStateStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
@@ -78,37 +76,19 @@ public final class EvStateManager implements AutoCloseable {
 	private final Mono<Void> loaded;
 
 	/**
-	 * Creates a manager of states shared through a store.
-	 * @param streams the stream manager whose listeners receive the states
-	 * @param store the store of the states
+	 * Creates a manager of the states of a stream manager's backend, whose listeners
+	 * receive them.
+	 * @param streams the stream manager
 	 * @param jsonMapper the application's JSON mapper
 	 */
-	public EvStateManager(EvStreamManager streams, StateStore store, ObjectMapper jsonMapper) {
+	public EvStateManager(EvStreamManager streams, ObjectMapper jsonMapper) {
 		this.streams = Objects.requireNonNull(streams, "'streams' must not be null");
-		this.store = Objects.requireNonNull(store, "'store' must not be null");
+		this.store = streams.backend().stateStore();
 		this.codec = new StateCodec(Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null"));
-		this.busSubscription = streams.eventBus().subscribe(new Listener());
+		this.busSubscription = streams.backend().bus().subscribe(new Listener());
 		this.loaded = reload().cache();
 		this.loaded.subscribe(null,
 				(ex) -> logger.warn("Could not load the states of the store yet: {}", ex.toString()));
-	}
-
-	/**
-	 * Creates a manager of states held in this process's memory, for a single instance.
-	 * @param streams the stream manager, which must use an {@link InMemoryEventBus}
-	 * @param jsonMapper the application's JSON mapper
-	 * @throws IllegalArgumentException if the stream manager's bus is not in memory
-	 */
-	public EvStateManager(EvStreamManager streams, ObjectMapper jsonMapper) {
-		this(streams, inMemoryStore(streams), jsonMapper);
-	}
-
-	private static StateStore inMemoryStore(EvStreamManager streams) {
-		if (!(streams.eventBus() instanceof InMemoryEventBus bus)) {
-			throw new IllegalArgumentException("An in-memory state store needs the in-memory event bus, but the "
-					+ "stream manager uses " + streams.eventBus().getClass().getName() + ": pass its StateStore");
-		}
-		return new InMemoryStateStore(bus);
 	}
 
 	/**
@@ -123,41 +103,112 @@ public final class EvStateManager implements AutoCloseable {
 	// ---- create
 
 	/**
-	 * Creates a state, or returns the existing one, as evstream's {@code createState}: an
+	 * Creates a state, or finds the existing one, as evstream's {@code createState}: an
 	 * instance that joins late adopts the current value, never resets it. The type of the
 	 * state is the class of the initial value ({@code List}, {@code Set} or {@code Map}
 	 * for collections); use the overloads with a type for generic values.
+	 * <p>
+	 * Cold and non-blocking: nothing happens until subscribed; the {@code Mono} emits
+	 * once the store answered, on the store's thread, and cancelling it leaves a state
+	 * that was created in the store there. Errors with {@link IllegalArgumentException}
+	 * for a bad key, value or data key. If the store cannot be reached within its
+	 * timeout, it emits the state holding its initial value on this instance, which
+	 * refuses writes until the store answers.
 	 * @param <T> the type of the value
 	 * @param key the key of the state, which is also its channel
 	 * @param initialValue the value if the state is new
 	 * @return the state
-	 * @throws IllegalArgumentException if the key is invalid or the value cannot be
-	 * written as JSON
-	 * @throws IllegalStateException if the store does not answer in time, or would have
-	 * to be waited for on a non-blocking thread
 	 */
 	@SuppressWarnings("unchecked")
-	public <T> EvState<T> createState(String key, T initialValue) {
+	public <T> Mono<EvState<T>> createState(String key, T initialValue) {
+		Objects.requireNonNull(initialValue, "'initialValue' must not be null; give the type of a null value");
+		return create(key, this.codec.typeOf(initialValue), initialValue, EvStateOptions.defaults())
+			.map((state) -> (EvState<T>) state);
+	}
+
+	/**
+	 * Creates a state of a given type, or finds the existing one, as
+	 * {@link #createState(String, Object)} does.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createState(String key, Class<T> type, T initialValue) {
+		return createState(key, type, initialValue, EvStateOptions.defaults());
+	}
+
+	/**
+	 * Creates a state of a given type, broadcast with given options, or finds the
+	 * existing one, as {@link #createState(String, Object)} does.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @param options how the state is broadcast
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createState(String key, Class<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return create(key, this.codec.type(type), initialValue, options);
+	}
+
+	/**
+	 * Creates a state of a generic type, or finds the existing one, as
+	 * {@link #createState(String, Object)} does.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @param options how the state is broadcast
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createState(String key, TypeReference<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return create(key, this.codec.type(type), initialValue, options);
+	}
+
+	/**
+	 * Creates a state typed by its initial value, or returns the existing one, for a
+	 * caller that may block, as {@link #createStateBlocking(String, Class, Object)} does.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param initialValue the value if the state is new
+	 * @return the state
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> EvState<T> createStateBlocking(String key, T initialValue) {
 		Objects.requireNonNull(initialValue, "'initialValue' must not be null; give the type of a null value");
 		return (EvState<T>) createBlocking(key, this.codec.typeOf(initialValue), initialValue,
 				EvStateOptions.defaults());
 	}
 
 	/**
-	 * Creates a state of a given type, or returns the existing one.
+	 * Creates a state, or returns the existing one, for a caller that may block, such as
+	 * a {@code @Bean} method that declares it: it waits for the store, but never longer
+	 * than ten seconds, after which the state holds its initial value on this instance
+	 * until the store answers. Prefer {@link #createState(String, Class, Object)}
+	 * anywhere else.
 	 * @param <T> the type of the value
 	 * @param key the key of the state
 	 * @param type the type of the value
 	 * @param initialValue the value if the state is new
 	 * @return the state
+	 * @throws IllegalArgumentException if the key is invalid or the value cannot be
+	 * written as JSON
+	 * @throws IllegalStateException if called on a non-blocking thread, such as an event
+	 * loop, while the store has not answered
 	 */
-	public <T extends @Nullable Object> EvState<T> createState(String key, Class<T> type, T initialValue) {
-		return createState(key, type, initialValue, EvStateOptions.defaults());
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(String key, Class<T> type, T initialValue) {
+		return createStateBlocking(key, type, initialValue, EvStateOptions.defaults());
 	}
 
 	/**
-	 * Creates a state of a given type, broadcast with given options, or returns the
-	 * existing one.
+	 * Creates a state broadcast with given options, or returns the existing one, as
+	 * {@link #createStateBlocking(String, Class, Object)} does.
 	 * @param <T> the type of the value
 	 * @param key the key of the state
 	 * @param type the type of the value
@@ -165,55 +216,25 @@ public final class EvStateManager implements AutoCloseable {
 	 * @param options how the state is broadcast
 	 * @return the state
 	 */
-	public <T extends @Nullable Object> EvState<T> createState(String key, Class<T> type, T initialValue,
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(String key, Class<T> type, T initialValue,
 			EvStateOptions options) {
 		Objects.requireNonNull(type, "'type' must not be null");
 		return createBlocking(key, this.codec.type(type), initialValue, options);
 	}
 
 	/**
-	 * Creates a state of a generic type, or returns the existing one.
+	 * Creates a state of a generic type, or returns the existing one, as
+	 * {@link #createStateBlocking(String, Class, Object)} does.
 	 * @param <T> the type of the value
 	 * @param key the key of the state
 	 * @param type the type of the value
 	 * @param initialValue the value if the state is new
 	 * @return the state
 	 */
-	public <T extends @Nullable Object> EvState<T> createState(String key, TypeReference<T> type, T initialValue) {
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(String key, TypeReference<T> type,
+			T initialValue) {
+		Objects.requireNonNull(type, "'type' must not be null");
 		return createBlocking(key, this.codec.type(type), initialValue, EvStateOptions.defaults());
-	}
-
-	/**
-	 * Creates a state, or finds the existing one, without blocking. Cold: nothing happens
-	 * until subscribed.
-	 * @param <T> the type of the value
-	 * @param key the key of the state
-	 * @param type the type of the value
-	 * @param initialValue the value if the state is new
-	 * @param options how the state is broadcast
-	 * @return the state, or an error: {@link IllegalArgumentException} for a bad key,
-	 * value or data key; if the store cannot be reached, the state holding its initial
-	 * value on this instance until the store answers
-	 */
-	public <T extends @Nullable Object> Mono<EvState<T>> createStateAsync(String key, Class<T> type, T initialValue,
-			EvStateOptions options) {
-		Objects.requireNonNull(type, "'type' must not be null");
-		return create(key, this.codec.type(type), initialValue, options);
-	}
-
-	/**
-	 * Creates a state of a generic type, or finds the existing one, without blocking.
-	 * @param <T> the type of the value
-	 * @param key the key of the state
-	 * @param type the type of the value
-	 * @param initialValue the value if the state is new
-	 * @param options how the state is broadcast
-	 * @return the state
-	 */
-	public <T extends @Nullable Object> Mono<EvState<T>> createStateAsync(String key, TypeReference<T> type,
-			T initialValue, EvStateOptions options) {
-		Objects.requireNonNull(type, "'type' must not be null");
-		return create(key, this.codec.type(type), initialValue, options);
 	}
 
 	private <T extends @Nullable Object> Mono<EvState<T>> create(String key, JavaType type, T initialValue,
@@ -515,7 +536,7 @@ public final class EvStateManager implements AutoCloseable {
 		if (!future.isDone() && Schedulers.isInNonBlockingThread()) {
 			future.cancel(true);
 			throw new IllegalStateException("Creating a state would block the non-blocking thread "
-					+ Thread.currentThread().getName() + ": use createStateAsync");
+					+ Thread.currentThread().getName() + ": use createState, which returns a Mono");
 		}
 		try {
 			return future.get(BLOCK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

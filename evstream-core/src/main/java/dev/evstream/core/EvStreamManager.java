@@ -23,10 +23,9 @@ import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusListener;
 import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.bus.DirectMessage;
-import dev.evstream.core.bus.EventBus;
-import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.backend.Backend;
 import dev.evstream.core.history.ChannelHistory;
-import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.core.metrics.StreamMetrics;
 import dev.evstream.core.sse.SseEncoder;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +45,9 @@ import tools.jackson.databind.ObjectMapper;
  * from their last event id.
  * <p>
  * Messages sent to a channel go through the {@link ChannelHistory}, which gives them
- * their position and publishes them on the {@link EventBus}, so every instance's
- * listeners receive each message once, in order, encoded once per instance.
+ * their position and publishes them on the {@link dev.evstream.core.bus.EventBus bus}, so
+ * every instance's listeners receive each message once, in order, encoded once per
+ * instance.
  * <p>
  * Thread-safe; no method blocks.
  *
@@ -91,11 +91,6 @@ public final class EvStreamManager implements AutoCloseable {
 	public static final int DEFAULT_BUFFER_SIZE = 1024;
 
 	/**
-	 * Default number of messages kept per channel for resuming.
-	 */
-	public static final int DEFAULT_HISTORY_SIZE = 1000;
-
-	/**
 	 * Default limit of channels in use (listened to, or carrying a state) on one
 	 * instance.
 	 */
@@ -132,7 +127,7 @@ public final class EvStreamManager implements AutoCloseable {
 
 	private final SseEncoder encoder;
 
-	private final EventBus eventBus;
+	private final Backend backend;
 
 	private final ChannelHistory history;
 
@@ -167,12 +162,12 @@ public final class EvStreamManager implements AutoCloseable {
 		this.bufferSize = builder.bufferSize;
 		this.closeTimeout = builder.closeTimeout;
 		this.encoder = new SseEncoder(Objects.requireNonNull(builder.jsonMapper, "'jsonMapper' must be set"));
-		this.eventBus = builder.eventBus;
-		this.history = builder.history;
+		this.backend = builder.backend;
+		this.history = this.backend.channelHistory();
 		this.scheduler = builder.scheduler;
 		this.metrics = builder.metrics;
 		this.channels = new ChannelRegistry((name) -> new Channel(name, this));
-		this.busSubscription = this.eventBus.subscribe(new Listener());
+		this.busSubscription = this.backend.bus().subscribe(new Listener());
 		long period = builder.heartbeat.toMillis();
 		this.heartbeat = this.scheduler.schedulePeriodically(this::tick, period, period, TimeUnit.MILLISECONDS);
 	}
@@ -470,7 +465,7 @@ public final class EvStreamManager implements AutoCloseable {
 		}
 		DirectMessage direct = new DirectMessage(connectionId, message.event(), this.encoder.dataText(message.data()),
 				message.id());
-		return actNow(this.eventBus.publish(direct), "send to connection " + connectionId);
+		return actNow(this.backend.bus().publish(direct), "send to connection " + connectionId);
 	}
 
 	private static <T> Mono<T> actNow(Mono<T> action, String what) {
@@ -543,15 +538,14 @@ public final class EvStreamManager implements AutoCloseable {
 		return this.maxListeners;
 	}
 
-	/**
-	 * Returns the bus this manager listens to, which the {@link EvStateManager} shares.
-	 * @return the event bus
-	 */
-	public EventBus eventBus() {
-		return this.eventBus;
-	}
-
 	// ---- engine side
+
+	/**
+	 * Returns the backend this manager shares with the {@link EvStateManager}.
+	 */
+	Backend backend() {
+		return this.backend;
+	}
 
 	int bufferSize() {
 		return this.bufferSize;
@@ -706,8 +700,8 @@ public final class EvStreamManager implements AutoCloseable {
 	}
 
 	/**
-	 * Builds an {@link EvStreamManager}. Only the JSON mapper is required: without a bus
-	 * and a history, the manager uses the in-memory ones of a single instance.
+	 * Builds an {@link EvStreamManager}. Only the JSON mapper is required: without a
+	 * backend, the manager uses the in-memory one of a single instance.
 	 */
 	public static final class Builder {
 
@@ -733,9 +727,7 @@ public final class EvStreamManager implements AutoCloseable {
 
 		private @Nullable ObjectMapper jsonMapper;
 
-		private @Nullable EventBus eventBus;
-
-		private @Nullable ChannelHistory history;
+		private @Nullable Backend backend;
 
 		private Scheduler scheduler = Schedulers.parallel();
 
@@ -881,22 +873,14 @@ public final class EvStreamManager implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the bus shared with the other instances.
-		 * @param eventBus the bus
+		 * Sets the backend shared with the other instances: its bus, its history of
+		 * channel messages, and the store of the {@link EvStateManager} built on this
+		 * manager.
+		 * @param backend the backend
 		 * @return this builder
 		 */
-		public Builder eventBus(EventBus eventBus) {
-			this.eventBus = Objects.requireNonNull(eventBus, "'eventBus' must not be null");
-			return this;
-		}
-
-		/**
-		 * Sets the history that gives channel messages their positions.
-		 * @param history the history
-		 * @return this builder
-		 */
-		public Builder channelHistory(ChannelHistory history) {
-			this.history = Objects.requireNonNull(history, "'history' must not be null");
+		public Builder backend(Backend backend) {
+			this.backend = Objects.requireNonNull(backend, "'backend' must not be null");
 			return this;
 		}
 
@@ -914,19 +898,14 @@ public final class EvStreamManager implements AutoCloseable {
 		/**
 		 * Builds the manager and starts its heartbeat.
 		 * @return the manager
-		 * @throws IllegalStateException if a history is set without a bus or the reverse
+		 * @throws IllegalStateException if no JSON mapper was set
 		 */
 		public EvStreamManager build() {
 			if (this.jsonMapper == null) {
 				throw new IllegalStateException("A JSON mapper is required: pass the application's");
 			}
-			if (this.eventBus == null && this.history == null) {
-				InMemoryEventBus bus = new InMemoryEventBus();
-				this.eventBus = bus;
-				this.history = new InMemoryChannelHistory(bus, DEFAULT_HISTORY_SIZE);
-			}
-			if (this.eventBus == null || this.history == null) {
-				throw new IllegalStateException("An event bus and a channel history go together: set both or neither");
+			if (this.backend == null) {
+				this.backend = new InMemoryBackend();
 			}
 			return new EvStreamManager(this);
 		}

@@ -1,12 +1,11 @@
 package dev.evstream.core;
 
+import dev.evstream.core.memory.InMemoryBackend;
 import java.time.Duration;
 
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusListener;
 import dev.evstream.core.bus.EventBus;
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.history.InMemoryChannelHistory;
 import dev.evstream.test.SseEvent;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -27,9 +26,9 @@ class BackendLossTests {
 
 	private final LossyBus bus = new LossyBus();
 
-	private final InMemoryChannelHistory history = new InMemoryChannelHistory(this.bus.delegate, 10);
-
-	private final EvStreamManager manager = Engines.streams().eventBus(this.bus).channelHistory(this.history).build();
+	private final EvStreamManager manager = Engines.streams()
+		.backend(Engines.backend(this.bus, this.bus.delegate.stateStore(), this.bus.delegate.channelHistory()))
+		.build();
 
 	@AfterEach
 	void close() {
@@ -69,19 +68,19 @@ class BackendLossTests {
 	 */
 	private static final class LossyBus implements EventBus {
 
-		final InMemoryEventBus delegate = new InMemoryEventBus();
+		final InMemoryBackend delegate = new InMemoryBackend();
 
 		private @Nullable BusListener listener;
 
 		@Override
 		public Mono<Void> publish(BusEvent event) {
-			return this.delegate.publish(event);
+			return this.delegate.bus().publish(event);
 		}
 
 		@Override
 		public Disposable subscribe(BusListener listener) {
 			this.listener = listener;
-			return this.delegate.subscribe(listener);
+			return this.delegate.bus().subscribe(listener);
 		}
 
 		void loseData() {

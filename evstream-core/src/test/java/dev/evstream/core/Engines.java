@@ -1,5 +1,9 @@
 package dev.evstream.core;
 
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.bus.EventBus;
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.store.StateStore;
 import java.time.Duration;
 
 import reactor.core.scheduler.Scheduler;
@@ -25,6 +29,17 @@ final class Engines {
 
 	static EvStateManager states(EvStreamManager streams) {
 		return new EvStateManager(streams, JSON);
+	}
+
+	/**
+	 * A backend made of given parts, for tests that wrap one of them.
+	 */
+	static Backend backend(EventBus bus, StateStore stateStore, ChannelHistory channelHistory) {
+		return new Parts(bus, stateStore, channelHistory);
+	}
+
+	private record Parts(EventBus bus, StateStore stateStore, ChannelHistory channelHistory) implements Backend {
+
 	}
 
 }

@@ -34,7 +34,7 @@ class EvStateTests {
 
 	@Test
 	void createStateShouldStartAtVersionOne() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		assertThat(counter.get()).isZero();
 		assertThat(counter.version()).isEqualTo(1);
 		assertThat(counter.key()).isEqualTo("counter");
@@ -42,7 +42,7 @@ class EvStateTests {
 
 	@Test
 	void setShouldBumpVersionAndBroadcast() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		StreamRecorder recorder = listen("counter");
 		StepVerifier.create(counter.set((n) -> n + 1)).expectNext(1).expectComplete().verify(Duration.ofSeconds(1));
 		assertThat(counter.get()).isEqualTo(1);
@@ -52,8 +52,9 @@ class EvStateTests {
 
 	@Test
 	void setWhenValueUnchangedShouldNotBroadcastNorBumpVersion() {
-		EvState<Map<String, Object>> state = this.states.createState("prefs", new TypeReference<Map<String, Object>>() {
-		}, Map.of("a", 1, "b", List.of(1, 2)));
+		EvState<Map<String, Object>> state = this.states.createStateBlocking("prefs",
+				new TypeReference<Map<String, Object>>() {
+				}, Map.of("a", 1, "b", List.of(1, 2)));
 		StreamRecorder recorder = listen("prefs");
 		StepVerifier.create(state.set(Map.of("b", List.of(1, 2), "a", 1)))
 			.expectNextCount(1)
@@ -69,21 +70,21 @@ class EvStateTests {
 
 	@Test
 	void setWhenNumberHasOtherRepresentationShouldNotBroadcast() {
-		EvState<Long> state = this.states.createState("big", Long.class, 5L);
+		EvState<Long> state = this.states.createStateBlocking("big", Long.class, 5L);
 		state.set(5L);
 		assertThat(state.version()).isEqualTo(1);
 	}
 
 	@Test
 	void setShouldActWithoutSubscription() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		counter.set((n) -> n + 5);
 		assertThat(counter.get()).isEqualTo(5);
 	}
 
 	@Test
 	void concurrentSetsShouldLoseNothing() throws Exception {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		StreamRecorder recorder = listen("counter");
 		int threads = 16;
 		int perThread = 1000;
@@ -123,7 +124,7 @@ class EvStateTests {
 
 	@Test
 	void setShouldApplyInOrderOnOneInstance() {
-		EvState<String> state = this.states.createState("s", "");
+		EvState<String> state = this.states.createStateBlocking("s", "");
 		state.set("a");
 		state.set("b");
 		state.set((s) -> s + "c");
@@ -132,7 +133,7 @@ class EvStateTests {
 
 	@Test
 	void setWhenFunctionThrowsShouldFailThatUpdateOnly() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		Mono<Integer> failed = counter.set((n) -> {
 			throw new IllegalStateException("boom");
 		});
@@ -143,7 +144,7 @@ class EvStateTests {
 
 	@Test
 	void setWhenValueCannotBeWrittenShouldFail() {
-		EvState<Object> state = this.states.createState("obj", Object.class, "x");
+		EvState<Object> state = this.states.createStateBlocking("obj", Object.class, "x");
 		StepVerifier.create(state.set(new Unwritable()))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("cannot be written as JSON"))
@@ -153,10 +154,10 @@ class EvStateTests {
 
 	@Test
 	void typedStateShouldRoundTripRecordsAndGenericTypes() {
-		EvState<Todo> todo = this.states.createState("todo", Todo.class, new Todo("write tests", false));
+		EvState<Todo> todo = this.states.createStateBlocking("todo", Todo.class, new Todo("write tests", false));
 		todo.set((t) -> new Todo(t.title(), true));
 		assertThat(todo.get()).isEqualTo(new Todo("write tests", true));
-		EvState<List<Todo>> todos = this.states.createState("todos", new TypeReference<List<Todo>>() {
+		EvState<List<Todo>> todos = this.states.createStateBlocking("todos", new TypeReference<List<Todo>>() {
 		}, List.of());
 		todos.set((list) -> {
 			List<Todo> next = new ArrayList<>(list);
@@ -168,7 +169,7 @@ class EvStateTests {
 
 	@Test
 	void mutatingValueInPlaceShouldNotBypassBroadcast() {
-		EvState<List<String>> names = this.states.createState("names", new TypeReference<List<String>>() {
+		EvState<List<String>> names = this.states.createStateBlocking("names", new TypeReference<List<String>>() {
 		}, new ArrayList<>(List.of("ann")));
 		StreamRecorder recorder = listen("names");
 		names.get().add("bob");
@@ -183,30 +184,32 @@ class EvStateTests {
 
 	@Test
 	void createStateWhenExistingShouldReturnItUnchanged() {
-		EvState<Integer> first = this.states.createState("counter", 0);
+		EvState<Integer> first = this.states.createStateBlocking("counter", 0);
 		first.set(7);
-		EvState<Integer> again = this.states.createState("counter", 0);
+		EvState<Integer> again = this.states.createStateBlocking("counter", 0);
 		assertThat(again.get()).isEqualTo(7);
 		assertThat(again).isSameAs(first);
 	}
 
 	@Test
 	void createStateWithInvalidKeyShouldThrow() {
-		assertThatIllegalArgumentException().isThrownBy(() -> this.states.createState("no spaces", 0))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.states.createStateBlocking("no spaces", 0))
 			.withMessageContaining("is invalid");
 	}
 
 	@Test
 	void createStateWithOtherDataKeyThanExistingShouldThrow() {
-		this.states.createState("counter", 0);
+		this.states.createStateBlocking("counter", 0);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.states.createState("counter", Integer.class, 0, EvStateOptions.dataKey("count")))
+			.isThrownBy(
+					() -> this.states.createStateBlocking("counter", Integer.class, 0, EvStateOptions.dataKey("count")))
 			.withMessage("State 'counter' exists with data key 'value', not 'count'");
 	}
 
 	@Test
 	void dataKeyShouldNameTheFieldOfBroadcasts() {
-		EvState<Integer> counter = this.states.createState("users", Integer.class, 3, EvStateOptions.dataKey("count"));
+		EvState<Integer> counter = this.states.createStateBlocking("users", Integer.class, 3,
+				EvStateOptions.dataKey("count"));
 		StreamRecorder recorder = listen("users");
 		counter.set(4);
 		assertThat(recorder.data("users")).containsExactly("{\"count\":3}", "{\"count\":4}");
@@ -214,8 +217,8 @@ class EvStateTests {
 
 	@Test
 	void getStateHasStateAndKeysShouldFindStates() {
-		this.states.createState("b", "x");
-		this.states.createState("a", 1);
+		this.states.createStateBlocking("b", "x");
+		this.states.createStateBlocking("a", 1);
 		assertThat(this.states.hasState("a")).isTrue();
 		assertThat(this.states.hasState("zz")).isFalse();
 		assertThat(this.states.getState("zz")).isNull();
@@ -226,7 +229,7 @@ class EvStateTests {
 
 	@Test
 	void removeStateShouldStopBroadcastingAndFailUpdates() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		StreamRecorder recorder = listen("counter");
 		StepVerifier.create(this.states.removeState("counter"))
 			.expectNext(true)
@@ -244,10 +247,10 @@ class EvStateTests {
 
 	@Test
 	void recreatedStateShouldBroadcastOnceAgainWithoutDoubles() {
-		this.states.createState("counter", 0).set(9);
+		this.states.createStateBlocking("counter", 0).set(9);
 		StreamRecorder recorder = listen("counter");
 		this.states.removeState("counter");
-		EvState<Integer> again = this.states.createState("counter", 100);
+		EvState<Integer> again = this.states.createStateBlocking("counter", 100);
 		again.set((n) -> n + 1);
 		assertThat(recorder.data("counter")).containsExactly("{\"value\":9}", "{\"value\":100}", "{\"value\":101}");
 		assertThat(again.version()).isEqualTo(2);
@@ -257,7 +260,7 @@ class EvStateTests {
 
 	@Test
 	void slowListenerShouldReceiveLatestValueOnly() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		EvStream stream = this.streams.createStream();
 		stream.listen("counter");
 		StreamRecorder recorder = StreamRecorder.stalled(stream);
@@ -271,7 +274,7 @@ class EvStateTests {
 
 	@Test
 	void listenerShouldSeeVersionsOnlyGoUp() {
-		EvState<Integer> counter = this.states.createState("counter", 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", 0);
 		StreamRecorder recorder = listen("counter");
 		for (int i = 1; i <= 50; i++) {
 			counter.set(i);

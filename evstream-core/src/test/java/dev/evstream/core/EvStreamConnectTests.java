@@ -23,7 +23,7 @@ class EvStreamConnectTests {
 
 	@Test
 	void connectShouldSendRetryThenConnectedThenSnapshot() {
-		this.states.createState("counter", 41).set((n) -> n + 1);
+		this.states.createStateBlocking("counter", 41).set((n) -> n + 1);
 		EvStream stream = this.manager.connect(EvConnectRequest.of("counter", "chat")).block(Duration.ofSeconds(1));
 		StreamRecorder recorder = StreamRecorder.read(stream);
 		List<SseEvent> events = recorder.events();

@@ -1,5 +1,6 @@
 package dev.evstream.core;
 
+import dev.evstream.core.memory.InMemoryBackend;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -11,10 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
-import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.memory.InMemoryChannelHistory;
 import dev.evstream.core.metrics.StreamMetrics;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -58,9 +58,10 @@ class EvStreamLeakTests {
 
 	@Test
 	void connectCancelledWhileChannelsArePositionedShouldFreeItsSlotAndListeners() {
-		InMemoryEventBus bus = new InMemoryEventBus();
-		GatedHistory history = new GatedHistory(new InMemoryChannelHistory(bus, 10));
-		EvStreamManager manager = manage(Engines.streams().eventBus(bus).channelHistory(history));
+		InMemoryBackend backend = new InMemoryBackend();
+		GatedHistory history = new GatedHistory(backend.channelHistory());
+		EvStreamManager manager = manage(
+				Engines.streams().backend(Engines.backend(backend.bus(), backend.stateStore(), history)));
 		Disposable pending = manager.connect(EvConnectRequest.of("a", "b")).subscribe();
 		assertThat(manager.connectionCount()).isEqualTo(1);
 		assertThat(manager.listenerCount("a")).isEqualTo(1);
@@ -119,14 +120,11 @@ class EvStreamLeakTests {
 
 	@Test
 	void twoHundredThousandRandomChannelNamesShouldLeaveNothingBehind() {
-		InMemoryEventBus bus = new InMemoryEventBus();
-		InMemoryChannelHistory history = new InMemoryChannelHistory(bus, 10);
+		InMemoryBackend backend = new InMemoryBackend();
+		InMemoryChannelHistory history = backend.channelHistory();
 		Scheduler scheduler = Schedulers.newSingle("leak-test");
-		EvStreamManager manager = manage(Engines.streams()
-			.eventBus(bus)
-			.channelHistory(history)
-			.scheduler(scheduler)
-			.claimTimeout(CLAIM_TIMEOUT));
+		EvStreamManager manager = manage(
+				Engines.streams().backend(backend).scheduler(scheduler).claimTimeout(CLAIM_TIMEOUT));
 		listenAndLeave(manager, 100);
 		long before = heapAfterGc(scheduler);
 		listenAndLeave(manager, 6250);

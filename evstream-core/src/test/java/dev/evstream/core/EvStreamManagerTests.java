@@ -143,7 +143,7 @@ class EvStreamManagerTests {
 	@Test
 	void sendWhenChannelCarriesStateShouldThrow() {
 		EvStateManager states = Engines.states(this.manager);
-		states.createState("counter", 0);
+		states.createStateBlocking("counter", 0);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.send("counter", EvMessage.of("x")))
 			.withMessage("Channel 'counter' carries a state; change it with EvState.set instead");
 	}

@@ -1,10 +1,10 @@
 package dev.evstream.core;
 
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.contract.Backend;
+import java.time.Duration;
+
+import dev.evstream.core.backend.Backend;
 import dev.evstream.core.contract.BackendContract;
-import dev.evstream.core.history.InMemoryChannelHistory;
-import dev.evstream.core.store.InMemoryStateStore;
+import dev.evstream.core.memory.InMemoryBackend;
 
 /**
  * The in-memory backend meets the contract of every backend.
@@ -13,9 +13,7 @@ class InMemoryBackendTests extends BackendContract {
 
 	@Override
 	protected Backend createBackend() {
-		InMemoryEventBus bus = new InMemoryEventBus();
-		return new Backend(bus, new InMemoryStateStore(bus), new InMemoryChannelHistory(bus, HISTORY_SIZE), () -> {
-		});
+		return new InMemoryBackend(HISTORY_SIZE, Duration.ofDays(1), 1 << 20);
 	}
 
 }

@@ -1,10 +1,10 @@
 package dev.evstream.core;
 
+import dev.evstream.core.memory.InMemoryBackend;
+import dev.evstream.core.memory.InMemoryChannelHistory;
 import java.time.Duration;
 import java.util.List;
 
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.history.InMemoryChannelHistory;
 import dev.evstream.test.SseEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +17,7 @@ class ResumeTests {
 
 	private static final int HISTORY = 5;
 
-	private final InMemoryEventBus bus = new InMemoryEventBus();
-
-	private final EvStreamManager manager = Engines.streams()
-		.eventBus(this.bus)
-		.channelHistory(new InMemoryChannelHistory(this.bus, HISTORY))
-		.build();
+	private final EvStreamManager manager = Engines.streams().backend(backend()).build();
 
 	@AfterEach
 	void close() {
@@ -98,7 +93,7 @@ class ResumeTests {
 	@Test
 	void unreadableIdShouldResetEveryChannelAndStillStream() {
 		EvStateManager states = Engines.states(this.manager);
-		states.createState("score", 3);
+		states.createStateBlocking("score", 3);
 		for (String garbage : List.of("garbage", "zz.zz_zz", "a.b.c", "x".repeat(2000), "-1.-1")) {
 			StreamRecorder recorder = connect(garbage, "news", "score");
 			assertThat(recorder.events("reset")).extracting(SseEvent::data)
@@ -116,11 +111,7 @@ class ResumeTests {
 		StreamRecorder first = connect(null, "news");
 		send("news", "m1");
 		String lastEventId = first.lastEventId();
-		InMemoryEventBus otherBus = new InMemoryEventBus();
-		EvStreamManager restarted = Engines.streams()
-			.eventBus(otherBus)
-			.channelHistory(new InMemoryChannelHistory(otherBus, HISTORY))
-			.build();
+		EvStreamManager restarted = Engines.streams().backend(backend()).build();
 		EvStream stream = restarted.connect(EvConnectRequest.of("news").resumingFrom(lastEventId)).block(TIMEOUT);
 		StreamRecorder second = StreamRecorder.read(stream);
 		assertThat(second.events("reset")).singleElement()
@@ -132,7 +123,7 @@ class ResumeTests {
 	@Test
 	void stateShouldBeSentAgainOnResume() {
 		EvStateManager states = Engines.states(this.manager);
-		EvState<Integer> score = states.createState("score", 1);
+		EvState<Integer> score = states.createStateBlocking("score", 1);
 		StreamRecorder first = connect(null, "score");
 		String lastEventId = first.lastEventId();
 		first.cancel();
@@ -174,6 +165,11 @@ class ResumeTests {
 		for (String message : messages) {
 			this.manager.send(channel, EvMessage.of(message)).block(TIMEOUT);
 		}
+	}
+
+	private static InMemoryBackend backend() {
+		return new InMemoryBackend(HISTORY, InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE,
+				InMemoryChannelHistory.DEFAULT_MAX_BYTES);
 	}
 
 }

@@ -1,11 +1,12 @@
 package dev.evstream.core;
 
+import java.util.ArrayList;
+import java.util.List;
+import dev.evstream.core.memory.InMemoryBackend;
 import java.time.Duration;
 
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.history.InMemoryChannelHistory;
 import dev.evstream.core.store.CompareAndSetResult;
-import dev.evstream.core.store.InMemoryStateStore;
+import dev.evstream.core.memory.InMemoryStateStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
@@ -23,23 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SilentStoreTests {
 
-	private final InMemoryEventBus bus = new InMemoryEventBus();
+	private final InMemoryBackend memory = new InMemoryBackend();
 
-	private final EvStreamManager streams = Engines.streams()
-		.eventBus(this.bus)
-		.channelHistory(new InMemoryChannelHistory(this.bus, 10))
-		.build();
+	private final List<EvStreamManager> managers = new ArrayList<>();
 
 	@AfterEach
 	void close() {
-		this.streams.close();
+		this.managers.forEach(EvStreamManager::close);
 	}
 
 	@Test
 	void createStateWhenStoreWithTimeoutNeverAnswersShouldServeInitialValueAndRefuseWrites() {
-		EvStateManager states = new EvStateManager(this.streams, new SilentStore(this.bus, Duration.ofSeconds(1)),
-				Engines.JSON);
-		EvState<Integer> counter = states.createState("counter", Integer.class, 5);
+		EvStateManager states = statesOn(new SilentStore(this.memory, Duration.ofSeconds(1)));
+		EvState<Integer> counter = states.createStateBlocking("counter", Integer.class, 5);
 		assertThat(counter.get()).isEqualTo(5);
 		StepVerifier.create(counter.set(6)).expectError(EvUnavailableException.class).verify(Duration.ofSeconds(30));
 		assertThat(counter.get()).isEqualTo(5);
@@ -48,10 +45,18 @@ class SilentStoreTests {
 
 	@Test
 	void createStateWhenStoreWithoutTimeoutNeverAnswersShouldServeInitialValueAfterTheBlockingBound() {
-		EvStateManager states = new EvStateManager(this.streams, new SilentStore(this.bus, null), Engines.JSON);
-		EvState<String> title = states.createState("title", String.class, "draft");
+		EvStateManager states = statesOn(new SilentStore(this.memory, null));
+		EvState<String> title = states.createStateBlocking("title", String.class, "draft");
 		assertThat(title.get()).isEqualTo("draft");
 		states.close();
+	}
+
+	private EvStateManager statesOn(StateStore store) {
+		EvStreamManager streams = Engines.streams()
+			.backend(Engines.backend(this.memory.bus(), store, this.memory.channelHistory()))
+			.build();
+		this.managers.add(streams);
+		return Engines.states(streams);
 	}
 
 	/**
@@ -63,8 +68,8 @@ class SilentStoreTests {
 
 		private final @Nullable Duration timeout;
 
-		SilentStore(InMemoryEventBus bus, @Nullable Duration timeout) {
-			this.delegate = new InMemoryStateStore(bus);
+		SilentStore(InMemoryBackend memory, @Nullable Duration timeout) {
+			this.delegate = memory.stateStore();
 			this.timeout = timeout;
 		}
 

@@ -54,7 +54,7 @@ public final class RedisChannelHistory implements ChannelHistory {
 	 * @param timeToLive how long an unused channel is kept
 	 * @param timeout the longest wait for Redis before a call fails
 	 */
-	public RedisChannelHistory(ReactiveStringRedisTemplate redis, RedisKeys keys, int size, Duration timeToLive,
+	RedisChannelHistory(ReactiveStringRedisTemplate redis, RedisKeys keys, int size, Duration timeToLive,
 			Duration timeout) {
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
 		this.keys = Objects.requireNonNull(keys, "'keys' must not be null");

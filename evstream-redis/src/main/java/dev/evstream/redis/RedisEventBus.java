@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -12,6 +11,7 @@ import java.util.function.Supplier;
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusEventCodec;
 import dev.evstream.core.bus.BusListener;
+import dev.evstream.core.bus.BusListeners;
 import dev.evstream.core.bus.EventBus;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -81,7 +81,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	private final String instance = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
 
-	private final CopyOnWriteArrayList<BusListener> listeners = new CopyOnWriteArrayList<>();
+	private final BusListeners listeners = new BusListeners();
 
 	private final Disposable.Composite lifecycle = Disposables.composite();
 
@@ -109,8 +109,8 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	 * @param timeout the longest wait for Redis before a publication fails
 	 * @param probeInterval the interval of the probes that watch the subscription
 	 */
-	public RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis,
-			RedisKeys keys, Duration timeout, Duration probeInterval) {
+	RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis, RedisKeys keys,
+			Duration timeout, Duration probeInterval) {
 		this(supplierOf(container), redis, keys, timeout, probeInterval, Schedulers.parallel());
 	}
 
@@ -125,7 +125,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	 * @param timeout the longest wait for Redis before a publication fails
 	 * @param probeInterval the interval of the probes that watch the subscription
 	 */
-	public RedisEventBus(Supplier<? extends ReactiveRedisMessageListenerContainer> containers,
+	RedisEventBus(Supplier<? extends ReactiveRedisMessageListenerContainer> containers,
 			ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout, Duration probeInterval) {
 		this(containers, redis, keys, timeout, probeInterval, Schedulers.parallel());
 	}
@@ -201,9 +201,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	@Override
 	public Disposable subscribe(BusListener listener) {
-		Objects.requireNonNull(listener, "'listener' must not be null");
-		this.listeners.add(listener);
-		return () -> this.listeners.remove(listener);
+		return this.listeners.add(listener);
 	}
 
 	@Override
@@ -255,14 +253,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 					ex.getMessage());
 			return;
 		}
-		for (BusListener listener : this.listeners) {
-			try {
-				listener.onEvent(event);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Bus listener failed on " + event.getClass().getSimpleName(), ex);
-			}
-		}
+		this.listeners.deliver(event);
 	}
 
 	private Mono<Void> probe() {
@@ -339,25 +330,11 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	private void notifyDataLost() {
 		logger.warn("Redis lost evstream's data (its epoch changed): listeners of channels it held are reset");
-		for (BusListener listener : this.listeners) {
-			try {
-				listener.onDataLost();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Bus listener failed on data loss", ex);
-			}
-		}
+		this.listeners.dataLost();
 	}
 
 	private void notifyResync() {
-		for (BusListener listener : this.listeners) {
-			try {
-				listener.onResync();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Bus listener failed to resync", ex);
-			}
-		}
+		this.listeners.resync();
 	}
 
 	private long now() {

@@ -52,7 +52,7 @@ public final class RedisStateStore implements StateStore {
 	 * @param keys the key names
 	 * @param timeout the longest wait for Redis before a call fails
 	 */
-	public RedisStateStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout) {
+	RedisStateStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout) {
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
 		this.keys = Objects.requireNonNull(keys, "'keys' must not be null");
 		this.timeout = Objects.requireNonNull(timeout, "'timeout' must not be null");

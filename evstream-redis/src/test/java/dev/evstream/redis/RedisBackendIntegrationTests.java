@@ -2,7 +2,10 @@ package dev.evstream.redis;
 
 import java.time.Duration;
 
-import dev.evstream.core.contract.Backend;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.bus.EventBus;
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.store.StateStore;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.test.redis.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,17 +34,44 @@ class RedisBackendIntegrationTests extends BackendContract {
 
 	@Override
 	protected Backend createBackend() {
-		RedisKeys keys = RedisConnections.isolatedKeys();
-		ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
 		ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(connections);
-		Duration timeout = Duration.ofSeconds(2);
-		RedisEventBus bus = new RedisEventBus(container, redis, keys, timeout, Duration.ofMillis(500));
-		bus.start().block(TIMEOUT);
-		return new Backend(bus, new RedisStateStore(redis, keys, timeout),
-				new RedisChannelHistory(redis, keys, HISTORY_SIZE, Duration.ofHours(1), timeout), () -> {
-					bus.close();
-					container.destroy();
-				});
+		RedisBackend backend = RedisBackend.builder(new ReactiveStringRedisTemplate(connections), () -> container)
+			.keyPrefix(RedisConnections.isolatedKeys().prefix())
+			.probeInterval(Duration.ofMillis(500))
+			.historySize(HISTORY_SIZE)
+			.historyTimeToLive(Duration.ofHours(1))
+			.build();
+		backend.start().block(TIMEOUT);
+		return new ContainerClosingBackend(backend, container);
+	}
+
+	/**
+	 * The backend does not own its listener container: the test closes both.
+	 */
+	private record ContainerClosingBackend(RedisBackend backend,
+			ReactiveRedisMessageListenerContainer container) implements Backend {
+
+		@Override
+		public EventBus bus() {
+			return this.backend.bus();
+		}
+
+		@Override
+		public StateStore stateStore() {
+			return this.backend.stateStore();
+		}
+
+		@Override
+		public ChannelHistory channelHistory() {
+			return this.backend.channelHistory();
+		}
+
+		@Override
+		public void close() {
+			this.backend.close();
+			this.container.destroy();
+		}
+
 	}
 
 }

@@ -47,7 +47,7 @@ class RedisWriteTimeoutIntegrationTests {
 
 	private ReactiveRedisMessageListenerContainer container;
 
-	private RedisEventBus bus;
+	private RedisBackend backend;
 
 	private EvStreamManager streams;
 
@@ -57,25 +57,24 @@ class RedisWriteTimeoutIntegrationTests {
 	void start() {
 		this.server = RedisServer.startLocal();
 		this.connections = RedisConnections.connect(this.server);
-		ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(this.connections);
-		RedisKeys keys = RedisConnections.isolatedKeys();
 		this.container = new ReactiveRedisMessageListenerContainer(this.connections);
-		this.bus = new RedisEventBus(this.container, redis, keys, TIMEOUT, Duration.ofMillis(200));
-		this.bus.start().block(Duration.ofSeconds(10));
-		JsonMapper json = JsonMapper.builder().build();
-		this.streams = EvStreamManager.builder()
-			.jsonMapper(json)
-			.eventBus(this.bus)
-			.channelHistory(new RedisChannelHistory(redis, keys, 10, Duration.ofHours(1), TIMEOUT))
+		this.backend = RedisBackend.builder(new ReactiveStringRedisTemplate(this.connections), () -> this.container)
+			.keyPrefix(RedisConnections.isolatedKeys().prefix())
+			.timeout(TIMEOUT)
+			.probeInterval(Duration.ofMillis(200))
+			.historySize(10)
 			.build();
-		this.states = new EvStateManager(this.streams, new RedisStateStore(redis, keys, TIMEOUT), json);
+		this.backend.start().block(Duration.ofSeconds(10));
+		JsonMapper json = JsonMapper.builder().build();
+		this.streams = EvStreamManager.builder().jsonMapper(json).backend(this.backend).build();
+		this.states = new EvStateManager(this.streams, json);
 	}
 
 	@AfterEach
 	void stop() {
 		this.states.close();
 		this.streams.close();
-		this.bus.close();
+		this.backend.close();
 		this.server.close();
 		this.container.destroy();
 		this.connections.destroy();
@@ -83,7 +82,7 @@ class RedisWriteTimeoutIntegrationTests {
 
 	@Test
 	void concurrentStateWritesToAFrozenRedisShouldEachFailWithinTheTimeout() throws InterruptedException {
-		EvState<Integer> counter = this.states.createState("counter", Integer.class, 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", Integer.class, 0);
 		counter.set((n) -> n + 1).block(Duration.ofSeconds(5));
 		this.server.pause();
 		List<Outcome> outcomes = writeConcurrently(() -> counter.set((n) -> n + 1));
@@ -93,7 +92,7 @@ class RedisWriteTimeoutIntegrationTests {
 
 	@Test
 	void concurrentStateWritesToAStoppedRedisShouldEachFailWithinTheTimeout() throws InterruptedException {
-		EvState<Integer> counter = this.states.createState("counter", Integer.class, 0);
+		EvState<Integer> counter = this.states.createStateBlocking("counter", Integer.class, 0);
 		counter.set((n) -> n + 1).block(Duration.ofSeconds(5));
 		this.server.stop();
 		List<Outcome> outcomes = writeConcurrently(() -> counter.set((n) -> n + 1));

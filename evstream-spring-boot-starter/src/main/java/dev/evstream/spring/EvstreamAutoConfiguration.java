@@ -1,18 +1,10 @@
 package dev.evstream.spring;
 
-import java.time.Duration;
-
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
-import dev.evstream.core.bus.EventBus;
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.history.ChannelHistory;
-import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.core.metrics.StreamMetrics;
-import dev.evstream.core.store.InMemoryStateStore;
-import dev.evstream.core.store.StateStore;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,8 +18,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the evstream engine: the {@link EvStreamManager}, the
- * {@link EvStateManager}, and, unless another backend is configured, the embedded
- * in-memory bus, history and state store of a single instance.
+ * {@link EvStateManager}, the lifecycle that starts their {@link Backend} without waiting
+ * for it, and, unless another backend is configured, the embedded in-memory backend of a
+ * single instance.
  *
  * @since 0.1.0
  */
@@ -36,19 +29,14 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(EvstreamProperties.class)
 public final class EvstreamAutoConfiguration {
 
-	private static final Log logger = LogFactory.getLog(EvstreamAutoConfiguration.class);
-
-	private static final Duration STATE_LOAD_TIMEOUT = Duration.ofSeconds(10);
-
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EvStreamManager evStreamManager(EvstreamProperties properties, JsonMapper jsonMapper, EventBus eventBus,
-			ChannelHistory channelHistory, ObjectProvider<StreamMetrics> metrics) {
+	EvStreamManager evStreamManager(EvstreamProperties properties, JsonMapper jsonMapper, Backend backend,
+			ObjectProvider<StreamMetrics> metrics) {
 		return EvStreamManager.builder()
 			.jsonMapper(jsonMapper)
 			.metrics(metrics.getIfUnique(() -> StreamMetrics.NONE))
-			.eventBus(eventBus)
-			.channelHistory(channelHistory)
+			.backend(backend)
 			.maxConnections(properties.getMaxConnections())
 			.maxListeners(properties.getMaxListeners())
 			.maxChannelsPerConnection(properties.getMaxChannelsPerConnection())
@@ -70,44 +58,28 @@ public final class EvstreamAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EvStateManager evStateManager(EvStreamManager streams, StateStore stateStore, JsonMapper jsonMapper) {
-		EvStateManager states = new EvStateManager(streams, stateStore, jsonMapper);
-		try {
-			states.ready().block(STATE_LOAD_TIMEOUT);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("evstream could not load existing states at start-up; it will when its backend answers: "
-					+ ex.getMessage());
-		}
-		return states;
+	EvStateManager evStateManager(EvStreamManager streams, JsonMapper jsonMapper) {
+		return new EvStateManager(streams, jsonMapper);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EvstreamBackendLifecycle evstreamBackendLifecycle(Backend backend, EvStateManager states) {
+		return new EvstreamBackendLifecycle(backend, states);
 	}
 
 	/**
 	 * The embedded default: one instance, everything in memory.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(EventBus.class)
+	@ConditionalOnMissingBean(Backend.class)
 	@ConditionalOnProperty(name = "evstream.redis.enabled", havingValue = "false", matchIfMissing = true)
 	static class InMemoryBackendConfiguration {
 
 		@Bean
-		InMemoryEventBus evstreamEventBus() {
-			return new InMemoryEventBus();
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		InMemoryChannelHistory evstreamChannelHistory(InMemoryEventBus evstreamEventBus,
-				EvstreamProperties properties) {
+		InMemoryBackend evstreamBackend(EvstreamProperties properties) {
 			EvstreamProperties.History history = properties.getHistory();
-			return new InMemoryChannelHistory(evstreamEventBus, history.getSize(), history.getTtl(),
-					history.getMaxSize().toBytes());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		InMemoryStateStore evstreamStateStore(InMemoryEventBus evstreamEventBus) {
-			return new InMemoryStateStore(evstreamEventBus);
+			return new InMemoryBackend(history.getSize(), history.getTtl(), history.getMaxSize().toBytes());
 		}
 
 	}
@@ -117,7 +89,7 @@ public final class EvstreamAutoConfiguration {
 	 * memory, which would let replicas drift apart unnoticed.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(EventBus.class)
+	@ConditionalOnMissingBean(Backend.class)
 	@ConditionalOnProperty(name = "evstream.redis.enabled", havingValue = "true")
 	static class MissingRedisBackendConfiguration {
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.evstream.core.EvStreamManager;
-import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.memory.InMemoryChannelHistory;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
@@ -222,7 +222,7 @@ public class EvstreamProperties {
 		/**
 		 * Number of messages kept per channel for clients that reconnect; 0 keeps none.
 		 */
-		private int size = EvStreamManager.DEFAULT_HISTORY_SIZE;
+		private int size = 1000;
 
 		/**
 		 * Time a channel's history and position are kept after its last message, read or

@@ -4,12 +4,9 @@ import java.time.Duration;
 
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
-import dev.evstream.core.bus.EventBus;
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.history.ChannelHistory;
-import dev.evstream.core.history.InMemoryChannelHistory;
-import dev.evstream.core.store.InMemoryStateStore;
-import dev.evstream.core.store.StateStore;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.memory.InMemoryBackend;
+import dev.evstream.core.store.StoredState;
 import dev.evstream.spring.web.EvstreamSseHandler;
 import dev.evstream.spring.web.EvstreamWebFluxAutoConfiguration;
 import org.junit.jupiter.api.Test;
@@ -36,9 +33,8 @@ class EvstreamAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(EvStreamManager.class)
 				.hasSingleBean(EvStateManager.class)
-				.hasSingleBean(InMemoryEventBus.class)
-				.hasSingleBean(InMemoryChannelHistory.class)
-				.hasSingleBean(InMemoryStateStore.class);
+				.hasSingleBean(InMemoryBackend.class)
+				.hasSingleBean(EvstreamBackendLifecycle.class);
 			EvStreamManager manager = context.getBean(EvStreamManager.class);
 			assertThat(manager.maxConnections()).isEqualTo(5000);
 			assertThat(manager.maxListeners()).isEqualTo(5000);
@@ -108,11 +104,12 @@ class EvstreamAutoConfigurationTests {
 	@Test
 	void userBackendShouldReplaceInMemoryOne() {
 		this.contextRunner.withUserConfiguration(UserBackendConfiguration.class).run((context) -> {
-			assertThat(context).hasSingleBean(EventBus.class)
-				.hasSingleBean(ChannelHistory.class)
-				.hasSingleBean(StateStore.class)
-				.doesNotHaveBean("evstreamEventBus");
-			assertThat(context.getBean(EventBus.class)).isSameAs(context.getBean(UserBackendConfiguration.class).bus);
+			assertThat(context).hasSingleBean(Backend.class).doesNotHaveBean("evstreamBackend");
+			Backend backend = context.getBean(UserBackendConfiguration.class).backend;
+			assertThat(context.getBean(Backend.class)).isSameAs(backend);
+			assertThat(context.getBean(EvStateManager.class).stateKeys()).isEmpty();
+			backend.stateStore().create(new StoredState("shared", 1, "7", "value", "i")).block();
+			assertThat(context.getBean(EvStateManager.class).getState("shared")).isNotNull();
 		});
 	}
 
@@ -135,21 +132,11 @@ class EvstreamAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserBackendConfiguration {
 
-		final InMemoryEventBus bus = new InMemoryEventBus();
+		final Backend backend = new InMemoryBackend();
 
 		@Bean
-		EventBus userBus() {
-			return this.bus;
-		}
-
-		@Bean
-		ChannelHistory userHistory() {
-			return new InMemoryChannelHistory(this.bus, 10);
-		}
-
-		@Bean
-		StateStore userStore() {
-			return new InMemoryStateStore(this.bus);
+		Backend userBackend() {
+			return this.backend;
 		}
 
 	}

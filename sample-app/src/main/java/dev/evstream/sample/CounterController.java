@@ -71,7 +71,7 @@ public class CounterController {
 
 		@Bean
 		EvState<Integer> counter(EvStateManager states) {
-			return states.createState("counter", Integer.class, 0);
+			return states.createStateBlocking("counter", Integer.class, 0);
 		}
 
 	}

@@ -27,6 +27,11 @@ public interface ChannelHistory {
 	long NO_SEQUENCE = 0;
 
 	/**
+	 * Default number of messages kept per channel for resuming.
+	 */
+	int DEFAULT_SIZE = 1000;
+
+	/**
 	 * Gives a message the next sequence of its channel, keeps it in the bounded log, and
 	 * publishes it on the {@link dev.evstream.core.bus.EventBus} as a
 	 * {@link dev.evstream.core.bus.ChannelMessage}, all in one atomic step.

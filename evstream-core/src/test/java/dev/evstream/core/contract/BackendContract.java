@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.bus.DirectMessage;
@@ -62,7 +63,7 @@ public abstract class BackendContract {
 	@AfterEach
 	void tearDown() throws Exception {
 		this.subscription.dispose();
-		this.backend.closer().close();
+		this.backend.close();
 	}
 
 	protected Backend backend() {
@@ -98,16 +99,16 @@ public abstract class BackendContract {
 
 	@Test
 	void createShouldStoreVersionOneAndPublishCreation() {
-		StoredState created = block(this.backend.store().create(initial("a", "1")));
+		StoredState created = block(this.backend.stateStore().create(initial("a", "1")));
 		assertThat(created).isEqualTo(initial("a", "1"));
-		assertThat(block(this.backend.store().get("a"))).isEqualTo(created);
+		assertThat(block(this.backend.stateStore().get("a"))).isEqualTo(created);
 		assertThat(awaitEvents(StateChanged.class, 1)).containsExactly(new StateChanged(created, true));
 	}
 
 	@Test
 	void createWhenExistingShouldReturnItUntouchedAndPublishNothing() {
-		StoredState first = block(this.backend.store().create(initial("a", "1")));
-		StoredState again = block(this.backend.store().create(new StoredState("a", 1, "2", "value", "other")));
+		StoredState first = block(this.backend.stateStore().create(initial("a", "1")));
+		StoredState again = block(this.backend.stateStore().create(new StoredState("a", 1, "2", "value", "other")));
 		assertThat(again).isEqualTo(first);
 		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
 		awaitEvents(DirectMessage.class, 1);
@@ -116,13 +117,13 @@ public abstract class BackendContract {
 
 	@Test
 	void getWhenMissingShouldBeEmpty() {
-		assertThat(block(this.backend.store().get("nothing"))).isNull();
+		assertThat(block(this.backend.stateStore().get("nothing"))).isNull();
 	}
 
 	@Test
 	void compareAndSetWithExpectedVersionShouldBumpAndPublish() {
-		block(this.backend.store().create(initial("a", "1")));
-		CompareAndSetResult result = block(this.backend.store().compareAndSet("a", 1, "{\"n\":2}"));
+		block(this.backend.stateStore().create(initial("a", "1")));
+		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("a", 1, "{\"n\":2}"));
 		assertThat(result.updated()).isTrue();
 		assertThat(result.current()).isEqualTo(new StoredState("a", 2, "{\"n\":2}", "value", "inc-a"));
 		assertThat(awaitEvents(StateChanged.class, 2).get(1)).isEqualTo(new StateChanged(result.current(), false));
@@ -130,25 +131,25 @@ public abstract class BackendContract {
 
 	@Test
 	void compareAndSetWithStaleVersionShouldReturnCurrentAndWriteNothing() {
-		block(this.backend.store().create(initial("a", "1")));
-		block(this.backend.store().compareAndSet("a", 1, "2"));
-		CompareAndSetResult stale = block(this.backend.store().compareAndSet("a", 1, "3"));
+		block(this.backend.stateStore().create(initial("a", "1")));
+		block(this.backend.stateStore().compareAndSet("a", 1, "2"));
+		CompareAndSetResult stale = block(this.backend.stateStore().compareAndSet("a", 1, "3"));
 		assertThat(stale.updated()).isFalse();
 		assertThat(stale.current().version()).isEqualTo(2);
 		assertThat(stale.current().json()).isEqualTo("2");
-		assertThat(block(this.backend.store().get("a")).json()).isEqualTo("2");
+		assertThat(block(this.backend.stateStore().get("a")).json()).isEqualTo("2");
 	}
 
 	@Test
 	void compareAndSetWhenMissingShouldSaySo() {
-		CompareAndSetResult result = block(this.backend.store().compareAndSet("none", 1, "1"));
+		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("none", 1, "1"));
 		assertThat(result.updated()).isFalse();
 		assertThat(result.missing()).isTrue();
 	}
 
 	@Test
 	void concurrentCompareAndSetsShouldLetExactlyOneWinPerVersion() throws Exception {
-		block(this.backend.store().create(initial("race", "0")));
+		block(this.backend.stateStore().create(initial("race", "0")));
 		int writers = 8;
 		ExecutorService pool = Executors.newFixedThreadPool(writers);
 		CountDownLatch start = new CountDownLatch(1);
@@ -157,7 +158,7 @@ public abstract class BackendContract {
 			String json = Integer.toString(i);
 			results.add(pool.submit(() -> {
 				start.await();
-				return block(this.backend.store().compareAndSet("race", 1, json));
+				return block(this.backend.stateStore().compareAndSet("race", 1, json));
 			}));
 		}
 		start.countDown();
@@ -169,16 +170,15 @@ public abstract class BackendContract {
 		}
 		pool.shutdown();
 		assertThat(winners).isEqualTo(1);
-		assertThat(block(this.backend.store().get("race")).version()).isEqualTo(2);
+		assertThat(block(this.backend.stateStore().get("race")).version()).isEqualTo(2);
 	}
 
 	@Test
 	void changesOfOneStateShouldArriveInVersionOrder() {
-		block(this.backend.store().create(initial("ordered", "0")));
+		block(this.backend.stateStore().create(initial("ordered", "0")));
 		for (int version = 1; version <= 20; version++) {
-			assertThat(
-					block(this.backend.store().compareAndSet("ordered", version, Integer.toString(version))).updated())
-				.isTrue();
+			assertThat(block(this.backend.stateStore().compareAndSet("ordered", version, Integer.toString(version)))
+				.updated()).isTrue();
 		}
 		List<StateChanged> changes = awaitEvents(StateChanged.class, 21);
 		assertThat(changes).extracting((change) -> change.state().version()).isSorted().doesNotHaveDuplicates();
@@ -186,34 +186,34 @@ public abstract class BackendContract {
 
 	@Test
 	void removeShouldDeleteAndPublish() {
-		block(this.backend.store().create(initial("gone", "1")));
-		assertThat(block(this.backend.store().remove("gone"))).isTrue();
-		assertThat(block(this.backend.store().get("gone"))).isNull();
+		block(this.backend.stateStore().create(initial("gone", "1")));
+		assertThat(block(this.backend.stateStore().remove("gone"))).isTrue();
+		assertThat(block(this.backend.stateStore().get("gone"))).isNull();
 		assertThat(awaitEvents(StateRemoved.class, 1)).containsExactly(new StateRemoved("gone"));
-		assertThat(block(this.backend.store().remove("gone"))).isFalse();
+		assertThat(block(this.backend.stateStore().remove("gone"))).isFalse();
 	}
 
 	@Test
 	void restoreOfRemovedStateShouldNotPutItBack() {
-		StoredState state = block(this.backend.store().create(initial("gone", "1")));
-		block(this.backend.store().remove("gone"));
-		assertThat(block(this.backend.store().restore(state))).isNull();
-		assertThat(block(this.backend.store().get("gone"))).isNull();
+		StoredState state = block(this.backend.stateStore().create(initial("gone", "1")));
+		block(this.backend.stateStore().remove("gone"));
+		assertThat(block(this.backend.stateStore().restore(state))).isNull();
+		assertThat(block(this.backend.stateStore().get("gone"))).isNull();
 	}
 
 	@Test
 	void restoreOfExistingStateShouldKeepTheStoredOne() {
-		block(this.backend.store().create(initial("kept", "1")));
-		block(this.backend.store().compareAndSet("kept", 1, "2"));
+		block(this.backend.stateStore().create(initial("kept", "1")));
+		block(this.backend.stateStore().compareAndSet("kept", 1, "2"));
 		StoredState stale = initial("kept", "1");
-		assertThat(block(this.backend.store().restore(stale)).version()).isEqualTo(2);
+		assertThat(block(this.backend.stateStore().restore(stale)).version()).isEqualTo(2);
 	}
 
 	@Test
 	void getAllShouldListEveryState() {
-		block(this.backend.store().create(initial("x", "1")));
-		block(this.backend.store().create(initial("y", "\"two\"")));
-		assertThat(this.backend.store().getAll().collectList().block(TIMEOUT)).extracting(StoredState::key)
+		block(this.backend.stateStore().create(initial("x", "1")));
+		block(this.backend.stateStore().create(initial("y", "\"two\"")));
+		assertThat(this.backend.stateStore().getAll().collectList().block(TIMEOUT)).extracting(StoredState::key)
 			.containsExactlyInAnyOrder("x", "y");
 	}
 
@@ -221,21 +221,21 @@ public abstract class BackendContract {
 
 	@Test
 	void headAndReadOfAChannelNeverSentToShouldCreateNothing() {
-		assertThat(block(this.backend.history().head("quiet"))).isEqualTo(ChannelHistory.NO_SEQUENCE);
-		HistorySlice fromStart = block(this.backend.history().readAfter("quiet", ChannelHistory.NO_SEQUENCE));
+		assertThat(block(this.backend.channelHistory().head("quiet"))).isEqualTo(ChannelHistory.NO_SEQUENCE);
+		HistorySlice fromStart = block(this.backend.channelHistory().readAfter("quiet", ChannelHistory.NO_SEQUENCE));
 		assertThat(fromStart).isEqualTo(new HistorySlice(ChannelHistory.NO_SEQUENCE, List.of(), true));
-		HistorySlice fromElsewhere = block(this.backend.history().readAfter("quiet", 12345));
+		HistorySlice fromElsewhere = block(this.backend.channelHistory().readAfter("quiet", 12345));
 		assertThat(fromElsewhere).isEqualTo(new HistorySlice(ChannelHistory.NO_SEQUENCE, List.of(), false));
-		assertThat(block(this.backend.history().head("quiet"))).isEqualTo(ChannelHistory.NO_SEQUENCE);
+		assertThat(block(this.backend.channelHistory().head("quiet"))).isEqualTo(ChannelHistory.NO_SEQUENCE);
 	}
 
 	@Test
 	void appendShouldGiveConsecutiveSequencesAndPublishInOrder() {
-		long first = block(this.backend.history().append("news", "breaking", "one"));
-		long second = block(this.backend.history().append("news", null, "two\nlines"));
+		long first = block(this.backend.channelHistory().append("news", "breaking", "one"));
+		long second = block(this.backend.channelHistory().append("news", null, "two\nlines"));
 		assertThat(first).isGreaterThan(ChannelHistory.NO_SEQUENCE);
 		assertThat(second).isEqualTo(first + 1);
-		assertThat(block(this.backend.history().head("news"))).isEqualTo(second);
+		assertThat(block(this.backend.channelHistory().head("news"))).isEqualTo(second);
 		assertThat(awaitEvents(ChannelMessage.class, 2)).containsExactly(
 				new ChannelMessage("news", first, "breaking", "one"),
 				new ChannelMessage("news", second, null, "two\nlines"));
@@ -243,15 +243,15 @@ public abstract class BackendContract {
 
 	@Test
 	void readAfterShouldReturnWhatFollowsInOrder() {
-		long first = block(this.backend.history().append("feed", null, "m1"));
+		long first = block(this.backend.channelHistory().append("feed", null, "m1"));
 		for (int i = 2; i <= 3; i++) {
-			block(this.backend.history().append("feed", null, "m" + i));
+			block(this.backend.channelHistory().append("feed", null, "m" + i));
 		}
-		HistorySlice slice = block(this.backend.history().readAfter("feed", first));
+		HistorySlice slice = block(this.backend.channelHistory().readAfter("feed", first));
 		assertThat(slice.complete()).isTrue();
 		assertThat(slice.head()).isEqualTo(first + 2);
 		assertThat(slice.messages()).extracting(ChannelMessage::data).containsExactly("m2", "m3");
-		HistorySlice none = block(this.backend.history().readAfter("feed", first + 2));
+		HistorySlice none = block(this.backend.channelHistory().readAfter("feed", first + 2));
 		assertThat(none.complete()).isTrue();
 		assertThat(none.messages()).isEmpty();
 	}
@@ -259,24 +259,25 @@ public abstract class BackendContract {
 	@Test
 	void readAfterNoSequenceShouldReturnEverythingSinceTheSequenceStarted() {
 		for (int i = 1; i <= 3; i++) {
-			block(this.backend.history().append("born", null, "m" + i));
+			block(this.backend.channelHistory().append("born", null, "m" + i));
 		}
-		HistorySlice slice = block(this.backend.history().readAfter("born", ChannelHistory.NO_SEQUENCE));
+		HistorySlice slice = block(this.backend.channelHistory().readAfter("born", ChannelHistory.NO_SEQUENCE));
 		assertThat(slice.complete()).isTrue();
 		assertThat(slice.messages()).extracting(ChannelMessage::data).containsExactly("m1", "m2", "m3");
 	}
 
 	@Test
 	void readAfterBeyondTheWindowShouldBeIncomplete() {
-		long first = block(this.backend.history().append("busy", null, "m1"));
+		long first = block(this.backend.channelHistory().append("busy", null, "m1"));
 		for (int i = 2; i <= HISTORY_SIZE * 3; i++) {
-			block(this.backend.history().append("busy", null, "m" + i));
+			block(this.backend.channelHistory().append("busy", null, "m" + i));
 		}
-		HistorySlice slice = block(this.backend.history().readAfter("busy", first));
+		HistorySlice slice = block(this.backend.channelHistory().readAfter("busy", first));
 		assertThat(slice.complete()).isFalse();
 		assertThat(slice.head()).isEqualTo(first + HISTORY_SIZE * 3 - 1);
-		assertThat(block(this.backend.history().readAfter("busy", ChannelHistory.NO_SEQUENCE)).complete()).isFalse();
-		HistorySlice recent = block(this.backend.history().readAfter("busy", slice.head() - 2));
+		assertThat(block(this.backend.channelHistory().readAfter("busy", ChannelHistory.NO_SEQUENCE)).complete())
+			.isFalse();
+		HistorySlice recent = block(this.backend.channelHistory().readAfter("busy", slice.head() - 2));
 		assertThat(recent.complete()).isTrue();
 		assertThat(recent.messages()).extracting(ChannelMessage::data)
 			.containsExactly("m" + (HISTORY_SIZE * 3 - 1), "m" + (HISTORY_SIZE * 3));
@@ -284,16 +285,16 @@ public abstract class BackendContract {
 
 	@Test
 	void readAfterAPositionAheadOfTheHeadShouldBeIncomplete() {
-		long head = block(this.backend.history().append("ahead", null, "m"));
-		HistorySlice slice = block(this.backend.history().readAfter("ahead", head + 100));
+		long head = block(this.backend.channelHistory().append("ahead", null, "m"));
+		HistorySlice slice = block(this.backend.channelHistory().readAfter("ahead", head + 100));
 		assertThat(slice.complete()).isFalse();
 		assertThat(slice.head()).isEqualTo(head);
 	}
 
 	@Test
 	void readAfterAPositionOfAnotherEpochShouldBeIncomplete() {
-		long head = block(this.backend.history().append("epoch", null, "m"));
-		assertThat(block(this.backend.history().readAfter("epoch", head - 10)).complete()).isFalse();
+		long head = block(this.backend.channelHistory().append("epoch", null, "m"));
+		assertThat(block(this.backend.channelHistory().readAfter("epoch", head - 10)).complete()).isFalse();
 	}
 
 	@Test
@@ -302,7 +303,7 @@ public abstract class BackendContract {
 		List<Future<Long>> sequences = new ArrayList<>();
 		for (int i = 0; i < 100; i++) {
 			String data = "m" + i;
-			sequences.add(pool.submit(() -> block(this.backend.history().append("shared", null, data))));
+			sequences.add(pool.submit(() -> block(this.backend.channelHistory().append("shared", null, data))));
 		}
 		List<Long> assigned = new ArrayList<>();
 		for (Future<Long> sequence : sequences) {

@@ -2,6 +2,7 @@ package dev.evstream.spring.actuate;
 
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.backend.Backend;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
 
@@ -38,9 +39,9 @@ public final class EvstreamActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		EvstreamEndpoint evstreamEndpoint(EvStreamManager streams, EvStateManager states,
+		EvstreamEndpoint evstreamEndpoint(EvStreamManager streams, EvStateManager states, Backend backend,
 				EvstreamProperties properties) {
-			return new EvstreamEndpoint(streams, states, properties.getActuator().isShowValues());
+			return new EvstreamEndpoint(streams, states, backend, properties.getActuator().isShowValues());
 		}
 
 	}
@@ -55,8 +56,8 @@ public final class EvstreamActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "evstreamHealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("evstream")
-		EvstreamHealthIndicator evstreamHealthIndicator(EvStreamManager streams) {
-			return new EvstreamHealthIndicator(streams);
+		EvstreamHealthIndicator evstreamHealthIndicator(EvStreamManager streams, Backend backend) {
+			return new EvstreamHealthIndicator(streams, backend);
 		}
 
 	}

@@ -1,13 +1,14 @@
 package dev.evstream.spring.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.evstream.core.EvState;
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
-import dev.evstream.core.bus.EventBus;
-import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.memory.InMemoryBackend;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -27,17 +28,21 @@ public class EvstreamEndpoint {
 
 	private final EvStateManager states;
 
+	private final Backend backend;
+
 	private final boolean showValues;
 
 	/**
 	 * Creates the endpoint.
 	 * @param streams the stream manager
 	 * @param states the state manager
+	 * @param backend the backend shared with the other instances
 	 * @param showValues whether to show the values of states
 	 */
-	public EvstreamEndpoint(EvStreamManager streams, EvStateManager states, boolean showValues) {
+	public EvstreamEndpoint(EvStreamManager streams, EvStateManager states, Backend backend, boolean showValues) {
 		this.streams = streams;
 		this.states = states;
+		this.backend = backend;
 		this.showValues = showValues;
 	}
 
@@ -54,16 +59,15 @@ public class EvstreamEndpoint {
 				states.put(key, new StateDescriptor(state.version(), this.showValues ? state.get() : null));
 			}
 		}
-		return new EvstreamDescriptor(
-				new ConnectionsDescriptor(this.streams.connectionCount(), this.streams.maxConnections(),
-						this.streams.isShutdown()),
-				this.streams.listenerCounts(), states, backend(this.streams.eventBus()));
+		return new EvstreamDescriptor(new ConnectionsDescriptor(this.streams.connectionCount(),
+				this.streams.maxConnections(), this.streams.isShutdown()), this.streams.listenerCounts(), states,
+				describe(this.backend));
 	}
 
-	static BackendDescriptor backend(EventBus bus) {
-		String name = (bus instanceof InMemoryEventBus) ? "in-memory"
-				: bus.getClass().getSimpleName().replace("EventBus", "").toLowerCase(java.util.Locale.ROOT);
-		return new BackendDescriptor(name, bus.isConnected());
+	static BackendDescriptor describe(Backend backend) {
+		String name = (backend instanceof InMemoryBackend) ? "in-memory"
+				: backend.getClass().getSimpleName().replace("Backend", "").toLowerCase(Locale.ROOT);
+		return new BackendDescriptor(name, backend.bus().isConnected());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.evstream.spring.actuate;
 
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.backend.Backend;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -16,18 +17,22 @@ public class EvstreamHealthIndicator extends AbstractHealthIndicator {
 
 	private final EvStreamManager streams;
 
+	private final Backend backend;
+
 	/**
 	 * Creates the indicator.
 	 * @param streams the stream manager
+	 * @param backend the backend it shares with the other instances
 	 */
-	public EvstreamHealthIndicator(EvStreamManager streams) {
+	public EvstreamHealthIndicator(EvStreamManager streams, Backend backend) {
 		super("evstream health check failed");
 		this.streams = streams;
+		this.backend = backend;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		EvstreamEndpoint.BackendDescriptor backend = EvstreamEndpoint.backend(this.streams.eventBus());
+		EvstreamEndpoint.BackendDescriptor backend = EvstreamEndpoint.describe(this.backend);
 		builder
 			.status(backend.connected() ? org.springframework.boot.health.contributor.Status.UP
 					: org.springframework.boot.health.contributor.Status.DOWN)

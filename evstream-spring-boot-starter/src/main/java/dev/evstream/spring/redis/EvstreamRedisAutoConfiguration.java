@@ -2,19 +2,13 @@ package dev.evstream.spring.redis;
 
 import java.time.Duration;
 
-import dev.evstream.core.bus.EventBus;
-import dev.evstream.core.history.ChannelHistory;
-import dev.evstream.core.store.StateStore;
-import dev.evstream.redis.RedisChannelHistory;
-import dev.evstream.redis.RedisEventBus;
-import dev.evstream.redis.RedisKeys;
-import dev.evstream.redis.RedisStateStore;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.redis.RedisBackend;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
 import io.lettuce.core.resource.Delay;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,7 +18,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -32,9 +25,9 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 
 /**
  * Auto-configuration of the Redis backend when {@code evstream.redis.enabled=true}: the
- * bus, history and state store that let replicas share states, channels and their
- * positions, on Spring Boot's reactive Redis connection. The embedded in-memory backend
- * backs off.
+ * backend whose bus, history and state store let replicas share states, channels and
+ * their positions, on Spring Boot's reactive Redis connection. The embedded in-memory
+ * backend backs off.
  * <p>
  * Spring Boot does not configure a reactive listener container, so evstream declares its
  * own, {@code evstreamRedisListenerContainer}: one subscription per instance, whatever
@@ -42,14 +35,14 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * <p>
  * Nothing waits for Redis at start-up: the listener container, which connects when it is
  * created, is made lazily by the bus once Redis answers, and the bus subscribes in the
- * background once the context is refreshed. Until then health reports the bus
- * disconnected, states declared meanwhile hold their initial values, and writes fail.
+ * background once the context starts. Until then health reports the bus disconnected,
+ * states declared meanwhile hold their initial values, and writes fail.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(before = EvstreamAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration")
-@ConditionalOnClass({ RedisEventBus.class, ReactiveRedisConnectionFactory.class })
+@ConditionalOnClass({ RedisBackend.class, ReactiveRedisConnectionFactory.class })
 @ConditionalOnProperty(name = "evstream.redis.enabled", havingValue = "true")
 @ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 @EnableConfigurationProperties(EvstreamProperties.class)
@@ -64,49 +57,28 @@ public final class EvstreamRedisAutoConfiguration {
 		return new ReactiveRedisMessageListenerContainer(connectionFactory);
 	}
 
-	@Bean
-	@ConditionalOnMissingBean(ChannelHistory.class)
-	RedisChannelHistory evstreamChannelHistory(ReactiveRedisConnectionFactory connectionFactory,
-			EvstreamProperties properties) {
-		EvstreamProperties.Redis redis = properties.getRedis();
-		return new RedisChannelHistory(new ReactiveStringRedisTemplate(connectionFactory),
-				new RedisKeys(redis.getKeyPrefix()), properties.getHistory().getSize(),
-				properties.getHistory().getTtl(), redis.getTimeout());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(StateStore.class)
-	RedisStateStore evstreamStateStore(ReactiveRedisConnectionFactory connectionFactory,
-			EvstreamProperties properties) {
-		EvstreamProperties.Redis redis = properties.getRedis();
-		return new RedisStateStore(new ReactiveStringRedisTemplate(connectionFactory),
-				new RedisKeys(redis.getKeyPrefix()), redis.getTimeout());
-	}
-
 	/**
-	 * The bus, started once every singleton exists: its first subscription, whenever
-	 * Redis allows it, makes the state manager and the channels resync, so nothing read
-	 * before it is missed.
+	 * The backend, on Spring Boot's reactive string template when there is one. The
+	 * engine's lifecycle starts it once the context is refreshed: its first subscription,
+	 * whenever Redis allows it, makes the state manager and the channels resync, so
+	 * nothing read before it is missed.
 	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(EventBus.class)
-	static class EventBusConfiguration {
-
-		@Bean(destroyMethod = "close")
-		RedisEventBus evstreamEventBus(
-				@Qualifier("evstreamRedisListenerContainer") ObjectProvider<ReactiveRedisMessageListenerContainer> evstreamRedisListenerContainer,
-				ReactiveRedisConnectionFactory connectionFactory, EvstreamProperties properties) {
-			EvstreamProperties.Redis redis = properties.getRedis();
-			return new RedisEventBus(evstreamRedisListenerContainer::getObject,
-					new ReactiveStringRedisTemplate(connectionFactory), new RedisKeys(redis.getKeyPrefix()),
-					redis.getTimeout(), redis.getProbeInterval());
-		}
-
-		@Bean
-		SmartInitializingSingleton evstreamEventBusStarter(RedisEventBus evstreamEventBus) {
-			return evstreamEventBus::start;
-		}
-
+	@Bean
+	@ConditionalOnMissingBean(Backend.class)
+	RedisBackend evstreamBackend(ObjectProvider<ReactiveStringRedisTemplate> redisTemplate,
+			ReactiveRedisConnectionFactory connectionFactory,
+			@Qualifier("evstreamRedisListenerContainer") ObjectProvider<ReactiveRedisMessageListenerContainer> evstreamRedisListenerContainer,
+			EvstreamProperties properties) {
+		EvstreamProperties.Redis redis = properties.getRedis();
+		ReactiveStringRedisTemplate template = redisTemplate
+			.getIfAvailable(() -> new ReactiveStringRedisTemplate(connectionFactory));
+		return RedisBackend.builder(template, evstreamRedisListenerContainer::getObject)
+			.keyPrefix(redis.getKeyPrefix())
+			.timeout(redis.getTimeout())
+			.probeInterval(redis.getProbeInterval())
+			.historySize(properties.getHistory().getSize())
+			.historyTimeToLive(properties.getHistory().getTtl())
+			.build();
 	}
 
 	@Bean

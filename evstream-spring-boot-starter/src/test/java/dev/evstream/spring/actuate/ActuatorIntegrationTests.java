@@ -33,7 +33,7 @@ class ActuatorIntegrationTests {
 
 	@Test
 	void endpointShouldDescribeConnectionsChannelsStatesAndBackend() {
-		this.states.createState("score", 41).set(42).block(TIMEOUT);
+		this.states.createStateBlocking("score", 41).set(42).block(TIMEOUT);
 		try (SseTestClient client = SseTestClient.get(this.port, "/evstream?channels=score,news")) {
 			client.awaitEvent("connected", TIMEOUT);
 			http().get()

@@ -1,8 +1,6 @@
 package dev.evstream.spring.actuate;
 
-import dev.evstream.core.bus.InMemoryEventBus;
-import dev.evstream.core.history.InMemoryChannelHistory;
-import dev.evstream.core.store.InMemoryStateStore;
+import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -104,18 +102,8 @@ class EvstreamRedisHealthAutoConfigurationTests {
 	static class Backend {
 
 		@Bean
-		InMemoryEventBus eventBus() {
-			return new InMemoryEventBus();
-		}
-
-		@Bean
-		InMemoryChannelHistory channelHistory(InMemoryEventBus eventBus) {
-			return new InMemoryChannelHistory(eventBus, 10);
-		}
-
-		@Bean
-		InMemoryStateStore stateStore(InMemoryEventBus eventBus) {
-			return new InMemoryStateStore(eventBus);
+		InMemoryBackend evstreamBackend() {
+			return new InMemoryBackend();
 		}
 
 	}

@@ -43,7 +43,7 @@ class MetricsIntegrationTests {
 
 	@Test
 	void trafficShouldBeCounted() {
-		EvState<Integer> score = this.states.createState("score", 0);
+		EvState<Integer> score = this.states.createStateBlocking("score", 0);
 		try (SseTestClient a = SseTestClient.get(this.port, "/evstream?channels=news,score");
 				SseTestClient b = SseTestClient.get(this.port, "/evstream?channels=news")) {
 			a.awaitEvent("connected", TIMEOUT);

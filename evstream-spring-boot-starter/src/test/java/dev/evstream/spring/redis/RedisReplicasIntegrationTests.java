@@ -121,13 +121,13 @@ class RedisReplicasIntegrationTests {
 	void stateCreatedOnOneReplicaShouldBeServedByAnotherWithItsCurrentValue() {
 		Replica a = replica();
 		Replica b = replica();
-		EvState<Integer> score = a.states().createState("score", Integer.class, 5);
+		EvState<Integer> score = a.states().createStateBlocking("score", Integer.class, 5);
 		score.set(7).block(TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> b.states().hasState("score"));
 		assertThat(b.states().getState("score", JsonNode.class).get().intValue()).isEqualTo(7);
 		SseTestClient client = b.listen("score");
 		assertThat(client.awaitEvent("score", TIMEOUT).data()).isEqualTo("{\"value\":7}");
-		assertThat(b.states().createState("score", Integer.class, 0).get()).isEqualTo(7);
+		assertThat(b.states().createStateBlocking("score", Integer.class, 0).get()).isEqualTo(7);
 		Replica late = replica();
 		assertThat(late.states().hasState("score")).isTrue();
 		assertThat(late.counter("score").get()).isEqualTo(7);
@@ -145,7 +145,7 @@ class RedisReplicasIntegrationTests {
 		await().atMost(TIMEOUT).until(onB::isRemoved);
 		StepVerifier.create(onB.set(3)).expectError(EvStateRemovedException.class).verify(TIMEOUT);
 		assertThat(onA.isRemoved()).isTrue();
-		EvState<Integer> again = a.states().createState("temp", Integer.class, 100);
+		EvState<Integer> again = a.states().createStateBlocking("temp", Integer.class, 100);
 		again.set(101).block(TIMEOUT);
 		List<SseEvent> events = client.awaitEvents((list) -> lastCounter(list) == 101, TIMEOUT);
 		List<Integer> values = events.stream()

@@ -62,7 +62,7 @@ class RedisStartupIntegrationTests {
 		this.replica = Replica.start(this.server.url(), this.prefix, "management.endpoint.health.show-details=always",
 				"management.health.redis.enabled=true", "evstream.redis.timeout=1s");
 		EvState<Integer> hits = this.replica.counter("hits");
-		EvState<Integer> fresh = this.replica.states().createState("fresh", Integer.class, 5);
+		EvState<Integer> fresh = this.replica.states().createStateBlocking("fresh", Integer.class, 5);
 		assertThat(hits.get()).isZero();
 		assertThat(fresh.get()).isEqualTo(5);
 		SseTestClient client = this.replica.listen("hits");

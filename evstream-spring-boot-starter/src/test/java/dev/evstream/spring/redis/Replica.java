@@ -58,7 +58,7 @@ final class Replica implements AutoCloseable {
 	}
 
 	EvState<Integer> counter(String key) {
-		return states().createState(key, Integer.class, 0);
+		return states().createStateBlocking(key, Integer.class, 0);
 	}
 
 	SseTestClient listen(String... channels) {

@@ -13,10 +13,13 @@ import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
 import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
-import dev.evstream.core.history.InMemoryChannelHistory;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.bus.EventBus;
+import dev.evstream.core.memory.InMemoryBackend;
+import dev.evstream.core.memory.InMemoryChannelHistory;
+import dev.evstream.core.store.StateStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
 import org.jspecify.annotations.Nullable;
@@ -212,18 +215,16 @@ class ClientDepartureIntegrationTests {
 			return (principal, channel) -> this.authorization.pass(Mono.just(true));
 		}
 
-		private volatile @Nullable InMemoryChannelHistory histories;
+		private final InMemoryBackend memory = new InMemoryBackend();
 
 		InMemoryChannelHistory histories() {
-			return Objects.requireNonNull(this.histories);
+			return this.memory.channelHistory();
 		}
 
 		@Bean
-		@Primary
-		ChannelHistory gatedHistory(InMemoryEventBus bus) {
-			InMemoryChannelHistory delegate = new InMemoryChannelHistory(bus, 100);
-			this.histories = delegate;
-			return new ChannelHistory() {
+		Backend gatedBackend() {
+			InMemoryChannelHistory delegate = this.memory.channelHistory();
+			ChannelHistory gated = new ChannelHistory() {
 
 				@Override
 				public Mono<Long> append(String channel, @Nullable String event, String data) {
@@ -238,6 +239,24 @@ class ClientDepartureIntegrationTests {
 				@Override
 				public Mono<Long> head(String channel) {
 					return Gates.this.history.pass(delegate.head(channel));
+				}
+
+			};
+			return new Backend() {
+
+				@Override
+				public EventBus bus() {
+					return Gates.this.memory.bus();
+				}
+
+				@Override
+				public StateStore stateStore() {
+					return Gates.this.memory.stateStore();
+				}
+
+				@Override
+				public ChannelHistory channelHistory() {
+					return gated;
 				}
 
 			};

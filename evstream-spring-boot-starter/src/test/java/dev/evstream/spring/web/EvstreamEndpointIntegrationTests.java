@@ -41,7 +41,7 @@ class EvstreamEndpointIntegrationTests {
 
 	@Test
 	void streamShouldStartWithRetryConnectedAndSnapshot() {
-		EvState<Integer> score = this.states.createState("score", 12);
+		EvState<Integer> score = this.states.createStateBlocking("score", 12);
 		try (SseTestClient client = SseTestClient.get(this.port, "/evstream?channel=score&channel=news")) {
 			assertThat(client.status()).isEqualTo(200);
 			assertThat(client.header("Content-Type")).startsWith("text/event-stream");

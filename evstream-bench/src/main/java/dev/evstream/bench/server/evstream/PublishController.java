@@ -28,7 +28,7 @@ public class PublishController {
 
 	private final EvStateManager states;
 
-	private final ConcurrentMap<String, EvState<String>> known = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Mono<EvState<String>>> known = new ConcurrentHashMap<>();
 
 	PublishController(EvStreamManager streams, EvStateManager states) {
 		this.streams = streams;
@@ -42,10 +42,11 @@ public class PublishController {
 
 	@PostMapping("/state/{name}")
 	Mono<Void> state(@PathVariable String name, @RequestBody String body) {
-		// created empty, so that the first value posted is broadcast like any other
-		EvState<String> state = this.known.computeIfAbsent(name,
-				(key) -> this.states.createState(key, String.class, ""));
-		return state.set(body).then();
+		// created empty, so that the first value posted is broadcast like any other;
+		// without blocking, since this runs on an event loop
+		Mono<EvState<String>> state = this.known.computeIfAbsent(name,
+				(key) -> this.states.createState(key, String.class, "").cache());
+		return state.flatMap((created) -> created.set(body)).then();
 	}
 
 }

@@ -1,5 +1,8 @@
-package dev.evstream.core.history;
+package dev.evstream.core.memory;
 
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.history.HistorySlice;
+import dev.evstream.core.history.SequenceBase;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import dev.evstream.core.bus.ChannelMessage;
-import dev.evstream.core.bus.InMemoryEventBus;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -77,7 +79,7 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 	 * @param bus the bus of this instance
 	 * @param size the number of messages kept per channel, zero for none
 	 */
-	public InMemoryChannelHistory(InMemoryEventBus bus, int size) {
+	InMemoryChannelHistory(InMemoryEventBus bus, int size) {
 		this(bus, size, DEFAULT_TIME_TO_LIVE, DEFAULT_MAX_BYTES);
 	}
 
@@ -89,7 +91,7 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 	 * read
 	 * @param maxBytes the budget of all logs together, in approximate heap bytes
 	 */
-	public InMemoryChannelHistory(InMemoryEventBus bus, int size, Duration timeToLive, long maxBytes) {
+	InMemoryChannelHistory(InMemoryEventBus bus, int size, Duration timeToLive, long maxBytes) {
 		this(bus, size, timeToLive, maxBytes, SequenceBase::now, System::currentTimeMillis);
 	}
 

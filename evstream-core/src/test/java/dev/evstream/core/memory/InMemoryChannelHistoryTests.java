@@ -1,10 +1,10 @@
-package dev.evstream.core.history;
+package dev.evstream.core.memory;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.evstream.core.bus.ChannelMessage;
-import dev.evstream.core.bus.InMemoryEventBus;
+import dev.evstream.core.history.ChannelHistory;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

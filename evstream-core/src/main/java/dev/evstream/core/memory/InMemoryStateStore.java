@@ -1,10 +1,12 @@
-package dev.evstream.core.store;
+package dev.evstream.core.memory;
 
+import dev.evstream.core.store.CompareAndSetResult;
+import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.StoredState;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import dev.evstream.core.bus.InMemoryEventBus;
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
 import reactor.core.publisher.Flux;
@@ -32,7 +34,7 @@ public final class InMemoryStateStore implements StateStore {
 	 * Creates a store that publishes its writes on the given bus.
 	 * @param bus the bus of this instance
 	 */
-	public InMemoryStateStore(InMemoryEventBus bus) {
+	InMemoryStateStore(InMemoryEventBus bus) {
 		this.bus = Objects.requireNonNull(bus, "'bus' must not be null");
 		for (int i = 0; i < LOCK_STRIPES; i++) {
 			this.locks[i] = new Object();
