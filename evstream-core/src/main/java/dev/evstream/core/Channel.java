@@ -1,6 +1,5 @@
 package dev.evstream.core;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
 import dev.evstream.core.metrics.StreamMetrics;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -36,13 +36,11 @@ final class Channel {
 
 	private static final int MAX_PENDING = 10_000;
 
-	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
-
 	final String name;
 
 	final String token;
 
-	private final EvStreamManager manager;
+	private final Engine engine;
 
 	private volatile ChannelCursor[] cursors = NONE;
 
@@ -59,16 +57,14 @@ final class Channel {
 
 	private boolean catchingUp;
 
-	private int failures;
-
 	private @Nullable StateFrame state;
 
 	private boolean retired;
 
-	Channel(String name, EvStreamManager manager) {
+	Channel(String name, Engine engine) {
 		this.name = name;
 		this.token = EventIds.token(name);
-		this.manager = manager;
+		this.engine = engine;
 	}
 
 	/**
@@ -104,7 +100,7 @@ final class Channel {
 			addCursor(cursor, maxListeners);
 			StateFrame current = this.state;
 			if (current != null) {
-				cursor.stream.outbox.offerState(cursor, current);
+				cursor.connection.offerState(cursor, current);
 			}
 			replay = this.ready ? startCursor(cursor) : null;
 		}
@@ -178,10 +174,10 @@ final class Channel {
 	private @Nullable Replay startCursor(ChannelCursor cursor) {
 		long from = cursor.resumeFrom;
 		if (from == ChannelCursor.UNKNOWN || from == this.lastSequence) {
-			cursor.stream.position(cursor, this.lastSequence, false);
+			cursor.connection.position(cursor, this.lastSequence, false);
 			return null;
 		}
-		cursor.stream.position(cursor, from, true);
+		cursor.connection.position(cursor, from, true);
 		return new Replay(cursor, from, this.lastSequence);
 	}
 
@@ -205,25 +201,24 @@ final class Channel {
 
 		@Override
 		public void run() {
-			Channel.this.manager.history()
-				.readAfter(Channel.this.name, this.from)
+			Channel.this.engine.history.readAfter(Channel.this.name, this.from)
 				.subscribe(this::replay, (ex) -> reset(this.fallback, ResetReason.UNAVAILABLE));
 		}
 
 		private void reset(long position, ResetReason reason) {
-			Channel.this.manager.metrics().resumed(StreamMetrics.ResumeOutcome.RESET);
-			this.cursor.stream.outbox.replay(this.cursor, position, List.of(),
-					Channel.this.manager.resetEvent(Channel.this.name, reason));
+			Channel.this.engine.metrics.resumed(StreamMetrics.ResumeOutcome.RESET);
+			this.cursor.connection.replay(this.cursor, position, List.of(),
+					ControlFrames.reset(Channel.this.name, reason));
 		}
 
 		private void replay(HistorySlice slice) {
 			if (slice.complete()) {
-				Channel.this.manager.metrics().resumed(StreamMetrics.ResumeOutcome.REPLAYED);
+				Channel.this.engine.metrics.resumed(StreamMetrics.ResumeOutcome.REPLAYED);
 				List<MessageFrame> frames = new ArrayList<>(slice.messages().size());
 				for (ChannelMessage message : slice.messages()) {
 					frames.add(MessageFrame.of(message, Channel.this.token));
 				}
-				this.cursor.stream.outbox.replay(this.cursor, this.from, frames, null);
+				this.cursor.connection.replay(this.cursor, this.from, frames, null);
 			}
 			else {
 				reset(slice.head(), ResetReason.OUT_OF_HISTORY);
@@ -238,7 +233,6 @@ final class Channel {
 	 * Takes a message from the bus.
 	 */
 	void onMessage(ChannelMessage message) {
-		long catchUpAfter;
 		synchronized (this) {
 			if (!this.ready || this.catchingUp) {
 				hold(message);
@@ -253,9 +247,9 @@ final class Channel {
 				return;
 			}
 			hold(message);
-			catchUpAfter = beginCatchUp();
+			beginCatchUp();
 		}
-		catchUp(catchUpAfter);
+		catchUp();
 	}
 
 	private void hold(ChannelMessage message) {
@@ -276,10 +270,10 @@ final class Channel {
 		MessageFrame frame = MessageFrame.of(message, this.token);
 		for (ChannelCursor cursor : listeners) {
 			if (cursor.positioned) {
-				cursor.stream.outbox.offerMessage(cursor, frame);
+				cursor.connection.offerMessage(cursor, frame);
 			}
 		}
-		this.manager.metrics().delivered(this.name, listeners.length);
+		this.engine.metrics.delivered(this.name, listeners.length);
 	}
 
 	/**
@@ -292,9 +286,9 @@ final class Channel {
 			if (!this.ready || this.lastSequence != ChannelHistory.NO_SEQUENCE) {
 				return;
 			}
-			byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
+			byte[] reset = ControlFrames.reset(this.name, ResetReason.OUT_OF_HISTORY);
 			for (ChannelCursor cursor : this.cursors) {
-				cursor.stream.outbox.reset(cursor, ChannelHistory.NO_SEQUENCE, reset, true);
+				cursor.connection.reset(cursor, ChannelHistory.NO_SEQUENCE, reset, true);
 			}
 		}
 	}
@@ -303,34 +297,44 @@ final class Channel {
 	 * Reads what this instance may have missed, after the bus reconnected.
 	 */
 	void resync() {
-		long after;
 		synchronized (this) {
 			if (!this.ready || this.catchingUp) {
 				return;
 			}
-			after = beginCatchUp();
+			beginCatchUp();
 		}
-		catchUp(after);
+		catchUp();
 	}
 
-	private long beginCatchUp() {
+	private void beginCatchUp() {
 		this.catchingUp = true;
 		this.overrun = false;
-		return this.lastSequence;
 	}
 
 	/**
-	 * Reads the history after a position; called without the channel's lock.
+	 * Reads the history after the last message dispatched, until it answers; called
+	 * without the channel's lock, since a backend may deliver while it holds its own.
 	 */
-	private void catchUp(long after) {
-		this.manager.history().readAfter(this.name, after).subscribe(this::onCaughtUp, this::onCatchUpFailed);
+	private void catchUp() {
+		Mono.defer(() -> {
+			long after;
+			synchronized (this) {
+				if (this.retired) {
+					return Mono.<HistorySlice>empty();
+				}
+				after = this.lastSequence;
+			}
+			return this.engine.history.readAfter(this.name, after);
+		})
+			.retryWhen(this.engine.backoff()
+				.doBeforeRetry((signal) -> logger.debug("Channel '{}' could not read its history: {}", this.name,
+						signal.failure().toString())))
+			.subscribe(this::onCaughtUp, (ex) -> logger.error("Channel '" + this.name + "' gave up its history", ex));
 	}
 
 	private void onCaughtUp(HistorySlice slice) {
-		long again;
 		synchronized (this) {
 			this.catchingUp = false;
-			this.failures = 0;
 			if (this.retired) {
 				return;
 			}
@@ -347,18 +351,18 @@ final class Channel {
 				// is then lower, or none)
 				logger.warn("Channel '{}' lost messages that its history no longer holds; its listeners are reset",
 						this.name);
-				byte[] reset = this.manager.resetEvent(this.name, ResetReason.OUT_OF_HISTORY);
+				byte[] reset = ControlFrames.reset(this.name, ResetReason.OUT_OF_HISTORY);
 				for (ChannelCursor cursor : this.cursors) {
-					cursor.stream.outbox.reset(cursor, slice.head(), reset, false);
+					cursor.connection.reset(cursor, slice.head(), reset, false);
 				}
 				this.lastSequence = slice.head();
 			}
 			if (!dispatchPending() && !this.overrun) {
 				return;
 			}
-			again = beginCatchUp();
+			beginCatchUp();
 		}
-		catchUp(again);
+		catchUp();
 	}
 
 	/**
@@ -380,36 +384,31 @@ final class Channel {
 		return false;
 	}
 
-	private void onCatchUpFailed(Throwable ex) {
-		logger.debug("Channel '{}' could not read its history: {}", this.name, ex.toString());
-		retryLater(() -> {
-			long after;
-			synchronized (this) {
-				if (this.retired) {
-					return;
-				}
-				after = this.lastSequence;
-			}
-			catchUp(after);
-		});
-	}
-
 	// ---- head
 
 	private void readHead() {
-		this.manager.history().head(this.name).subscribe(this::onHead, this::onHeadFailed);
+		Mono.defer(() -> {
+			synchronized (this) {
+				if (this.retired || this.ready) {
+					return Mono.<Long>empty();
+				}
+			}
+			return this.engine.history.head(this.name);
+		})
+			.retryWhen(this.engine.backoff()
+				.doBeforeRetry((signal) -> logger.debug("Channel '{}' could not read its position: {}", this.name,
+						signal.failure().toString())))
+			.subscribe(this::onHead, (ex) -> logger.error("Channel '" + this.name + "' gave up its position", ex));
 	}
 
 	private void onHead(long head) {
 		List<Replay> replays = new ArrayList<>();
 		boolean catchUp;
-		long after;
 		synchronized (this) {
 			if (this.ready || this.retired) {
 				return;
 			}
 			this.ready = true;
-			this.failures = 0;
 			this.lastSequence = head;
 			for (ChannelCursor cursor : this.cursors) {
 				Replay replay = startCursor(cursor);
@@ -420,33 +419,14 @@ final class Channel {
 			// messages that arrived before the head was known: older ones predate every
 			// listener, newer ones are dispatched in order
 			catchUp = dispatchPending() || this.overrun;
-			after = catchUp ? beginCatchUp() : head;
+			if (catchUp) {
+				beginCatchUp();
+			}
 		}
 		replays.forEach(Replay::run);
 		if (catchUp) {
-			catchUp(after);
+			catchUp();
 		}
-	}
-
-	private void onHeadFailed(Throwable ex) {
-		logger.debug("Channel '{}' could not read its position: {}", this.name, ex.toString());
-		retryLater(() -> {
-			synchronized (this) {
-				if (this.retired || this.ready) {
-					return;
-				}
-			}
-			readHead();
-		});
-	}
-
-	private void retryLater(Runnable task) {
-		int attempt;
-		synchronized (this) {
-			attempt = ++this.failures;
-		}
-		long delay = Math.min(MAX_RETRY_DELAY.toMillis(), 100L << Math.min(attempt, 10));
-		this.manager.runLater(task, Duration.ofMillis(delay));
 	}
 
 	// ---- state
@@ -466,10 +446,10 @@ final class Channel {
 		this.state = frame;
 		ChannelCursor[] listeners = this.cursors;
 		for (ChannelCursor cursor : listeners) {
-			cursor.stream.outbox.offerState(cursor, frame);
+			cursor.connection.offerState(cursor, frame);
 		}
 		if (listeners.length > 0) {
-			this.manager.metrics().delivered(this.name, listeners.length);
+			this.engine.metrics.delivered(this.name, listeners.length);
 		}
 		return true;
 	}

@@ -6,13 +6,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where one connection stands in one of its channels. Every field but the final ones is
- * guarded by the lock of the connection's {@link Outbox}.
+ * guarded by the lock of its {@link Connection}.
  */
 final class ChannelCursor {
 
 	static final long UNKNOWN = Long.MIN_VALUE;
 
-	final EvStream stream;
+	final Connection connection;
 
 	final String channel;
 
@@ -24,7 +24,7 @@ final class ChannelCursor {
 	final long resumeFrom;
 
 	/**
-	 * The latest sequence accepted into the outbox; older or equal ones are duplicates.
+	 * The latest sequence accepted into the queue; older or equal ones are duplicates.
 	 */
 	long position = UNKNOWN;
 
@@ -58,8 +58,13 @@ final class ChannelCursor {
 
 	boolean detached;
 
-	ChannelCursor(EvStream stream, String channel, String token, long resumeFrom) {
-		this.stream = stream;
+	/**
+	 * The place of the cursor's pending state in the connection's queue.
+	 */
+	final Entry.PendingState stateEntry = new Entry.PendingState(this);
+
+	ChannelCursor(Connection connection, String channel, String token, long resumeFrom) {
+		this.connection = connection;
 		this.channel = channel;
 		this.token = token;
 		this.resumeFrom = resumeFrom;

@@ -30,4 +30,14 @@ final class ControlFrames {
 		return ("retry: " + retry.toMillis() + "\nevent: end\ndata:\n\n").getBytes(StandardCharsets.US_ASCII);
 	}
 
+	/**
+	 * {@code event: reset} for a channel whose messages the client missed and cannot be
+	 * given.
+	 */
+	static byte[] reset(String channel, ResetReason reason) {
+		// channel names are restricted to characters that need no JSON escaping
+		return SseEncoder.encode(null, "reset",
+				"{\"channel\":\"" + channel + "\",\"reason\":\"" + reason.code() + "\"}");
+	}
+
 }

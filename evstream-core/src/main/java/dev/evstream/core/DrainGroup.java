@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.util.concurrent.Queues;
 
 /**
- * Drains the outboxes of the connections served by one executor (in practice one network
+ * Drains the outputs of the connections served by one executor (in practice one network
  * event loop) in a single task per pass: a message sent to a thousand connections of a
  * loop costs that loop one wake-up, not a thousand, and whatever was queued meanwhile for
  * a connection is written and flushed together.
@@ -17,7 +17,7 @@ final class DrainGroup implements Runnable {
 
 	private final Executor executor;
 
-	private final Queue<Outbox> ready = Queues.<Outbox>unboundedMultiproducer().get();
+	private final Queue<BatchPublisher> ready = Queues.<BatchPublisher>unboundedMultiproducer().get();
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -26,11 +26,11 @@ final class DrainGroup implements Runnable {
 	}
 
 	/**
-	 * Asks for an outbox to be drained on the executor; called by the one thread that won
-	 * the outbox's work-in-progress counter.
+	 * Asks for an output to be drained on the executor; called by the one thread that won
+	 * the output's work-in-progress counter.
 	 */
-	void schedule(Outbox outbox) {
-		this.ready.offer(outbox);
+	void schedule(BatchPublisher output) {
+		this.ready.offer(output);
 		if (this.scheduled.compareAndSet(false, true)) {
 			try {
 				this.executor.execute(this);
@@ -45,9 +45,9 @@ final class DrainGroup implements Runnable {
 	@Override
 	public void run() {
 		while (true) {
-			Outbox outbox;
-			while ((outbox = this.ready.poll()) != null) {
-				outbox.drainLoop();
+			BatchPublisher output;
+			while ((output = this.ready.poll()) != null) {
+				output.drainLoop();
 			}
 			this.scheduled.set(false);
 			if (this.ready.isEmpty() || !this.scheduled.compareAndSet(false, true)) {

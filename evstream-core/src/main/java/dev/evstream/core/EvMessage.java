@@ -1,6 +1,5 @@
 package dev.evstream.core;
 
-import dev.evstream.core.sse.SseEncoder;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -63,7 +63,9 @@ public final class EvStateManager implements AutoCloseable {
 
 	private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
 
-	private final EvStreamManager streams;
+	private final StreamRegistry channels;
+
+	private final StreamMetrics metrics;
 
 	private final StateStore store;
 
@@ -82,7 +84,9 @@ public final class EvStateManager implements AutoCloseable {
 	 * @param jsonMapper the application's JSON mapper
 	 */
 	public EvStateManager(EvStreamManager streams, ObjectMapper jsonMapper) {
-		this.streams = Objects.requireNonNull(streams, "'streams' must not be null");
+		Objects.requireNonNull(streams, "'streams' must not be null");
+		this.channels = streams.registry();
+		this.metrics = streams.engine().metrics;
 		this.store = streams.backend().stateStore();
 		this.codec = new StateCodec(Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null"));
 		this.busSubscription = streams.backend().bus().subscribe(new Listener());
@@ -305,7 +309,7 @@ public final class EvStateManager implements AutoCloseable {
 		}
 		logger.warn("State '{}' holds its initial value on this instance until the state store answers: {}",
 				initial.key(), ex.getMessage());
-		this.streams.publishState(created.frame());
+		this.channels.publishState(created.frame());
 		return created;
 	}
 
@@ -395,7 +399,7 @@ public final class EvStateManager implements AutoCloseable {
 		StateCell created = new StateCell(this, stored);
 		StateCell existing = this.cells.putIfAbsent(stored.key(), created);
 		if (existing == null) {
-			this.streams.publishState(created.frame());
+			this.channels.publishState(created.frame());
 			return created;
 		}
 		onStored(existing, stored);
@@ -410,7 +414,7 @@ public final class EvStateManager implements AutoCloseable {
 			StateFrame confirmed = cell.confirm(stored);
 			if (confirmed != null) {
 				logger.info("State '{}' joined the state store at version {}", stored.key(), stored.version());
-				this.streams.publishState(confirmed);
+				this.channels.publishState(confirmed);
 				return;
 			}
 		}
@@ -420,7 +424,7 @@ public final class EvStateManager implements AutoCloseable {
 		}
 		StateFrame frame = cell.apply(stored);
 		if (frame != null) {
-			this.streams.publishState(frame);
+			this.channels.publishState(frame);
 		}
 	}
 
@@ -432,9 +436,9 @@ public final class EvStateManager implements AutoCloseable {
 		StateCell old = this.cells.put(stored.key(), fresh);
 		if (old != null) {
 			old.markRemoved();
-			this.streams.clearState(stored.key(), old.life());
+			this.channels.clearState(stored.key(), old.life());
 		}
-		this.streams.publishState(fresh.frame());
+		this.channels.publishState(fresh.frame());
 	}
 
 	void onRemoved(String key) {
@@ -446,7 +450,7 @@ public final class EvStateManager implements AutoCloseable {
 		}
 		if (this.cells.remove(key, cell)) {
 			cell.markRemoved();
-			this.streams.clearState(key, cell.life());
+			this.channels.clearState(key, cell.life());
 		}
 	}
 
@@ -520,7 +524,7 @@ public final class EvStateManager implements AutoCloseable {
 	}
 
 	StreamMetrics metrics() {
-		return this.streams.metrics();
+		return this.metrics;
 	}
 
 	RuntimeException unavailable(String what, Throwable ex) {

@@ -1,22 +1,14 @@
 package dev.evstream.core;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.sse.SseEncoder;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -41,30 +33,18 @@ public final class EvStream {
 
 	private final EvPrincipal principal;
 
-	private final EvStreamManager manager;
+	private final Engine engine;
 
-	final Outbox outbox;
+	private final StreamRegistry registry;
 
-	// guarded by the outbox lock
-	private final Map<String, ChannelCursor> cursors = new LinkedHashMap<>(4);
+	final Connection connection;
 
-	private @Nullable ChannelCursor onlyCursor;
-
-	private byte @Nullable [] idLine;
-
-	private @Nullable List<Consumer<? super Set<String>>> closeCallbacks;
-
-	private @Nullable Set<String> channelsAtClose;
-
-	private int unpositioned;
-
-	private Sinks.@Nullable Empty<Void> readySink;
-
-	EvStream(String id, EvPrincipal principal, EvStreamManager manager) {
+	EvStream(String id, EvPrincipal principal, Engine engine, StreamRegistry registry) {
 		this.id = id;
 		this.principal = principal;
-		this.manager = manager;
-		this.outbox = new Outbox(this, manager.bufferSize());
+		this.engine = engine;
+		this.registry = registry;
+		this.connection = new Connection("stream " + id, engine, this::onOverflow, () -> release(false));
 	}
 
 	/**
@@ -88,12 +68,7 @@ public final class EvStream {
 	 * @return an unmodifiable copy of the channels; after close, those it had
 	 */
 	public Set<String> channels() {
-		synchronized (this.outbox.lock()) {
-			if (this.channelsAtClose != null) {
-				return this.channelsAtClose;
-			}
-			return Collections.unmodifiableSet(new LinkedHashSet<>(this.cursors.keySet()));
-		}
+		return this.connection.channels();
 	}
 
 	/**
@@ -105,7 +80,7 @@ public final class EvStream {
 	 */
 	public void message(EvMessage message) {
 		Objects.requireNonNull(message, "'message' must not be null");
-		this.outbox.offerBytes(this.manager.encode(message));
+		this.connection.offerBytes(this.engine.encode(message));
 	}
 
 	/**
@@ -118,7 +93,7 @@ public final class EvStream {
 	 * @throws EvMaxListenersException if the channel has the maximum number of listeners
 	 */
 	public void listen(String channel) {
-		this.manager.listen(this, ChannelNames.check(channel), null);
+		this.registry.listen(this, ChannelNames.check(channel), null);
 	}
 
 	/**
@@ -126,18 +101,10 @@ public final class EvStream {
 	 * @param channel the channel
 	 */
 	public void unlisten(String channel) {
-		ChannelCursor cursor;
-		synchronized (this.outbox.lock()) {
-			cursor = this.cursors.remove(channel);
-			if (cursor == null) {
-				return;
-			}
-			cursor.detached = true;
-			cursorsChanged();
-			positionedLocked(cursor);
+		ChannelCursor cursor = this.connection.removeCursor(channel);
+		if (cursor != null) {
+			this.registry.leave(cursor);
 		}
-		this.manager.leave(cursor);
-		completeReadyIfDone();
 	}
 
 	/**
@@ -150,7 +117,7 @@ public final class EvStream {
 	}
 
 	void closeWith(byte[] end) {
-		if (this.outbox.close(now(), end)) {
+		if (this.connection.close(end)) {
 			release(true);
 		}
 	}
@@ -164,18 +131,9 @@ public final class EvStream {
 	 */
 	public EvStream onClose(Consumer<? super Set<String>> callback) {
 		Objects.requireNonNull(callback, "'callback' must not be null");
-		Set<String> closedWith;
-		synchronized (this.outbox.lock()) {
-			closedWith = this.channelsAtClose;
-			if (closedWith == null) {
-				if (this.closeCallbacks == null) {
-					this.closeCallbacks = new ArrayList<>(2);
-				}
-				this.closeCallbacks.add(callback);
-				return this;
-			}
+		if (!this.connection.addCloseCallback(callback)) {
+			runCallback(callback, this.connection.channels());
 		}
-		runCallback(callback, closedWith);
 		return this;
 	}
 
@@ -184,51 +142,44 @@ public final class EvStream {
 	 * @return whether it accepts no more events
 	 */
 	public boolean isClosed() {
-		return this.outbox.isClosing() || isReleased();
+		return this.connection.isClosing() || this.connection.isReleased();
 	}
 
 	/**
 	 * Returns what the HTTP layer writes: batches of SSE bytes, each to be written and
-	 * then flushed once. Unicast: one subscriber only. Hot: events queued before
-	 * subscription are kept, up to the buffer size. Infinite until the stream is closed,
-	 * then completes after {@code end}; errors with {@link EvSlowConsumerException} if a
-	 * closed stream's client stopped reading. Signals on the thread that queued the
-	 * event. Cancelling means the client went away: the stream is released and its close
-	 * callbacks run.
+	 * then flushed once. Unicast: one subscriber only, others get an
+	 * {@link IllegalStateException}. Hot: events queued before subscription are kept, up
+	 * to the buffer size. Infinite until the stream is closed, then completes after
+	 * {@code end}; errors with {@link EvSlowConsumerException} if a closed stream's
+	 * client stopped reading. Signals on the thread that queued the event. Batches are
+	 * taken only when requested, so what a slow writer has not asked for coalesces into
+	 * fewer, larger batches. Cancelling means the client went away: the stream is
+	 * released and its close callbacks run.
 	 * @return the batches to write
 	 */
 	public Flux<List<byte[]>> output() {
-		return Flux.from(this.outbox);
+		return Flux.from(this.connection.output);
 	}
 
 	/**
-	 * Writes from now on from the given executor, typically the event loop of the
-	 * connection: the batches of {@link #output()} are then emitted there, and the
-	 * connections of one executor are drained in one task per pass. Call it before
-	 * subscribing to the output.
-	 * @param executor the executor of the connection's writes
-	 * @return this stream
+	 * Returns what the HTTP layer writes, as {@link #output()}, emitted from the given
+	 * executor, typically the event loop of the connection: the streams of one executor
+	 * are then drained in one task per pass, so a message to a thousand connections of a
+	 * loop costs that loop one wake-up.
+	 * @param writer the executor of the connection's writes
+	 * @return the batches to write
 	 */
-	public EvStream drainOn(Executor executor) {
-		Objects.requireNonNull(executor, "'executor' must not be null");
-		this.outbox.drainIn(this.manager.drainGroup(executor));
-		return this;
+	public Flux<List<byte[]>> output(Executor writer) {
+		Objects.requireNonNull(writer, "'writer' must not be null");
+		this.connection.output.drainIn(this.engine.drainGroup(writer));
+		return output();
 	}
 
 	/**
-	 * Completes once every channel of the stream has its starting position, so that the
-	 * first id the client receives covers them all.
+	 * Completes once every channel of the stream has its starting position.
 	 */
 	Mono<Void> ready() {
-		synchronized (this.outbox.lock()) {
-			if (this.unpositioned == 0 || this.channelsAtClose != null) {
-				return Mono.empty();
-			}
-			if (this.readySink == null) {
-				this.readySink = Sinks.empty();
-			}
-			return this.readySink.asMono();
-		}
+		return this.connection.ready();
 	}
 
 	@Override
@@ -236,219 +187,35 @@ public final class EvStream {
 		return "EvStream[" + this.id + "]";
 	}
 
-	// ---- engine side
-
-	@Nullable ChannelCursor addCursor(String channel, String token, long resumeFrom, int maxChannels) {
-		synchronized (this.outbox.lock()) {
-			if (this.channelsAtClose != null || this.outbox.isClosing()) {
-				throw new IllegalStateException("Stream " + this.id + " is closed");
-			}
-			if (this.cursors.containsKey(channel)) {
-				return null;
-			}
-			if (this.cursors.size() >= maxChannels) {
-				throw new IllegalStateException(
-						"Stream " + this.id + " already listens to the maximum of " + maxChannels + " channels");
-			}
-			ChannelCursor cursor = new ChannelCursor(this, channel, token, resumeFrom);
-			this.cursors.put(channel, cursor);
-			cursorsChanged();
-			this.unpositioned++;
-			return cursor;
-		}
-	}
-
-	void removeCursor(ChannelCursor cursor) {
-		synchronized (this.outbox.lock()) {
-			if (this.cursors.remove(cursor.channel, cursor)) {
-				cursor.detached = true;
-				cursorsChanged();
-				positionedLocked(cursor);
-			}
-		}
-		completeReadyIfDone();
-	}
-
-	/**
-	 * Gives a cursor its starting position: the last message the client has. With
-	 * {@code awaitReplay}, live messages are held until the outbox replays what the
-	 * client missed after that position.
-	 */
-	void position(ChannelCursor cursor, long position, boolean awaitReplay) {
-		synchronized (this.outbox.lock()) {
-			if (cursor.positioned) {
-				return;
-			}
-			cursor.position = position;
-			cursor.emitted = position;
-			if (awaitReplay) {
-				cursor.held = new ArrayList<>();
-			}
-			this.idLine = null;
-			positionedLocked(cursor);
-		}
-		completeReadyIfDone();
-	}
-
-	private void positionedLocked(ChannelCursor cursor) {
-		if (!cursor.positioned) {
-			cursor.positioned = true;
-			this.unpositioned--;
-		}
-	}
-
-	private void completeReadyIfDone() {
-		Sinks.Empty<Void> sink;
-		synchronized (this.outbox.lock()) {
-			if (this.unpositioned > 0 && this.channelsAtClose == null) {
-				return;
-			}
-			sink = this.readySink;
-			this.readySink = null;
-		}
-		if (sink != null) {
-			// later, since the caller may hold a channel's lock and the stream's writer
-			// starts on this signal
-			this.manager.runLater(sink::tryEmitEmpty);
-		}
-	}
-
-	/**
-	 * Adds the bytes of one queued entry to a batch; called under the outbox lock.
-	 */
-	void write(Object entry, List<byte[]> chunks) {
-		if (entry instanceof MessageFrame frame) {
-			ChannelCursor cursor = cursorOf(frame.channel);
-			if (cursor == null || frame.sequence <= cursor.emitted) {
-				return;
-			}
-			cursor.emitted = frame.sequence;
-			this.idLine = (this.cursors.size() == 1) ? frame.soloIdLine() : null;
-			chunks.add(idLine());
-			chunks.add(frame.body);
-		}
-		else if (entry instanceof ChannelCursor cursor) {
-			StateFrame frame = cursor.pendingState;
-			cursor.pendingState = null;
-			cursor.stateQueued = false;
-			if (frame != null && !cursor.detached) {
-				chunks.add(idLine());
-				chunks.add(frame.body);
-			}
-		}
-		else if (entry instanceof byte[] bytes) {
-			chunks.add(bytes);
-		}
-		else if (entry instanceof Outbox.IdentifiedFrame frame) {
-			chunks.add(idLine());
-			chunks.add(frame.body());
-		}
-		else if (entry instanceof Outbox.ResetFrame reset) {
-			if (reset.cursor().detached) {
-				return;
-			}
-			reset.cursor().emitted = reset.position();
-			this.idLine = null;
-			chunks.add(idLine());
-			chunks.add(reset.body());
-		}
-	}
-
-	/**
-	 * Finds the cursor of a channel; most connections have one, which needs no hashing.
-	 */
-	private @Nullable ChannelCursor cursorOf(String channel) {
-		ChannelCursor only = this.onlyCursor;
-		if (only != null) {
-			return only.channel.equals(channel) ? only : null;
-		}
-		return this.cursors.get(channel);
-	}
-
-	private void cursorsChanged() {
-		this.idLine = null;
-		this.onlyCursor = (this.cursors.size() == 1) ? this.cursors.values().iterator().next() : null;
-	}
-
-	private byte[] idLine() {
-		byte[] line = this.idLine;
-		if (line == null) {
-			StringBuilder id = new StringBuilder(24 * this.cursors.size());
-			for (ChannelCursor cursor : this.cursors.values()) {
-				if (cursor.emitted != ChannelCursor.UNKNOWN) {
-					EventIds.append(id, cursor.token, cursor.emitted);
-				}
-			}
-			line = SseEncoder.idLine((id.length() > 0) ? id.toString() : EventIds.EMPTY);
-			this.idLine = line;
-		}
-		return line;
-	}
-
-	/**
-	 * Drops unsent state versions when the queue overflows; called under the outbox lock.
-	 */
-	void clearPendingStates() {
-		for (ChannelCursor cursor : this.cursors.values()) {
-			cursor.pendingState = null;
-			cursor.stateQueued = false;
-		}
-	}
-
-	long now() {
-		return this.manager.now();
-	}
-
-	EvStreamManager manager() {
-		return this.manager;
-	}
-
-	void onOverflow() {
+	private void onOverflow() {
 		logger.debug("Connection {} could not keep up and is closed; its client resumes from history", this.id);
 		release(false);
 	}
 
-	void onDisconnect() {
-		release(false);
-	}
-
-	private boolean isReleased() {
-		synchronized (this.outbox.lock()) {
-			return this.channelsAtClose != null;
-		}
-	}
-
 	/**
 	 * Stops listening, frees the connection slot, and runs the close callbacks: at once
-	 * when the application closed the stream, else later on the manager's scheduler,
-	 * since the client's disconnect is seen on an I/O thread, possibly inside a dispatch.
+	 * when the application closed the stream, else later on the engine's scheduler, since
+	 * the client's disconnect is seen on an I/O thread, possibly inside a dispatch.
 	 */
 	void release(boolean callbacksNow) {
-		List<ChannelCursor> left;
-		Set<String> channels;
-		List<Consumer<? super Set<String>>> callbacks;
-		synchronized (this.outbox.lock()) {
-			if (this.channelsAtClose != null) {
-				return;
-			}
-			channels = Collections.unmodifiableSet(new LinkedHashSet<>(this.cursors.keySet()));
-			this.channelsAtClose = channels;
-			left = new ArrayList<>(this.cursors.values());
-			callbacks = this.closeCallbacks;
-			this.closeCallbacks = null;
+		Connection.Released released = this.connection.release();
+		if (released == null) {
+			return;
 		}
-		for (ChannelCursor cursor : left) {
-			this.manager.leave(cursor);
+		for (ChannelCursor cursor : released.cursors()) {
+			this.registry.leave(cursor);
 		}
-		this.manager.unregister(this);
-		completeReadyIfDone();
-		if (callbacks != null) {
-			if (callbacksNow) {
-				callbacks.forEach((callback) -> runCallback(callback, channels));
-			}
-			else {
-				this.manager.runLater(() -> callbacks.forEach((callback) -> runCallback(callback, channels)));
-			}
+		this.registry.unregister(this);
+		if (released.callbacks().isEmpty()) {
+			return;
+		}
+		Runnable callbacks = () -> released.callbacks()
+			.forEach((callback) -> runCallback(callback, released.channels()));
+		if (callbacksNow) {
+			callbacks.run();
+		}
+		else {
+			this.engine.runLater(callbacks);
 		}
 	}
 

@@ -1,33 +1,23 @@
 package dev.evstream.core;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.bus.BusEvent;
-import dev.evstream.core.bus.BusListener;
-import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.bus.DirectMessage;
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.core.metrics.StreamMetrics;
-import dev.evstream.core.sse.SseEncoder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -103,73 +93,36 @@ public final class EvStreamManager implements AutoCloseable {
 
 	private static final Logger logger = Loggers.getLogger(EvStreamManager.class);
 
-	private static final SecureRandom random = new SecureRandom();
-
 	private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
-
-	private final int maxConnections;
-
-	private final int maxListeners;
-
-	private final int maxChannelsPerConnection;
-
-	private final int maxChannels;
-
-	private final Duration claimTimeout;
-
-	private final String idPrefix;
 
 	private final Duration retry;
 
-	private final int bufferSize;
-
 	private final Duration closeTimeout;
-
-	private final SseEncoder encoder;
 
 	private final Backend backend;
 
-	private final ChannelHistory history;
+	private final Engine engine;
 
-	private final Scheduler scheduler;
-
-	private final StreamMetrics metrics;
-
-	private final ConcurrentMap<String, EvStream> streams = new ConcurrentHashMap<>();
-
-	private final Set<EvStream> closing = ConcurrentHashMap.newKeySet();
-
-	private final ConcurrentMap<Executor, DrainGroup> drainGroups = new ConcurrentHashMap<>();
-
-	private final AtomicInteger connections = new AtomicInteger();
-
-	private final ChannelRegistry channels;
+	private final StreamRegistry registry;
 
 	private final Disposable busSubscription;
 
 	private final Disposable heartbeat;
 
-	private volatile boolean shutdown;
-
 	private EvStreamManager(Builder builder) {
-		this.maxConnections = builder.maxConnections;
-		this.maxListeners = builder.maxListeners;
-		this.maxChannelsPerConnection = builder.maxChannelsPerConnection;
-		this.maxChannels = builder.maxChannels;
-		this.claimTimeout = builder.claimTimeout;
-		this.idPrefix = builder.idPrefix;
 		this.retry = builder.retry;
-		this.bufferSize = builder.bufferSize;
 		this.closeTimeout = builder.closeTimeout;
-		this.encoder = new SseEncoder(Objects.requireNonNull(builder.jsonMapper, "'jsonMapper' must be set"));
-		this.backend = builder.backend;
-		this.history = this.backend.channelHistory();
-		this.scheduler = builder.scheduler;
-		this.metrics = builder.metrics;
-		this.channels = new ChannelRegistry((name) -> new Channel(name, this));
-		this.busSubscription = this.backend.bus().subscribe(new Listener());
+		this.backend = Objects.requireNonNull(builder.backend, "'backend' must be set");
+		this.engine = new Engine(this.backend.channelHistory(), builder.metrics,
+				new SseEncoder(Objects.requireNonNull(builder.jsonMapper, "'jsonMapper' must be set")),
+				builder.bufferSize, builder.scheduler);
+		this.registry = new StreamRegistry(this.engine, new StreamRegistry.Limits(builder.maxConnections,
+				builder.maxListeners, builder.maxChannelsPerConnection, builder.maxChannels, builder.claimTimeout),
+				builder.idPrefix);
+		this.busSubscription = this.backend.bus().subscribe(this.registry);
 		long period = builder.heartbeat.toMillis();
-		this.heartbeat = this.scheduler.schedulePeriodically(this::tick, period, period, TimeUnit.MILLISECONDS);
+		this.heartbeat = builder.scheduler.schedulePeriodically(() -> this.registry.tick(this.closeTimeout), period,
+				period, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -203,37 +156,10 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @throws EvShutdownException if the manager is shutting down
 	 */
 	public EvStream createStream(EvPrincipal principal) {
-		EvStream stream = openStream(principal);
-		closeIfUnclaimedLater(stream);
-		return stream;
-	}
-
-	private EvStream openStream(EvPrincipal principal) {
 		Objects.requireNonNull(principal, "'principal' must not be null");
-		if (this.shutdown) {
-			this.metrics.connectionRejected(StreamMetrics.Rejection.SHUTDOWN);
-			throw new EvShutdownException();
-		}
-		while (true) {
-			int current = this.connections.get();
-			if (current >= this.maxConnections) {
-				this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_CONNECTIONS);
-				throw new EvMaxConnectionsException(this.maxConnections);
-			}
-			if (this.connections.compareAndSet(current, current + 1)) {
-				break;
-			}
-		}
-		EvStream stream = new EvStream(newConnectionId(), principal, this);
-		this.streams.put(stream.id(), stream);
-		this.metrics.connectionOpened();
+		EvStream stream = this.registry.open(principal);
+		this.registry.closeIfUnclaimedLater(stream);
 		return stream;
-	}
-
-	private void closeIfUnclaimedLater(EvStream stream) {
-		// by id, so that a stream released meanwhile is not kept until the check
-		String id = stream.id();
-		runLater(() -> closeIfUnclaimed(id), this.claimTimeout);
 	}
 
 	/**
@@ -263,7 +189,7 @@ public final class EvStreamManager implements AutoCloseable {
 				names = checkChannels(request.channels());
 			}
 			catch (IllegalArgumentException ex) {
-				this.metrics.connectionRejected(StreamMetrics.Rejection.BAD_REQUEST);
+				this.engine.metrics.connectionRejected(StreamMetrics.Rejection.BAD_REQUEST);
 				throw ex;
 			}
 			Map<String, Long> positions = null;
@@ -272,27 +198,27 @@ public final class EvStreamManager implements AutoCloseable {
 				positions = EventIds.parse(request.lastEventId());
 				invalidId = (positions == null);
 			}
-			EvStream stream = openStream(request.principal());
+			EvStream stream = this.registry.open(request.principal());
 			try {
-				stream.outbox.offerBytes(SseEncoder.retry(this.retry));
-				stream.outbox.offerIdentified(connectedEvent(stream, names));
+				stream.connection.offerBytes(SseEncoder.retry(this.retry));
+				stream.connection.offerIdentified(connectedEvent(stream, names));
 				Set<String> ambiguous = (positions != null) ? ambiguousTokens(names) : Set.of();
 				for (String name : names) {
 					String token = EventIds.token(name);
 					Long from = (positions != null && !ambiguous.contains(token)) ? positions.get(token) : null;
 					if (invalidId || ambiguous.contains(token)) {
-						stream.outbox.offerIdentified(resetEvent(name, ResetReason.INVALID_ID));
-						this.metrics.resumed(StreamMetrics.ResumeOutcome.RESET);
+						stream.connection.offerIdentified(ControlFrames.reset(name, ResetReason.INVALID_ID));
+						this.engine.metrics.resumed(StreamMetrics.ResumeOutcome.RESET);
 					}
-					listen(stream, name, from);
+					this.registry.listen(stream, name, from);
 				}
 			}
 			catch (RuntimeException ex) {
 				if (ex instanceof EvMaxListenersException) {
-					this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_LISTENERS);
+					this.engine.metrics.connectionRejected(StreamMetrics.Rejection.MAX_LISTENERS);
 				}
 				else if (ex instanceof EvMaxChannelsException) {
-					this.metrics.connectionRejected(StreamMetrics.Rejection.MAX_CHANNELS);
+					this.engine.metrics.connectionRejected(StreamMetrics.Rejection.MAX_CHANNELS);
 				}
 				stream.release(true);
 				return Mono.error(ex);
@@ -301,7 +227,7 @@ public final class EvStreamManager implements AutoCloseable {
 			return stream.ready().timeout(READY_TIMEOUT, Mono.empty()).thenReturn(stream).doOnNext((opened) -> {
 				delivered.set(true);
 				// from delivery: positioning the channels may take a while
-				closeIfUnclaimedLater(opened);
+				this.registry.closeIfUnclaimedLater(opened);
 			}).doOnCancel(() -> {
 				// abandoned before anyone could write it; after delivery, a stream
 				// nobody writes is closed by the claim timeout
@@ -328,9 +254,10 @@ public final class EvStreamManager implements AutoCloseable {
 		for (String name : requested) {
 			names.add(ChannelNames.check(name));
 		}
-		if (names.size() > this.maxChannelsPerConnection) {
-			throw new IllegalArgumentException("At most " + this.maxChannelsPerConnection
-					+ " channels may be listened to on one connection, but " + names.size() + " were asked for");
+		int max = this.registry.limits().maxChannelsPerConnection();
+		if (names.size() > max) {
+			throw new IllegalArgumentException("At most " + max + " channels may be listened to on one connection, but "
+					+ names.size() + " were asked for");
 		}
 		return new ArrayList<>(names);
 	}
@@ -351,63 +278,7 @@ public final class EvStreamManager implements AutoCloseable {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("connectionId", stream.id());
 		data.put("channels", names);
-		return SseEncoder.encode(null, "connected", this.encoder.dataText(data));
-	}
-
-	byte[] resetEvent(String channel, ResetReason reason) {
-		// channel names are restricted to characters that need no JSON escaping
-		return SseEncoder.encode(null, "reset",
-				"{\"channel\":\"" + channel + "\",\"reason\":\"" + reason.code() + "\"}");
-	}
-
-	void listen(EvStream stream, String channel, @Nullable Long resumeFrom) {
-		long from = (resumeFrom != null) ? resumeFrom : ChannelCursor.UNKNOWN;
-		ChannelCursor cursor = stream.addCursor(channel, EventIds.token(channel), from, this.maxChannelsPerConnection);
-		if (cursor == null) {
-			return;
-		}
-		try {
-			while (!this.channels.acquire(channel, this.maxChannels).join(cursor, this.maxListeners)) {
-				// the channel was retired between acquire and join: take its successor
-			}
-		}
-		catch (RuntimeException ex) {
-			stream.removeCursor(cursor);
-			throw ex;
-		}
-	}
-
-	void leave(ChannelCursor cursor) {
-		Channel channel = this.channels.get(cursor.channel);
-		if (channel != null && channel.leave(cursor)) {
-			// later, since a connection may be released inside another channel's dispatch
-			runLater(() -> this.channels.retireIfIdle(channel));
-		}
-	}
-
-	private void closeIfUnclaimed(String id) {
-		EvStream stream = this.streams.get(id);
-		if (stream != null && !stream.outbox.isClaimed() && !stream.isClosed()) {
-			logger.debug("Connection {} was not written within {} and is closed", stream.id(), this.claimTimeout);
-			this.metrics.connectionUnclaimed();
-			stream.release(true);
-		}
-	}
-
-	void unregister(EvStream stream) {
-		if (this.streams.remove(stream.id(), stream)) {
-			this.connections.decrementAndGet();
-			this.metrics.connectionClosed();
-			if (stream.outbox.isClosing()) {
-				this.closing.add(stream);
-			}
-		}
-	}
-
-	private String newConnectionId() {
-		byte[] bytes = new byte[16];
-		random.nextBytes(bytes);
-		return this.idPrefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		return SseEncoder.encode(null, "connected", this.engine.encoder.dataText(data));
 	}
 
 	// ---- messages
@@ -434,14 +305,14 @@ public final class EvStreamManager implements AutoCloseable {
 			throw new IllegalArgumentException("Messages sent to a channel get their id from evstream, "
 					+ "which clients resume from; leave the id of the message null");
 		}
-		Channel existing = this.channels.get(channel);
+		Channel existing = this.registry.channel(channel);
 		if (existing != null && existing.hasState()) {
 			throw new IllegalArgumentException(
 					"Channel '" + channel + "' carries a state; change it with EvState.set instead");
 		}
-		String data = this.encoder.dataText(message.data());
-		Mono<Void> append = this.history.append(channel, message.event(), data)
-			.doOnNext((sequence) -> this.metrics.messagePublished(channel))
+		String data = this.engine.encoder.dataText(message.data());
+		Mono<Void> append = this.engine.history.append(channel, message.event(), data)
+			.doOnNext((sequence) -> this.engine.metrics.messagePublished(channel))
 			.then();
 		return actNow(append, "send to channel " + channel);
 	}
@@ -458,13 +329,13 @@ public final class EvStreamManager implements AutoCloseable {
 	public Mono<Void> to(String connectionId, EvMessage message) {
 		Objects.requireNonNull(connectionId, "'connectionId' must not be null");
 		Objects.requireNonNull(message, "'message' must not be null");
-		EvStream local = this.streams.get(connectionId);
+		EvStream local = this.registry.get(connectionId);
 		if (local != null) {
 			local.message(message);
 			return Mono.empty();
 		}
-		DirectMessage direct = new DirectMessage(connectionId, message.event(), this.encoder.dataText(message.data()),
-				message.id());
+		DirectMessage direct = new DirectMessage(connectionId, message.event(),
+				this.engine.encoder.dataText(message.data()), message.id());
 		return actNow(this.backend.bus().publish(direct), "send to connection " + connectionId);
 	}
 
@@ -474,10 +345,6 @@ public final class EvStreamManager implements AutoCloseable {
 		return outcome;
 	}
 
-	byte[] encode(EvMessage message) {
-		return SseEncoder.encode(message.id(), message.event(), this.encoder.dataText(message.data()));
-	}
-
 	// ---- counts
 
 	/**
@@ -485,7 +352,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @return the connection count
 	 */
 	public int connectionCount() {
-		return this.connections.get();
+		return this.registry.connectionCount();
 	}
 
 	/**
@@ -494,7 +361,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @return the listener count, zero for an unknown channel
 	 */
 	public int listenerCount(String channel) {
-		Channel known = this.channels.get(channel);
+		Channel known = this.registry.channel(channel);
 		return (known != null) ? known.listenerCount() : 0;
 	}
 
@@ -504,7 +371,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 */
 	public Map<String, Integer> listenerCounts() {
 		Map<String, Integer> counts = new LinkedHashMap<>();
-		for (Channel channel : this.channels.all()) {
+		for (Channel channel : this.registry.channels()) {
 			int count = channel.listenerCount();
 			if (count > 0) {
 				counts.put(channel.name, count);
@@ -519,7 +386,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @return the channel count
 	 */
 	public int channelCount() {
-		return this.channels.size();
+		return this.registry.channelCount();
 	}
 
 	/**
@@ -527,7 +394,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @return the maximum number of connections
 	 */
 	public int maxConnections() {
-		return this.maxConnections;
+		return this.registry.limits().maxConnections();
 	}
 
 	/**
@@ -535,7 +402,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @return the maximum number of listeners of one channel
 	 */
 	public int maxListeners() {
-		return this.maxListeners;
+		return this.registry.limits().maxListeners();
 	}
 
 	// ---- engine side
@@ -547,66 +414,12 @@ public final class EvStreamManager implements AutoCloseable {
 		return this.backend;
 	}
 
-	int bufferSize() {
-		return this.bufferSize;
+	StreamRegistry registry() {
+		return this.registry;
 	}
 
-	ChannelHistory history() {
-		return this.history;
-	}
-
-	/**
-	 * Makes a state version current on its channel and sends it to the listeners.
-	 */
-	void publishState(StateFrame frame) {
-		// states are the application's: they are never refused for the channel limit
-		while (!this.channels.acquire(frame.channel, Integer.MAX_VALUE).publishState(frame)) {
-			// the channel was retired between acquire and publish: take its successor
-		}
-	}
-
-	/**
-	 * Forgets a removed state on its channel.
-	 */
-	void clearState(String channel, Object incarnation) {
-		Channel existing = this.channels.get(channel);
-		if (existing != null) {
-			existing.clearState(incarnation);
-			this.channels.retireIfIdle(existing);
-		}
-	}
-
-	StreamMetrics metrics() {
-		return this.metrics;
-	}
-
-	DrainGroup drainGroup(Executor executor) {
-		return this.drainGroups.computeIfAbsent(executor, DrainGroup::new);
-	}
-
-	long now() {
-		return this.scheduler.now(TimeUnit.MILLISECONDS);
-	}
-
-	void runLater(Runnable task) {
-		this.scheduler.schedule(task);
-	}
-
-	void runLater(Runnable task, Duration delay) {
-		this.scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private void tick() {
-		long now = now();
-		for (EvStream stream : this.streams.values()) {
-			stream.outbox.offerHeartbeat();
-		}
-		long timeout = this.closeTimeout.toMillis();
-		for (EvStream stream : this.closing) {
-			if (stream.outbox.isDone() || stream.outbox.abortIfStalled(now, timeout)) {
-				this.closing.remove(stream);
-			}
-		}
+	Engine engine() {
+		return this.engine;
 	}
 
 	/**
@@ -621,19 +434,15 @@ public final class EvStreamManager implements AutoCloseable {
 	public Mono<Void> shutdown(Duration grace) {
 		Objects.requireNonNull(grace, "'grace' must not be null");
 		return Mono.defer(() -> {
-			this.shutdown = true;
-			List<EvStream> open = new ArrayList<>(this.streams.values());
-			byte[] end = ControlFrames.endWithRetry(this.retry);
-			for (EvStream stream : open) {
-				stream.closeWith(end);
-			}
-			return Flux.interval(Duration.ZERO, Duration.ofMillis(20), this.scheduler)
-				.filter((tick) -> open.stream().allMatch((stream) -> stream.outbox.isDone()))
+			List<EvStream> open = endAll();
+			Scheduler scheduler = this.engine.scheduler();
+			return Flux.interval(Duration.ZERO, Duration.ofMillis(20), scheduler)
+				.filter((tick) -> open.stream().allMatch((stream) -> stream.connection.isDone()))
 				.next()
-				.timeout(grace, this.scheduler)
+				.timeout(grace, scheduler)
 				.onErrorResume(TimeoutException.class, (ex) -> {
-					long now = now();
-					open.forEach((stream) -> stream.outbox.abortIfStalled(now, 0));
+					long now = this.engine.now();
+					open.forEach((stream) -> stream.connection.abortIfStalled(stream.id(), now, 0));
 					return Mono.empty();
 				})
 				.then();
@@ -647,11 +456,7 @@ public final class EvStreamManager implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.shutdown = true;
-		byte[] end = ControlFrames.endWithRetry(this.retry);
-		for (EvStream stream : new ArrayList<>(this.streams.values())) {
-			stream.closeWith(end);
-		}
+		endAll();
 		this.heartbeat.dispose();
 		this.busSubscription.dispose();
 	}
@@ -661,42 +466,21 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @return whether new streams are refused
 	 */
 	public boolean isShutdown() {
-		return this.shutdown;
+		return this.registry.isShutdown();
 	}
 
-	private final class Listener implements BusListener {
-
-		@Override
-		public void onEvent(BusEvent event) {
-			if (event instanceof ChannelMessage message) {
-				Channel channel = EvStreamManager.this.channels.get(message.channel());
-				if (channel != null) {
-					channel.onMessage(message);
-				}
-			}
-			else if (event instanceof DirectMessage direct) {
-				EvStream stream = EvStreamManager.this.streams.get(direct.connectionId());
-				if (stream != null) {
-					stream.outbox.offerBytes(SseEncoder.encode(direct.id(), direct.event(), direct.data()));
-				}
-			}
+	/**
+	 * Refuses new streams and ends the open ones with {@code end} and a {@code retry}
+	 * hint, so that their clients reconnect, to another instance.
+	 */
+	private List<EvStream> endAll() {
+		this.registry.refuseNewStreams();
+		List<EvStream> open = this.registry.openStreams();
+		byte[] end = ControlFrames.endWithRetry(this.retry);
+		for (EvStream stream : open) {
+			stream.closeWith(end);
 		}
-
-		@Override
-		public void onDataLost() {
-			for (Channel channel : EvStreamManager.this.channels.all()) {
-				channel.onDataLost();
-			}
-		}
-
-		@Override
-		public void onResync() {
-			EvStreamManager.this.metrics.busResynced();
-			for (Channel channel : EvStreamManager.this.channels.all()) {
-				channel.resync();
-			}
-		}
-
+		return open;
 	}
 
 	/**

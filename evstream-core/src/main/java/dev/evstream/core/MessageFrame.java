@@ -1,7 +1,8 @@
 package dev.evstream.core;
 
+import java.util.List;
+
 import dev.evstream.core.bus.ChannelMessage;
-import dev.evstream.core.sse.SseEncoder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * shared bytes; for the common connection with a single channel it is the same for all,
  * and is made once here too.
  */
-final class MessageFrame {
+final class MessageFrame implements Entry {
 
 	final String channel;
 
@@ -45,6 +46,23 @@ final class MessageFrame {
 			this.soloIdLine = line;
 		}
 		return line;
+	}
+
+	@Override
+	public void writeTo(Cursors cursors, List<byte[]> chunks) {
+		ChannelCursor cursor = cursors.get(this.channel);
+		if (cursor == null || this.sequence <= cursor.emitted) {
+			return;
+		}
+		cursor.emitted = this.sequence;
+		if (cursors.size() == 1) {
+			cursors.useIdLine(soloIdLine());
+		}
+		else {
+			cursors.idLineChanged();
+		}
+		chunks.add(cursors.idLine());
+		chunks.add(this.body);
 	}
 
 }

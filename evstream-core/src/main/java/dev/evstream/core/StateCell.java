@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import dev.evstream.core.metrics.StreamMetrics.UpdateOutcome;
-import dev.evstream.core.sse.SseEncoder;
 import dev.evstream.core.store.CompareAndSetResult;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;

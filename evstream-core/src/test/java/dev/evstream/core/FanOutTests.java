@@ -65,10 +65,10 @@ class FanOutTests {
 	}
 
 	private Batches listen(String channel, Executor executor) {
-		EvStream stream = this.manager.createStream().drainOn(executor);
+		EvStream stream = this.manager.createStream();
 		stream.listen(channel);
 		Batches batches = new Batches();
-		stream.output().subscribe(batches);
+		stream.output(executor).subscribe(batches);
 		return batches;
 	}
 

@@ -80,8 +80,12 @@ public final class EvstreamResponses {
 	}
 
 	private static Mono<Void> writeBody(EvStream stream, ReactiveHttpOutputMessage message, boolean opening) {
-		Mono<Void> written = REACTOR_NETTY ? reactorNetty(stream, message, opening) : null;
-		if (written == null) {
+		Object nativeResponse = REACTOR_NETTY ? nativeResponse(message) : null;
+		Mono<Void> written;
+		if (nativeResponse != null && ReactorNettyStreamWriter.supports(nativeResponse)) {
+			written = ReactorNettyStreamWriter.write(stream, message, nativeResponse, opening ? OPENING_COMMENT : null);
+		}
+		else {
 			DataBufferFactory buffers = message.bufferFactory();
 			Flux<List<byte[]>> batches = stream.output();
 			if (opening) {
@@ -100,13 +104,9 @@ public final class EvstreamResponses {
 		return size;
 	}
 
-	private static @Nullable Mono<Void> reactorNetty(EvStream stream, ReactiveHttpOutputMessage message,
-			boolean opening) {
-		if (!(message instanceof ServerHttpResponse response)) {
-			return null;
-		}
-		return ReactorNettyStreamWriter.write(stream, message, ServerHttpResponseDecorator.getNativeResponse(response),
-				opening ? OPENING_COMMENT : null);
+	private static @Nullable Object nativeResponse(ReactiveHttpOutputMessage message) {
+		return (message instanceof ServerHttpResponse response)
+				? ServerHttpResponseDecorator.getNativeResponse(response) : null;
 	}
 
 	/**

@@ -77,21 +77,25 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	}
 
 	/**
-	 * Writes a stream to a Reactor Netty response, or returns {@code null} when the
-	 * response is not one.
+	 * Returns whether a response is Reactor Netty's, which this writer writes to.
+	 * @param nativeResponse the server's own response
+	 * @return whether {@link #write} can write to it
+	 */
+	static boolean supports(Object nativeResponse) {
+		return nativeResponse instanceof HttpServerResponse && nativeResponse instanceof Connection;
+	}
+
+	/**
+	 * Writes a stream to a Reactor Netty response, which {@link #supports} it.
 	 * @param stream the stream
 	 * @param message the response
 	 * @param nativeResponse the server's own response under it
 	 * @param opening bytes to send before the stream's first events, or {@code null}
 	 */
-	static @Nullable Mono<Void> write(EvStream stream, ReactiveHttpOutputMessage message, Object nativeResponse,
+	static Mono<Void> write(EvStream stream, ReactiveHttpOutputMessage message, Object nativeResponse,
 			byte @Nullable [] opening) {
-		if (!(nativeResponse instanceof HttpServerResponse response)
-				|| !(nativeResponse instanceof Connection connection)) {
-			return null;
-		}
-		Channel channel = connection.channel();
-		stream.drainOn(channel.eventLoop());
+		HttpServerResponse response = (HttpServerResponse) nativeResponse;
+		Channel channel = ((Connection) nativeResponse).channel();
 		ReactorNettyStreamWriter writer = new ReactorNettyStreamWriter(stream, response, channel,
 				message.bufferFactory(), opening);
 		Flux<DataBuffer> head = Flux.create(writer::start);
@@ -103,7 +107,8 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		sink.onRequest((n) -> onEventLoop(this::requestIfNeeded));
 		sink.onCancel(() -> onEventLoop(this::cancel));
 		this.channel.closeFuture().addListener(this.onClose);
-		this.stream.output().subscribe(this);
+		// drained on the connection's event loop, with the other connections of the loop
+		this.stream.output(this.channel.eventLoop()).subscribe(this);
 	}
 
 	@Override

@@ -1,9 +1,8 @@
-package dev.evstream.bench.jmh;
+package dev.evstream.core;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.evstream.core.sse.SseEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The cost of encoding one event, which evstream pays once per message whatever the
- * number of listeners: a 256-byte string message, and a state value through JSON.
+ * number of listeners: a 256-byte string message, and a state value through JSON. In the
+ * engine's package, since the encoder is internal to it.
  *
  * @since 0.1.0
  */

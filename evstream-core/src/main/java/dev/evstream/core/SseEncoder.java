@@ -1,4 +1,4 @@
-package dev.evstream.core.sse;
+package dev.evstream.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import tools.jackson.databind.ObjectMapper;
  *
  * @since 0.1.0
  */
-public final class SseEncoder {
+final class SseEncoder {
 
 	private final ObjectMapper jsonMapper;
 
@@ -28,7 +28,7 @@ public final class SseEncoder {
 	 * Creates an encoder that writes non-{@code String} data with the given mapper.
 	 * @param jsonMapper the application's JSON mapper
 	 */
-	public SseEncoder(ObjectMapper jsonMapper) {
+	SseEncoder(ObjectMapper jsonMapper) {
 		this.jsonMapper = Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null");
 	}
 
@@ -39,7 +39,7 @@ public final class SseEncoder {
 	 * @return the text of the {@code data:} lines
 	 * @throws IllegalArgumentException if the data cannot be written as JSON
 	 */
-	public String dataText(@Nullable Object data) {
+	String dataText(@Nullable Object data) {
 		if (data instanceof String text) {
 			return text;
 		}
@@ -62,7 +62,7 @@ public final class SseEncoder {
 	 * @throws IllegalArgumentException if {@code id} or {@code event} contains CR, LF or
 	 * NUL
 	 */
-	public static byte[] encode(@Nullable String id, @Nullable String event, String dataText) {
+	static byte[] encode(@Nullable String id, @Nullable String event, String dataText) {
 		StringBuilder out = new StringBuilder(dataText.length() + 32);
 		if (id != null) {
 			checkField("id", id);
@@ -83,7 +83,7 @@ public final class SseEncoder {
 	 * @param retry the reconnection delay
 	 * @return the bytes of the field and its blank line
 	 */
-	public static byte[] retry(Duration retry) {
+	static byte[] retry(Duration retry) {
 		return ("retry: " + retry.toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8);
 	}
 
@@ -93,7 +93,7 @@ public final class SseEncoder {
 	 * @param id the id
 	 * @return the bytes of the line
 	 */
-	public static byte[] idLine(String id) {
+	static byte[] idLine(String id) {
 		checkField("id", id);
 		return ("id: " + id + "\n").getBytes(StandardCharsets.UTF_8);
 	}
@@ -104,7 +104,7 @@ public final class SseEncoder {
 	 * @param value the value to check
 	 * @throws IllegalArgumentException if the value contains CR, LF or NUL
 	 */
-	public static void checkField(String field, String value) {
+	static void checkField(String field, String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if (c == '\r' || c == '\n' || c == '\0') {

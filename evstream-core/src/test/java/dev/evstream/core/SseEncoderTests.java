@@ -1,4 +1,4 @@
-package dev.evstream.core.sse;
+package dev.evstream.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,0 +1,79 @@
+package dev.evstream.core;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.metrics.StreamMetrics;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
+
+/**
+ * What the parts of one engine share: its scheduler, metrics, channel history, encoder,
+ * the size of a connection's queue, and the drain groups of the event loops that write.
+ * Channels and connections are given this rather than their manager, so that each sees
+ * only what it uses.
+ */
+final class Engine {
+
+	private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+
+	private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+	final ChannelHistory history;
+
+	final StreamMetrics metrics;
+
+	final SseEncoder encoder;
+
+	final int bufferSize;
+
+	private final Scheduler scheduler;
+
+	private final ConcurrentMap<Executor, DrainGroup> drainGroups = new ConcurrentHashMap<>();
+
+	Engine(ChannelHistory history, StreamMetrics metrics, SseEncoder encoder, int bufferSize, Scheduler scheduler) {
+		this.history = history;
+		this.metrics = metrics;
+		this.encoder = encoder;
+		this.bufferSize = bufferSize;
+		this.scheduler = scheduler;
+	}
+
+	Scheduler scheduler() {
+		return this.scheduler;
+	}
+
+	long now() {
+		return this.scheduler.now(TimeUnit.MILLISECONDS);
+	}
+
+	void runLater(Runnable task) {
+		this.scheduler.schedule(task);
+	}
+
+	void runLater(Runnable task, Duration delay) {
+		this.scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Returns the back-off of the engine's retries of its backend: from 200 ms up to 30
+	 * s, with jitter, on the engine's scheduler, for as long as it takes.
+	 */
+	RetryBackoffSpec backoff() {
+		return Retry.backoff(Long.MAX_VALUE, FIRST_RETRY).maxBackoff(MAX_RETRY).scheduler(this.scheduler);
+	}
+
+	DrainGroup drainGroup(Executor executor) {
+		return this.drainGroups.computeIfAbsent(executor, DrainGroup::new);
+	}
+
+	byte[] encode(EvMessage message) {
+		return SseEncoder.encode(message.id(), message.event(), this.encoder.dataText(message.data()));
+	}
+
+}
