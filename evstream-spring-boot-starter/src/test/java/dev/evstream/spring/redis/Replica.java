@@ -1,5 +1,9 @@
 package dev.evstream.spring.redis;
 
+import java.time.Duration;
+
+import dev.evstream.core.backend.Backend;
+import org.awaitility.Awaitility;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +46,11 @@ final class Replica implements AutoCloseable {
 			int equals = property.indexOf('=');
 			properties.put(property.substring(0, equals), property.substring(equals + 1));
 		}
-		return new Replica(new SpringApplicationBuilder(Application.class).properties(properties).run());
+		Replica replica = new Replica(new SpringApplicationBuilder(Application.class).properties(properties).run());
+		// as a deployment routes to a replica once it is ready, which follows the bus
+		Backend backend = replica.context.getBean(Backend.class);
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> backend.bus().isConnected());
+		return replica;
 	}
 
 	int port() {
