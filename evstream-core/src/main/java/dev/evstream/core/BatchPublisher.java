@@ -1,6 +1,7 @@
 package dev.evstream.core;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -98,6 +99,7 @@ final class BatchPublisher implements Publisher<List<byte[]>>, Subscription {
 
 	@Override
 	public void subscribe(Subscriber<? super List<byte[]>> subscriber) {
+		Objects.requireNonNull(subscriber, "'subscriber' must not be null");
 		if (!SUBSCRIBED.compareAndSet(this, 0, 1)) {
 			Operators.error(subscriber,
 					new IllegalStateException("The output of " + this.name + " allows one subscriber"));
@@ -167,23 +169,19 @@ final class BatchPublisher implements Publisher<List<byte[]>>, Subscription {
 		}
 		long requested = this.requested;
 		long emitted = 0;
-		boolean complete = false;
-		while (emitted != requested) {
+		while (emitted != requested && !this.source.hasEnded()) {
 			List<byte[]> batch = this.source.take();
 			if (batch == null) {
 				break;
 			}
 			subscriber.onNext(batch);
 			emitted++;
-			if (this.source.hasEnded()) {
-				complete = true;
-				break;
-			}
 		}
 		if (emitted != 0 && requested != Long.MAX_VALUE) {
 			REQUESTED.addAndGet(this, -emitted);
 		}
-		if (complete) {
+		// completion needs no demand: the end may be taken with the last batch
+		if (this.source.hasEnded()) {
 			terminate();
 			subscriber.onComplete();
 			return;

@@ -17,7 +17,8 @@ interface BatchSource {
 	@Nullable List<byte[]> take();
 
 	/**
-	 * Returns whether the last batch taken ended the output.
+	 * Returns whether the output has ended: the batch that ended it was taken, or there
+	 * was nothing to take.
 	 * @return whether nothing follows
 	 */
 	boolean hasEnded();

@@ -6,7 +6,7 @@ package dev.evstream.core;
  *
  * @since 0.1.0
  */
-public abstract class EvLimitException extends RuntimeException {
+public abstract class EvLimitException extends EvException {
 
 	private final int limit;
 
@@ -19,7 +19,7 @@ public abstract class EvLimitException extends RuntimeException {
 	 * Returns the limit that was reached.
 	 * @return the limit
 	 */
-	public int getLimit() {
+	public int limit() {
 		return this.limit;
 	}
 

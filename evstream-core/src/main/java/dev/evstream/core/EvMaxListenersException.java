@@ -24,7 +24,7 @@ public class EvMaxListenersException extends EvLimitException {
 	 * Returns the channel that is full.
 	 * @return the channel
 	 */
-	public String getChannel() {
+	public String channel() {
 		return this.channel;
 	}
 

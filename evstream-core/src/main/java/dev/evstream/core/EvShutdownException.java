@@ -6,7 +6,7 @@ package dev.evstream.core;
  *
  * @since 0.1.0
  */
-public class EvShutdownException extends RuntimeException {
+public class EvShutdownException extends EvException {
 
 	/**
 	 * Creates the exception.

@@ -6,7 +6,7 @@ package dev.evstream.core;
  *
  * @since 0.1.0
  */
-public class EvSlowConsumerException extends RuntimeException {
+public class EvSlowConsumerException extends EvException {
 
 	/**
 	 * Creates the exception.

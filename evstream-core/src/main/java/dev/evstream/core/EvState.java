@@ -56,13 +56,18 @@ public interface EvState<T extends @Nullable Object> {
 	 * {@link EvStateRemovedException} if the state was removed, or with
 	 * {@link EvUnavailableException} if the store cannot be reached. It replays its
 	 * outcome to every subscriber and signals on the store's thread.
+	 * <p>
+	 * Since the outcome is cached, {@code set(…).retry(3)} replays a failure and never
+	 * writes again: to retry a write, call {@code set} again, for example
+	 * {@code Mono.defer(() -> state.set(fn)).retryWhen(Retry.backoff(3, delay))}.
 	 * @param update the function from the current value to the new one
 	 * @return the new value
 	 */
 	Mono<T> set(UnaryOperator<T> update);
 
 	/**
-	 * Replaces the value. Equivalent to {@code set(current -> value)}.
+	 * Replaces the value. Equivalent to {@code set(current -> value)}: it acts when
+	 * called, and retrying the {@code Mono} replays its outcome.
 	 * @param value the new value
 	 * @return the new value
 	 */

@@ -528,7 +528,7 @@ public final class EvStateManager implements AutoCloseable {
 	}
 
 	RuntimeException unavailable(String what, Throwable ex) {
-		if (ex instanceof EvUnavailableException || ex instanceof IllegalArgumentException
+		if (ex instanceof EvException || ex instanceof IllegalArgumentException
 				|| ex instanceof IllegalStateException) {
 			return (RuntimeException) ex;
 		}

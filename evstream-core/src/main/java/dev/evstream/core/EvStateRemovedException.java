@@ -5,7 +5,7 @@ package dev.evstream.core;
  *
  * @since 0.1.0
  */
-public class EvStateRemovedException extends IllegalStateException {
+public class EvStateRemovedException extends EvException {
 
 	/**
 	 * Creates the exception.

@@ -291,7 +291,11 @@ public final class EvStreamManager implements AutoCloseable {
 	 * Acts when called, even if the result is never subscribed. The {@code Mono}
 	 * completes once the message is accepted, or fails, for example with
 	 * {@link EvUnavailableException} when the backend cannot be reached; it replays its
-	 * outcome to every subscriber.
+	 * outcome to every subscriber. Since the outcome is cached, {@code send(…).retry(3)}
+	 * replays a failure and never sends again: to retry, call {@code send} again, for
+	 * example
+	 * {@code Mono.defer(() -> manager.send(channel, message)).retryWhen(Retry.backoff(3, delay))},
+	 * knowing that a message whose acknowledgement was lost may then be sent twice.
 	 * @param channel the channel
 	 * @param message the message, without an id
 	 * @return the outcome
@@ -320,7 +324,9 @@ public final class EvStreamManager implements AutoCloseable {
 	/**
 	 * Sends a message to one connection, wherever it is held, as evstream's {@code to}.
 	 * Does nothing if no instance holds the connection. Acts when called; the
-	 * {@code Mono} completes once the message is handed over.
+	 * {@code Mono} completes once the message is handed over, and replays that outcome to
+	 * every subscriber: retrying it does not send again (call {@code to} again for that,
+	 * as with {@link #send}).
 	 * @param connectionId the connection id
 	 * @param message the message
 	 * @return the outcome

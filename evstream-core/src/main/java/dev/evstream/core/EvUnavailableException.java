@@ -9,7 +9,7 @@ package dev.evstream.core;
  *
  * @since 0.1.0
  */
-public class EvUnavailableException extends RuntimeException {
+public class EvUnavailableException extends EvException {
 
 	/**
 	 * Creates the exception.

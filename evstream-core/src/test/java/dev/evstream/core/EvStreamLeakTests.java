@@ -109,7 +109,7 @@ class EvStreamLeakTests {
 		second.listen("a");
 		assertThatExceptionOfType(EvMaxChannelsException.class).isThrownBy(() -> second.listen("c"))
 			.withMessage("The maximum of 2 channels in use on this instance is reached")
-			.satisfies((ex) -> assertThat(ex.getLimit()).isEqualTo(2));
+			.satisfies((ex) -> assertThat(ex.limit()).isEqualTo(2));
 		assertThat(second.channels()).containsExactly("a");
 		assertThat(manager.channelCount()).isEqualTo(2);
 		assertThatExceptionOfType(EvMaxChannelsException.class)

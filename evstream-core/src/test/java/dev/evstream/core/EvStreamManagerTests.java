@@ -56,7 +56,7 @@ class EvStreamManagerTests {
 		limited.createStream();
 		assertThatExceptionOfType(EvMaxConnectionsException.class).isThrownBy(limited::createStream)
 			.withMessage("The maximum of 2 connections is reached")
-			.satisfies((ex) -> assertThat(ex.getLimit()).isEqualTo(2));
+			.satisfies((ex) -> assertThat(ex.limit()).isEqualTo(2));
 		first.close();
 		assertThat(limited.connectionCount()).isEqualTo(1);
 		assertThat(limited.createStream()).isNotNull();
@@ -70,7 +70,7 @@ class EvStreamManagerTests {
 		EvStream second = limited.createStream();
 		assertThatExceptionOfType(EvMaxListenersException.class).isThrownBy(() -> second.listen("news"))
 			.withMessage("Channel 'news' already has the maximum of 1 listeners")
-			.satisfies((ex) -> assertThat(ex.getChannel()).isEqualTo("news"));
+			.satisfies((ex) -> assertThat(ex.channel()).isEqualTo("news"));
 		assertThat(second.channels()).isEmpty();
 		assertThat(limited.listenerCount("news")).isEqualTo(1);
 		StreamRecorder recorder = StreamRecorder.read(second);

@@ -1,12 +1,14 @@
 package dev.evstream.core.auth;
 
+import dev.evstream.core.EvException;
+
 /**
  * An {@link Authenticator} rejected a token, with a reason the client may see. The reason
  * must not contain the token.
  *
  * @since 0.1.0
  */
-public class EvAuthenticationException extends RuntimeException {
+public class EvAuthenticationException extends EvException {
 
 	/**
 	 * Creates the exception.
