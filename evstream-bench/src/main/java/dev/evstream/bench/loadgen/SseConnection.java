@@ -1,5 +1,8 @@
 package dev.evstream.bench.loadgen;
 
+import dev.evstream.test.SseEventView;
+import dev.evstream.test.SseListener;
+import dev.evstream.test.SseParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,7 +40,7 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 
 	private final ConnectionCounts counts;
 
-	private final SseParser parser = new SseParser(this);
+	private final SseParser parser = SseParser.withListener(this);
 
 	SseConnection(String host, String pathAndQuery, DeliveryAccounting accounting, ConnectionTally tally,
 			ConnectionCounts counts) {
@@ -100,7 +103,7 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 	}
 
 	@Override
-	public void onEvent(SseEvent event) {
+	public void onEvent(SseEventView event) {
 		this.tally.event();
 		if ("end".equals(event.type())) {
 			this.tally.ended();
