@@ -42,6 +42,8 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 
 	private final SseParser parser = SseParser.withListener(this);
 
+	private boolean responded;
+
 	SseConnection(String host, String pathAndQuery, DeliveryAccounting accounting, ConnectionTally tally,
 			ConnectionCounts counts) {
 		this.host = host;
@@ -59,6 +61,11 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 			.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM)
 			.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
 		ctx.writeAndFlush(request);
+		if (this.tally.stalled()) {
+			// a stalled connection reads its response head, which says that the server
+			// has subscribed it, then nothing until it is resumed
+			ctx.read();
+		}
 		ctx.fireChannelActive();
 	}
 
@@ -66,11 +73,15 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		try {
 			if (msg instanceof HttpResponse response) {
+				this.responded = true;
 				if (response.status().code() == 200) {
 					this.counts.okResponses++;
 				}
 				else {
 					this.counts.errorResponses++;
+				}
+				if (this.tally.stalled()) {
+					this.counts.stalledResponses++;
 				}
 			}
 			if (msg instanceof HttpContent content) {
@@ -83,6 +94,15 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 		finally {
 			ReferenceCountUtil.release(msg);
 		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		if (!this.responded && !ctx.channel().config().isAutoRead()) {
+			// the head came in parts: a stalled connection reads on until it has it
+			ctx.read();
+		}
+		ctx.fireChannelReadComplete();
 	}
 
 	private void feed(ByteBuf buf) {
