@@ -1,81 +1,110 @@
 package dev.evstream.test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * An incremental parser of an SSE byte stream, following the WHATWG "server-sent events"
- * interpretation rules: CRLF, LF or CR end a line, a leading BOM is skipped, a line that
+ * interpretation rules: a leading BOM is skipped, CRLF, LF or CR end a line, a line that
  * starts with a colon is a comment, one space after the colon is dropped, {@code data}
- * lines are joined with LF, and an event with no data is not dispatched.
+ * lines are joined with LF, an {@code id} with NUL is ignored, a {@code retry} that is
+ * not all digits is ignored, and an event with no data is not dispatched.
  * <p>
- * Bytes may arrive in any chunks, a multi-byte character split between two of them
- * included. Not thread-safe.
+ * Bytes may arrive in any chunks, a CRLF or a multi-byte character split between two of
+ * them included. The parser works on bytes and decodes text only when asked: line ends
+ * are ASCII and never part of a multi-byte UTF-8 sequence, so a split character is simply
+ * carried over. Made {@linkplain #SseParser(Consumer) with a consumer} it hands out
+ * {@link SseEvent} records; made {@linkplain #withListener(SseListener) with a listener}
+ * it allocates nothing per event unless the listener asks for text. Not thread-safe: one
+ * parser per stream.
  *
  * @since 0.1.0
  */
 public final class SseParser {
 
-	private final Consumer<SseEvent> events;
+	private static final byte CR = '\r';
+
+	private static final byte LF = '\n';
+
+	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+
+	private static final byte[] DATA = bytes("data");
+
+	private static final byte[] EVENT = bytes("event");
+
+	private static final byte[] ID = bytes("id");
+
+	private static final byte[] RETRY = bytes("retry");
+
+	private final SseListener listener;
+
+	private final SseEventView view = new SseEventView(this);
 
 	private final List<Long> retries = new ArrayList<>();
 
-	private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+	private byte[] line = new byte[128];
+
+	private int lineLength;
 
 	private boolean lastWasCr;
 
-	private boolean started;
+	// bytes of a leading BOM matched so far, -1 once past the start of the stream
+	private int bomMatched;
 
-	private final StringBuilder data = new StringBuilder();
+	private byte[] data = new byte[512];
 
-	private boolean hasData;
+	private int dataLength;
 
-	private String eventType = "";
+	private byte[] type = new byte[32];
 
-	private @Nullable String eventId;
+	private int typeLength;
 
-	private String lastEventIdBuffer = "";
+	private byte[] cachedTypeBytes = new byte[0];
 
-	private String lastEventId = "";
+	private String cachedType = "";
+
+	// the id of the event being read, which takes effect when it ends
+	private byte[] pendingId = new byte[32];
+
+	private int pendingIdLength;
+
+	private boolean eventHasId;
+
+	private byte[] lastEventId = new byte[32];
+
+	private int lastEventIdLength;
+
+	private @Nullable String lastEventIdText = "";
 
 	/**
 	 * Creates a parser that hands each dispatched event to a consumer.
 	 * @param events the consumer
 	 */
 	public SseParser(Consumer<SseEvent> events) {
-		this.events = events;
+		Objects.requireNonNull(events, "'events' must not be null");
+		this.listener = (event) -> events.accept(event.toEvent());
+	}
+
+	private SseParser(SseListener listener) {
+		this.listener = listener;
 	}
 
 	/**
-	 * Feeds bytes.
-	 * @param bytes the buffer
-	 * @param offset where the bytes start
-	 * @param length how many bytes
+	 * Creates a parser that hands each dispatched event to a listener as a view over its
+	 * buffers, for readers that must not allocate per event. (A static factory rather
+	 * than a constructor, so that a lambda given to {@link #SseParser(Consumer)} is never
+	 * ambiguous.)
+	 * @param listener what receives the events, retries and comments
+	 * @return the parser
 	 */
-	public void feed(byte[] bytes, int offset, int length) {
-		for (int i = offset; i < offset + length; i++) {
-			byte b = bytes[i];
-			if (b == '\n') {
-				if (this.lastWasCr) {
-					this.lastWasCr = false;
-					continue;
-				}
-				endLine();
-			}
-			else if (b == '\r') {
-				endLine();
-				this.lastWasCr = true;
-			}
-			else {
-				this.lastWasCr = false;
-				this.line.write(b);
-			}
-		}
+	public static SseParser withListener(SseListener listener) {
+		return new SseParser(Objects.requireNonNull(listener, "'listener' must not be null"));
 	}
 
 	/**
@@ -84,6 +113,46 @@ public final class SseParser {
 	 */
 	public void feed(byte[] bytes) {
 		feed(bytes, 0, bytes.length);
+	}
+
+	/**
+	 * Feeds the next chunk of the stream. Nothing is kept of the buffer after the call.
+	 * @param bytes the buffer
+	 * @param offset where the chunk starts
+	 * @param length the length of the chunk
+	 */
+	public void feed(byte[] bytes, int offset, int length) {
+		Objects.checkFromIndexSize(offset, length, bytes.length);
+		int end = offset + length;
+		int i = (this.bomMatched >= 0) ? skipBom(bytes, offset, end) : offset;
+		while (i < end) {
+			if (this.lastWasCr) {
+				this.lastWasCr = false;
+				if (bytes[i] == LF) {
+					i++;
+					continue;
+				}
+			}
+			int eol = i;
+			while (eol < end && bytes[eol] != LF && bytes[eol] != CR) {
+				eol++;
+			}
+			if (eol == end) {
+				appendLine(bytes, i, end - i);
+				return;
+			}
+			if (this.lineLength == 0) {
+				// the whole line is in this chunk: no copy
+				processLine(bytes, i, eol);
+			}
+			else {
+				appendLine(bytes, i, eol - i);
+				processLine(this.line, 0, this.lineLength);
+				this.lineLength = 0;
+			}
+			this.lastWasCr = (bytes[eol] == CR);
+			i = eol + 1;
+		}
 	}
 
 	/**
@@ -100,70 +169,155 @@ public final class SseParser {
 	 * @return the last event id, empty if none
 	 */
 	public String lastEventId() {
-		return this.lastEventId;
+		String text = this.lastEventIdText;
+		if (text == null) {
+			text = new String(this.lastEventId, 0, this.lastEventIdLength, StandardCharsets.UTF_8);
+			this.lastEventIdText = text;
+		}
+		return text;
 	}
 
-	private void endLine() {
-		String text = this.line.toString(StandardCharsets.UTF_8);
-		this.line.reset();
-		if (!this.started) {
-			this.started = true;
-			if (text.startsWith("\uFEFF")) {
-				text = text.substring(1);
+	private int skipBom(byte[] bytes, int offset, int end) {
+		int i = offset;
+		while (i < end && this.bomMatched >= 0) {
+			if (bytes[i] == BOM[this.bomMatched]) {
+				this.bomMatched++;
+				i++;
+				if (this.bomMatched == BOM.length) {
+					this.bomMatched = -1;
+				}
+			}
+			else {
+				// what looked like the start of a BOM was text
+				int matched = this.bomMatched;
+				this.bomMatched = -1;
+				appendLine(BOM, 0, matched);
 			}
 		}
-		if (text.isEmpty()) {
+		return i;
+	}
+
+	private void appendLine(byte[] bytes, int offset, int length) {
+		this.line = ensure(this.line, this.lineLength + length);
+		System.arraycopy(bytes, offset, this.line, this.lineLength, length);
+		this.lineLength += length;
+	}
+
+	private void processLine(byte[] buf, int start, int end) {
+		if (start == end) {
 			dispatch();
 			return;
 		}
-		if (text.startsWith(":")) {
+		if (buf[start] == ':') {
+			this.listener.onComment(new String(buf, start + 1, end - start - 1, StandardCharsets.UTF_8));
 			return;
 		}
-		int colon = text.indexOf(':');
-		String field = (colon < 0) ? text : text.substring(0, colon);
-		String value = (colon < 0) ? "" : text.substring(colon + 1);
-		if (value.startsWith(" ")) {
-			value = value.substring(1);
+		int colon = start;
+		while (colon < end && buf[colon] != ':') {
+			colon++;
 		}
-		switch (field) {
-			case "data" -> {
-				this.data.append(value).append('\n');
-				this.hasData = true;
-			}
-			case "event" -> this.eventType = value;
-			case "id" -> {
-				if (value.indexOf('\0') < 0) {
-					this.eventId = value;
-					this.lastEventIdBuffer = value;
-				}
-			}
-			case "retry" -> {
-				if (!value.isEmpty() && value.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-					this.retries.add(Long.parseLong(value));
-				}
-			}
-			default -> {
-				// unknown fields are ignored
+		int valueStart = (colon < end) ? colon + 1 : end;
+		if (valueStart < end && buf[valueStart] == ' ') {
+			valueStart++;
+		}
+		int nameLength = colon - start;
+		int valueLength = end - valueStart;
+		if (is(buf, start, nameLength, DATA)) {
+			this.data = ensure(this.data, this.dataLength + valueLength + 1);
+			System.arraycopy(buf, valueStart, this.data, this.dataLength, valueLength);
+			this.dataLength += valueLength;
+			this.data[this.dataLength++] = LF;
+		}
+		else if (is(buf, start, nameLength, EVENT)) {
+			this.type = ensure(this.type, valueLength);
+			System.arraycopy(buf, valueStart, this.type, 0, valueLength);
+			this.typeLength = valueLength;
+		}
+		else if (is(buf, start, nameLength, ID)) {
+			if (indexOf(buf, valueStart, end, (byte) 0) < 0) {
+				this.pendingId = ensure(this.pendingId, valueLength);
+				System.arraycopy(buf, valueStart, this.pendingId, 0, valueLength);
+				this.pendingIdLength = valueLength;
+				this.eventHasId = true;
 			}
 		}
+		else if (is(buf, start, nameLength, RETRY)) {
+			retry(buf, valueStart, end);
+		}
+	}
+
+	private void retry(byte[] buf, int start, int end) {
+		// more than 18 digits would overflow a long: no reconnection time that long is
+		// meant
+		if (start == end || end - start > 18) {
+			return;
+		}
+		long millis = 0;
+		for (int i = start; i < end; i++) {
+			byte b = buf[i];
+			if (b < '0' || b > '9') {
+				return;
+			}
+			millis = millis * 10 + (b - '0');
+		}
+		this.retries.add(millis);
+		this.listener.onRetry(millis);
 	}
 
 	private void dispatch() {
 		// the id takes effect at the end of its event, not when its line is read: a
-		// stream cut inside an event resumes from the event before it
-		this.lastEventId = this.lastEventIdBuffer;
-		String id = this.eventId;
-		this.eventId = null;
-		if (!this.hasData) {
-			this.eventType = "";
+		// stream
+		// cut inside an event resumes from the event before it
+		if (!Arrays.equals(this.pendingId, 0, this.pendingIdLength, this.lastEventId, 0, this.lastEventIdLength)) {
+			this.lastEventId = ensure(this.lastEventId, this.pendingIdLength);
+			System.arraycopy(this.pendingId, 0, this.lastEventId, 0, this.pendingIdLength);
+			this.lastEventIdLength = this.pendingIdLength;
+			this.lastEventIdText = null;
+		}
+		boolean hasId = this.eventHasId;
+		this.eventHasId = false;
+		if (this.dataLength == 0) {
+			this.typeLength = 0;
 			return;
 		}
-		String text = this.data.substring(0, this.data.length() - 1);
-		String type = this.eventType.isEmpty() ? "message" : this.eventType;
-		this.data.setLength(0);
-		this.hasData = false;
-		this.eventType = "";
-		this.events.accept(new SseEvent(type, text, id, this.lastEventId));
+		String eventType = (this.typeLength == 0) ? "message" : typeString();
+		// the LF that ended the last data line is not part of the data
+		this.view.set(eventType, this.data, this.dataLength - 1, hasId);
+		this.dataLength = 0;
+		this.typeLength = 0;
+		this.listener.onEvent(this.view);
+	}
+
+	private String typeString() {
+		if (!Arrays.equals(this.type, 0, this.typeLength, this.cachedTypeBytes, 0, this.cachedTypeBytes.length)) {
+			this.cachedTypeBytes = Arrays.copyOf(this.type, this.typeLength);
+			this.cachedType = new String(this.cachedTypeBytes, StandardCharsets.UTF_8);
+		}
+		return this.cachedType;
+	}
+
+	private static boolean is(byte[] buf, int start, int length, byte[] name) {
+		return length == name.length && Arrays.equals(buf, start, start + length, name, 0, length);
+	}
+
+	private static int indexOf(byte[] buf, int start, int end, byte value) {
+		for (int i = start; i < end; i++) {
+			if (buf[i] == value) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static byte[] ensure(byte[] buffer, int capacity) {
+		if (capacity <= buffer.length) {
+			return buffer;
+		}
+		return Arrays.copyOf(buffer, Math.max(capacity, buffer.length * 2));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
 }

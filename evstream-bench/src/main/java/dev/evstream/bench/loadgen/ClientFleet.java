@@ -105,6 +105,13 @@ final class ClientFleet {
 	}
 
 	/**
+	 * Returns how many stalled connections are open.
+	 */
+	int stalledOpen() {
+		return call(this.stalled::size);
+	}
+
+	/**
 	 * Lets the stalled connections read from now on.
 	 */
 	void resumeStalled() {

@@ -16,6 +16,8 @@ public final class ConnectionCounts {
 
 	int errorResponses;
 
+	int stalledResponses;
+
 	int streamsEnded;
 
 	int closed;
@@ -50,6 +52,15 @@ public final class ConnectionCounts {
 	 */
 	public int errorResponses() {
 		return this.errorResponses;
+	}
+
+	/**
+	 * Returns the responses, of any status, that stalled connections received: each means
+	 * that the server has taken that connection in.
+	 * @return the count
+	 */
+	public int stalledResponses() {
+		return this.stalledResponses;
 	}
 
 	/**

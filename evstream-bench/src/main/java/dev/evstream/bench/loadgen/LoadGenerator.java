@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,9 @@ import io.netty.channel.EventLoopGroup;
  * {@code warmup} (seconds), {@code payload} (bytes), {@code sources} (how many loopback
  * source addresses from 127.0.0.2), {@code stalled} (connections that never read),
  * {@code server-pid}, {@code clk-tck}, {@code scenario}, {@code server}, {@code out} (the
- * result file).
+ * result file), {@code ready-timeout} (seconds to wait for the server to accept
+ * connections), {@code subscribe-timeout} (seconds to wait for the server to answer the
+ * stalled connections).
  *
  * @since 0.1.0
  */
@@ -84,6 +87,7 @@ public final class LoadGenerator {
 			.put("server", this.options.text("server", "-"))
 			.put("mode", mode)
 			.put("transport", NettyTransport.name());
+		ServerReadiness.await(this.server, seconds("ready-timeout", 60));
 		EventLoopGroup clients = NettyTransport.group(1);
 		EventLoopGroup publishers = NettyTransport.group(1);
 		try {
@@ -132,9 +136,7 @@ public final class LoadGenerator {
 		this.probe.startPeak();
 		if (stalled > 0) {
 			fleet.connect(stalled, true).join();
-			// the stalled clients cannot tell when they are subscribed: give the server
-			// time
-			Thread.sleep(1000);
+			awaitStalledSubscribed(fleet);
 			fillStalled(publisher);
 		}
 		fleet.connect(clients, false).join();
@@ -206,6 +208,26 @@ public final class LoadGenerator {
 			warm = fleet.call(fleet.accounting()::warmConnections);
 		}
 		this.result.put("warmClients", warm);
+	}
+
+	/**
+	 * Waits until every stalled connection has its response head: the servers answer it
+	 * once the connection is subscribed, and the fill that follows is lost on a
+	 * connection that is not.
+	 */
+	private void awaitStalledSubscribed(ClientFleet fleet) throws InterruptedException {
+		Duration timeout = seconds("subscribe-timeout", 30);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		int open = fleet.stalledOpen();
+		int responded = fleet.call(fleet.counts()::stalledResponses);
+		while (responded < open) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("Only " + responded + " of " + open
+						+ " stalled connections received a response within " + timeout.toMillis() + " ms");
+			}
+			Thread.sleep(20);
+			responded = fleet.call(fleet.counts()::stalledResponses);
+		}
 	}
 
 	/**
@@ -305,6 +327,10 @@ public final class LoadGenerator {
 				.put("rssBytesPerConnection", (loaded.rssKb() - empty.rssKb()) * 1024.0 / Math.max(1, connected));
 		}
 		fleet.closeAll();
+	}
+
+	private Duration seconds(String option, double defaultSeconds) {
+		return Duration.ofMillis((long) (this.options.decimal(option, defaultSeconds) * 1000));
 	}
 
 	private Supplier<byte[]> body(boolean measured, int sequence) {

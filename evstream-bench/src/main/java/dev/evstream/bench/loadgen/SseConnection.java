@@ -1,5 +1,8 @@
 package dev.evstream.bench.loadgen;
 
+import dev.evstream.test.SseEventView;
+import dev.evstream.test.SseListener;
+import dev.evstream.test.SseParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,7 +40,9 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 
 	private final ConnectionCounts counts;
 
-	private final SseParser parser = new SseParser(this);
+	private final SseParser parser = SseParser.withListener(this);
+
+	private boolean responded;
 
 	SseConnection(String host, String pathAndQuery, DeliveryAccounting accounting, ConnectionTally tally,
 			ConnectionCounts counts) {
@@ -56,6 +61,11 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 			.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM)
 			.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
 		ctx.writeAndFlush(request);
+		if (this.tally.stalled()) {
+			// a stalled connection reads its response head, which says that the server
+			// has subscribed it, then nothing until it is resumed
+			ctx.read();
+		}
 		ctx.fireChannelActive();
 	}
 
@@ -63,11 +73,15 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		try {
 			if (msg instanceof HttpResponse response) {
+				this.responded = true;
 				if (response.status().code() == 200) {
 					this.counts.okResponses++;
 				}
 				else {
 					this.counts.errorResponses++;
+				}
+				if (this.tally.stalled()) {
+					this.counts.stalledResponses++;
 				}
 			}
 			if (msg instanceof HttpContent content) {
@@ -80,6 +94,15 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 		finally {
 			ReferenceCountUtil.release(msg);
 		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		if (!this.responded && !ctx.channel().config().isAutoRead()) {
+			// the head came in parts: a stalled connection reads on until it has it
+			ctx.read();
+		}
+		ctx.fireChannelReadComplete();
 	}
 
 	private void feed(ByteBuf buf) {
@@ -100,7 +123,7 @@ final class SseConnection extends ChannelInboundHandlerAdapter implements SseLis
 	}
 
 	@Override
-	public void onEvent(SseEvent event) {
+	public void onEvent(SseEventView event) {
 		this.tally.event();
 		if ("end".equals(event.type())) {
 			this.tally.ended();

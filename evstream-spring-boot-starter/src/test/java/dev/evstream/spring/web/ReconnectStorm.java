@@ -8,7 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntUnaryOperator;
 
 import dev.evstream.core.EvMessage;
@@ -44,13 +46,14 @@ public final class ReconnectStorm {
 		// about 500 messages a second, numbered without gaps, each sent once the previous
 		// one was accepted
 		AtomicLong number = new AtomicLong();
+		// thrown in the error callback, a failure would only reach Reactor's logger on a
+		// timer thread: keep it for the test's thread to report
+		AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
 		Disposable sender = Flux.interval(Duration.ofMillis(2))
 			.onBackpressureDrop()
 			.concatMap((tick) -> publisher.send(channel, EvMessage.of("chat", Long.toString(number.getAndIncrement()))),
 					1)
-			.subscribe(null, (ex) -> {
-				throw new AssertionError("The publisher failed", ex);
-			});
+			.subscribe(null, publisherFailure::set);
 		ExecutorService pool = Executors.newFixedThreadPool(clients);
 		List<Future<List<Integer>>> results = new ArrayList<>();
 		for (int c = 0; c < clients; c++) {
@@ -58,7 +61,7 @@ public final class ReconnectStorm {
 		}
 		try {
 			for (Future<List<Integer>> result : results) {
-				List<Integer> received = result.get(120, TimeUnit.SECONDS);
+				List<Integer> received = await(result, publisherFailure);
 				assertThat(received).as("messages of one client across %d connections", reconnects)
 					.hasSizeGreaterThanOrEqualTo(reconnects);
 				for (int i = 1; i < received.size(); i++) {
@@ -66,10 +69,38 @@ public final class ReconnectStorm {
 						.isEqualTo(received.get(i - 1) + 1);
 				}
 			}
+			checkPublisher(publisherFailure);
 		}
 		finally {
 			sender.dispose();
 			pool.shutdownNow();
+		}
+	}
+
+	/**
+	 * Waits for one client, failing as soon as the publisher has failed, since the
+	 * clients then starve and their own failure would hide the cause.
+	 */
+	private static List<Integer> await(Future<List<Integer>> result, AtomicReference<Throwable> publisherFailure)
+			throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (true) {
+			checkPublisher(publisherFailure);
+			try {
+				return result.get(100, TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				if (System.nanoTime() > deadline) {
+					throw new AssertionError("A client did not finish within 120 s", ex);
+				}
+			}
+		}
+	}
+
+	private static void checkPublisher(AtomicReference<Throwable> publisherFailure) {
+		Throwable failure = publisherFailure.get();
+		if (failure != null) {
+			throw new AssertionError("The publisher failed", failure);
 		}
 	}
 

@@ -31,7 +31,12 @@ public class BroadcastController {
 
 	@GetMapping(path = "/evstream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> stream(@RequestParam String channel) {
-		return sink(channel).asFlux().map((data) -> ServerSentEvent.builder(data).event("bench").build());
+		// WebFlux sends the response head with the first event: a comment once the sink
+		// has the subscriber (merge subscribes in order) tells the client it is
+		// subscribed, as the other servers' heads do
+		return sink(channel).asFlux()
+			.map((data) -> ServerSentEvent.builder(data).event("bench").build())
+			.mergeWith(Flux.just(ServerSentEvent.<String>builder().comment("subscribed").build()));
 	}
 
 	@PostMapping("/publish")

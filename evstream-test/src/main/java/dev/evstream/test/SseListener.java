@@ -1,7 +1,8 @@
-package dev.evstream.bench.loadgen;
+package dev.evstream.test;
 
 /**
- * Receives what an {@link SseParser} dispatches.
+ * Receives what an {@link SseParser} made with {@link SseParser#withListener} dispatches,
+ * on the thread that feeds it.
  *
  * @since 0.1.0
  */
@@ -12,7 +13,7 @@ public interface SseListener {
 	 * call: the parser reuses its buffers for the next one.
 	 * @param event the event
 	 */
-	void onEvent(SseEvent event);
+	void onEvent(SseEventView event);
 
 	/**
 	 * Called for each valid {@code retry} field.
