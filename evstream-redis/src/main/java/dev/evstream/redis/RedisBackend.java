@@ -1,7 +1,6 @@
 package dev.evstream.redis;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.evstream.core.backend.Backend;
@@ -10,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.util.Assert;
 
 /**
  * The {@link Backend} that lets replicas share states, channel positions and history
@@ -128,9 +128,10 @@ public final class RedisBackend implements Backend {
 
 		private Builder(ReactiveStringRedisTemplate redis,
 				Supplier<? extends ReactiveRedisMessageListenerContainer> listenerContainers) {
-			this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
-			this.listenerContainers = Objects.requireNonNull(listenerContainers,
-					"'listenerContainers' must not be null");
+			Assert.notNull(redis, "'redis' must not be null");
+			Assert.notNull(listenerContainers, "'listenerContainers' must not be null");
+			this.redis = redis;
+			this.listenerContainers = listenerContainers;
 		}
 
 		/**
@@ -170,9 +171,7 @@ public final class RedisBackend implements Backend {
 		 * @return this builder
 		 */
 		public Builder historySize(int historySize) {
-			if (historySize < 0) {
-				throw new IllegalArgumentException("'historySize' must not be negative, but was " + historySize);
-			}
+			Assert.isTrue(historySize >= 0, () -> "'historySize' must not be negative, but was " + historySize);
 			this.historySize = historySize;
 			return this;
 		}
@@ -196,10 +195,9 @@ public final class RedisBackend implements Backend {
 		}
 
 		private static Duration positive(String name, Duration value) {
-			Objects.requireNonNull(value, "'" + name + "' must not be null");
-			if (value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException("'" + name + "' must be positive, but was " + value);
-			}
+			Assert.notNull(value, () -> "'" + name + "' must not be null");
+			Assert.isTrue(!value.isNegative() && !value.isZero(),
+					() -> "'" + name + "' must be positive, but was " + value);
 			return value;
 		}
 

@@ -59,8 +59,9 @@ class RedisStartupIntegrationTests {
 		}
 		this.server.stop();
 
-		this.replica = Replica.start(this.server.url(), this.prefix, "management.endpoint.health.show-details=always",
-				"management.health.redis.enabled=true", "evstream.redis.timeout=1s");
+		this.replica = Replica.startUnready(this.server.url(), this.prefix,
+				"management.endpoint.health.show-details=always", "management.health.redis.enabled=true",
+				"evstream.redis.timeout=1s");
 		EvState<Integer> hits = this.replica.counter("hits");
 		EvState<Integer> fresh = this.replica.states().createStateBlocking("fresh", Integer.class, 5);
 		assertThat(hits.get()).isZero();
@@ -101,7 +102,7 @@ class RedisStartupIntegrationTests {
 	void startWithRedisFrozenShouldNotWaitForItAndConvergeOnceItAnswers() {
 		this.server.pause();
 		long started = System.nanoTime();
-		this.replica = Replica.start(this.server.url(), this.prefix, "evstream.redis.timeout=1s");
+		this.replica = Replica.startUnready(this.server.url(), this.prefix, "evstream.redis.timeout=1s");
 		EvState<Integer> hits = this.replica.counter("hits");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(START_BOUND);
 		assertThat(hits.get()).isZero();

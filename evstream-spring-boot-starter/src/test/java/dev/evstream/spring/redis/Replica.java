@@ -33,7 +33,21 @@ final class Replica implements AutoCloseable {
 		this.context = context;
 	}
 
+	/**
+	 * Starts a replica and waits until its bus is connected, as a deployment routes to a
+	 * replica once it is ready, which follows the bus.
+	 */
 	static Replica start(String redisUrl, String keyPrefix, String... extraProperties) {
+		Replica replica = startUnready(redisUrl, keyPrefix, extraProperties);
+		Backend backend = replica.context.getBean(Backend.class);
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> backend.bus().isConnected());
+		return replica;
+	}
+
+	/**
+	 * Starts a replica without waiting for Redis, which may be down.
+	 */
+	static Replica startUnready(String redisUrl, String keyPrefix, String... extraProperties) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.port", "0");
 		properties.put("spring.data.redis.url", redisUrl);
@@ -46,11 +60,7 @@ final class Replica implements AutoCloseable {
 			int equals = property.indexOf('=');
 			properties.put(property.substring(0, equals), property.substring(equals + 1));
 		}
-		Replica replica = new Replica(new SpringApplicationBuilder(Application.class).properties(properties).run());
-		// as a deployment routes to a replica once it is ready, which follows the bus
-		Backend backend = replica.context.getBean(Backend.class);
-		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> backend.bus().isConnected());
-		return replica;
+		return new Replica(new SpringApplicationBuilder(Application.class).properties(properties).run());
 	}
 
 	int port() {
