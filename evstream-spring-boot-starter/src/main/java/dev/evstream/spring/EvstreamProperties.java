@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.evstream.core.EvStreamManager;
-import dev.evstream.core.memory.InMemoryChannelHistory;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
@@ -13,6 +12,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for evstream.
+ * <p>
+ * Defaults are literals, so that the configuration metadata shows them; they are those of
+ * evstream's core.
  *
  * @since 0.1.0
  */
@@ -27,33 +29,33 @@ public class EvstreamProperties {
 	/**
 	 * Interval of heartbeat events sent to connections that have nothing else to write.
 	 */
-	private Duration heartbeat = EvStreamManager.DEFAULT_HEARTBEAT;
+	private Duration heartbeat = Duration.ofSeconds(15);
 
 	/**
 	 * Reconnection delay sent to clients in the 'retry' field.
 	 */
-	private Duration retry = EvStreamManager.DEFAULT_RETRY;
+	private Duration retry = Duration.ofSeconds(3);
 
 	/**
 	 * Maximum number of open connections on this instance.
 	 */
-	private int maxConnections = EvStreamManager.DEFAULT_MAX_CONNECTIONS;
+	private int maxConnections = 5000;
 
 	/**
 	 * Maximum number of listeners of one channel on this instance.
 	 */
-	private int maxListeners = EvStreamManager.DEFAULT_MAX_LISTENERS;
+	private int maxListeners = 5000;
 
 	/**
 	 * Maximum number of channels one connection may listen to (at most 48).
 	 */
-	private int maxChannelsPerConnection = EvStreamManager.DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+	private int maxChannelsPerConnection = 32;
 
 	/**
 	 * Maximum number of channels in use (listened to, or carrying a state) on this
 	 * instance; a connection that would add one more is refused with 503.
 	 */
-	private int maxChannels = EvStreamManager.DEFAULT_MAX_CHANNELS;
+	private int maxChannels = 100000;
 
 	/**
 	 * Prefix of connection ids, to tell instances apart.
@@ -228,14 +230,14 @@ public class EvstreamProperties {
 		 * Time a channel's history and position are kept after its last message, read or
 		 * new listener; clients that resume later are told to reset.
 		 */
-		private Duration ttl = InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE;
+		private Duration ttl = Duration.ofDays(1);
 
 		/**
 		 * Budget of the in-memory history of all channels together; beyond it, the least
 		 * recently used channels' histories are forgotten first. With Redis, bound its
 		 * memory with Redis's own 'maxmemory'.
 		 */
-		private DataSize maxSize = DataSize.ofBytes(InMemoryChannelHistory.DEFAULT_MAX_BYTES);
+		private DataSize maxSize = DataSize.ofMegabytes(64);
 
 		public int getSize() {
 			return this.size;
@@ -275,7 +277,7 @@ public class EvstreamProperties {
 		 * Number of events that may wait to be written to one connection before it is
 		 * closed as too slow; its client then resumes from history.
 		 */
-		private int bufferSize = EvStreamManager.DEFAULT_BUFFER_SIZE;
+		private int bufferSize = 1024;
 
 		/**
 		 * Time a closed connection has to write its last events before it is aborted.
@@ -286,7 +288,7 @@ public class EvstreamProperties {
 		 * Time within which an opened stream must start being written; a stream whose
 		 * request was abandoned in between is closed and frees its slot.
 		 */
-		private Duration claimTimeout = EvStreamManager.DEFAULT_CLAIM_TIMEOUT;
+		private Duration claimTimeout = Duration.ofSeconds(5);
 
 		public int getBufferSize() {
 			return this.bufferSize;
