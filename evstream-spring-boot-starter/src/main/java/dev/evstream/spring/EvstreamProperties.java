@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.evstream.core.EvStreamManager;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
@@ -14,7 +12,9 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties for evstream.
  * <p>
  * Defaults are literals, so that the configuration metadata shows them; they are those of
- * evstream's core.
+ * evstream's core, which validates every value it is given. A value the core refuses
+ * fails the start-up with an {@link InvalidEvstreamPropertyException} naming the
+ * property.
  *
  * @since 0.1.0
  */
@@ -94,7 +94,6 @@ public class EvstreamProperties {
 	}
 
 	public void setHeartbeat(Duration heartbeat) {
-		Assert.isTrue(isPositive(heartbeat), () -> "must be positive, but was " + heartbeat);
 		this.heartbeat = heartbeat;
 	}
 
@@ -103,7 +102,6 @@ public class EvstreamProperties {
 	}
 
 	public void setRetry(Duration retry) {
-		Assert.isTrue(isPositive(retry), () -> "must be positive, but was " + retry);
 		this.retry = retry;
 	}
 
@@ -112,7 +110,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxConnections(int maxConnections) {
-		Assert.isTrue(maxConnections > 0, () -> "must be at least 1, but was " + maxConnections);
 		this.maxConnections = maxConnections;
 	}
 
@@ -121,7 +118,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxListeners(int maxListeners) {
-		Assert.isTrue(maxListeners > 0, () -> "must be at least 1, but was " + maxListeners);
 		this.maxListeners = maxListeners;
 	}
 
@@ -130,10 +126,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxChannelsPerConnection(int maxChannelsPerConnection) {
-		Assert.isTrue(
-				maxChannelsPerConnection > 0 && maxChannelsPerConnection <= EvStreamManager.MAX_CHANNELS_PER_CONNECTION,
-				() -> "must be from 1 to " + EvStreamManager.MAX_CHANNELS_PER_CONNECTION + ", but was "
-						+ maxChannelsPerConnection);
 		this.maxChannelsPerConnection = maxChannelsPerConnection;
 	}
 
@@ -142,7 +134,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxChannels(int maxChannels) {
-		Assert.isTrue(maxChannels > 0, () -> "must be at least 1, but was " + maxChannels);
 		this.maxChannels = maxChannels;
 	}
 
@@ -244,7 +235,6 @@ public class EvstreamProperties {
 		}
 
 		public void setSize(int size) {
-			Assert.isTrue(size >= 0, () -> "must not be negative, but was " + size);
 			this.size = size;
 		}
 
@@ -253,7 +243,6 @@ public class EvstreamProperties {
 		}
 
 		public void setTtl(Duration ttl) {
-			Assert.isTrue(ttl.toSeconds() >= 1, () -> "must be at least one second, but was " + ttl);
 			this.ttl = ttl;
 		}
 
@@ -262,7 +251,6 @@ public class EvstreamProperties {
 		}
 
 		public void setMaxSize(DataSize maxSize) {
-			Assert.isTrue(maxSize.toBytes() > 0, () -> "must be positive, but was " + maxSize);
 			this.maxSize = maxSize;
 		}
 
@@ -295,7 +283,6 @@ public class EvstreamProperties {
 		}
 
 		public void setBufferSize(int bufferSize) {
-			Assert.isTrue(bufferSize > 0, () -> "must be at least 1, but was " + bufferSize);
 			this.bufferSize = bufferSize;
 		}
 
@@ -304,7 +291,6 @@ public class EvstreamProperties {
 		}
 
 		public void setCloseTimeout(Duration closeTimeout) {
-			Assert.isTrue(isPositive(closeTimeout), () -> "must be positive, but was " + closeTimeout);
 			this.closeTimeout = closeTimeout;
 		}
 
@@ -313,7 +299,6 @@ public class EvstreamProperties {
 		}
 
 		public void setClaimTimeout(Duration claimTimeout) {
-			Assert.isTrue(isPositive(claimTimeout), () -> "must be positive, but was " + claimTimeout);
 			this.claimTimeout = claimTimeout;
 		}
 
@@ -379,8 +364,6 @@ public class EvstreamProperties {
 		}
 
 		public void setKeyPrefix(String keyPrefix) {
-			Assert.isTrue(!keyPrefix.isEmpty() && !keyPrefix.contains(" ") && !keyPrefix.contains("\n"),
-					() -> "must be non-empty, without spaces or line breaks, but was '" + keyPrefix + "'");
 			this.keyPrefix = keyPrefix;
 		}
 
@@ -389,7 +372,6 @@ public class EvstreamProperties {
 		}
 
 		public void setTimeout(Duration timeout) {
-			Assert.isTrue(isPositive(timeout), () -> "must be positive, but was " + timeout);
 			this.timeout = timeout;
 		}
 
@@ -398,7 +380,6 @@ public class EvstreamProperties {
 		}
 
 		public void setProbeInterval(Duration probeInterval) {
-			Assert.isTrue(isPositive(probeInterval), () -> "must be positive, but was " + probeInterval);
 			this.probeInterval = probeInterval;
 		}
 

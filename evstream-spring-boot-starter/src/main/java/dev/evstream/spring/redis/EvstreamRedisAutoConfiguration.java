@@ -1,11 +1,13 @@
 package dev.evstream.spring.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.redis.RedisBackend;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
+import dev.evstream.spring.InvalidEvstreamPropertyException;
 import io.lettuce.core.resource.Delay;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -70,22 +72,24 @@ public final class EvstreamRedisAutoConfiguration {
 			@Qualifier("evstreamRedisListenerContainer") ObjectProvider<ReactiveRedisMessageListenerContainer> evstreamRedisListenerContainer,
 			EvstreamProperties properties) {
 		EvstreamProperties.Redis redis = properties.getRedis();
+		EvstreamProperties.History history = properties.getHistory();
 		ReactiveStringRedisTemplate template = redisTemplate
 			.getIfAvailable(() -> new ReactiveStringRedisTemplate(connectionFactory));
-		return RedisBackend.builder(template, evstreamRedisListenerContainer::getObject)
-			.keyPrefix(redis.getKeyPrefix())
-			.timeout(redis.getTimeout())
-			.probeInterval(redis.getProbeInterval())
-			.historySize(properties.getHistory().getSize())
-			.historyTimeToLive(properties.getHistory().getTtl())
-			.build();
+		RedisBackend.Builder builder = RedisBackend.builder(template, evstreamRedisListenerContainer::getObject);
+		InvalidEvstreamPropertyException.apply("evstream.redis.key-prefix", redis.getKeyPrefix(), builder::keyPrefix);
+		InvalidEvstreamPropertyException.apply("evstream.redis.timeout", redis.getTimeout(), builder::timeout);
+		InvalidEvstreamPropertyException.apply("evstream.redis.probe-interval", redis.getProbeInterval(),
+				builder::probeInterval);
+		InvalidEvstreamPropertyException.apply("evstream.history.size", history.getSize(), builder::historySize);
+		InvalidEvstreamPropertyException.apply("evstream.history.ttl", history.getTtl(), builder::historyTimeToLive);
+		return builder.build();
 	}
 
 	@Bean
 	ClientResourcesBuilderCustomizer evstreamReconnectDelay(EvstreamProperties properties) {
 		Duration max = properties.getRedis().getMaxReconnectDelay();
-		return (builder) -> builder.reconnectDelay(
-				Delay.exponential(Duration.ofMillis(10), max, 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+		return (builder) -> builder
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), max, 2, TimeUnit.MILLISECONDS));
 	}
 
 }
