@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
@@ -334,9 +336,12 @@ public class EvstreamProperties {
 
 		/**
 		 * Longest delay between two attempts of the Redis client to reconnect, so that
-		 * replicas catch up soon after Redis returns.
+		 * replicas catch up soon after Redis returns; '1s' suits most deployments. Unset
+		 * by default: setting it changes the reconnect delay of every Lettuce connection
+		 * of the application, not only evstream's, which otherwise keeps Lettuce's own
+		 * (exponential, up to 30 seconds).
 		 */
-		private Duration maxReconnectDelay = Duration.ofSeconds(1);
+		private @Nullable Duration maxReconnectDelay;
 
 		/**
 		 * Longest wait for Redis's answer to Spring Boot's Redis health check before it
@@ -383,12 +388,13 @@ public class EvstreamProperties {
 			this.probeInterval = probeInterval;
 		}
 
-		public Duration getMaxReconnectDelay() {
+		public @Nullable Duration getMaxReconnectDelay() {
 			return this.maxReconnectDelay;
 		}
 
-		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
-			Assert.isTrue(isPositive(maxReconnectDelay), () -> "must be positive, but was " + maxReconnectDelay);
+		public void setMaxReconnectDelay(@Nullable Duration maxReconnectDelay) {
+			Assert.isTrue(maxReconnectDelay == null || isPositive(maxReconnectDelay),
+					() -> "must be positive, but was " + maxReconnectDelay);
 			this.maxReconnectDelay = maxReconnectDelay;
 		}
 

@@ -29,7 +29,7 @@ class EvstreamPropertiesTests {
 	 * Keys without a default: empty lists, and settings that are off until set.
 	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("evstream.cors.allowed-origins",
-			"evstream.cors.allowed-origin-patterns");
+			"evstream.cors.allowed-origin-patterns", "evstream.redis.max-reconnect-delay");
 
 	@Test
 	void defaultsShouldBeThoseOfTheCore() {
@@ -50,6 +50,7 @@ class EvstreamPropertiesTests {
 		assertThat(properties.getRedis().getKeyPrefix()).isEqualTo(RedisBackend.DEFAULT_KEY_PREFIX);
 		assertThat(properties.getRedis().getTimeout()).isEqualTo(RedisBackend.DEFAULT_TIMEOUT);
 		assertThat(properties.getRedis().getProbeInterval()).isEqualTo(RedisBackend.DEFAULT_PROBE_INTERVAL);
+		assertThat(properties.getRedis().getMaxReconnectDelay()).isNull();
 	}
 
 	@Test
@@ -63,6 +64,7 @@ class EvstreamPropertiesTests {
 			}
 		});
 		assertThat(withoutDefault).isEmpty();
+		assertThat(properties.get("evstream.redis.max-reconnect-delay").has("defaultValue")).isFalse();
 	}
 
 	@Test

@@ -20,10 +20,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.util.Assert;
 
 /**
  * Auto-configuration of the Redis backend when {@code evstream.redis.enabled=true}: the
@@ -39,6 +41,11 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * created, is made lazily by the bus once Redis answers, and the bus subscribes in the
  * background once the context starts. Until then health reports the bus disconnected,
  * states declared meanwhile hold their initial values, and writes fail.
+ * <p>
+ * The Redis client's reconnect delay is the application's, unless
+ * {@code evstream.redis.max-reconnect-delay} is set: Lettuce's client resources are
+ * shared by every Redis connection of the application, so evstream changes them only when
+ * asked.
  *
  * @since 0.1.0
  */
@@ -85,11 +92,28 @@ public final class EvstreamRedisAutoConfiguration {
 		return builder.build();
 	}
 
-	@Bean
-	ClientResourcesBuilderCustomizer evstreamReconnectDelay(EvstreamProperties properties) {
-		Duration max = properties.getRedis().getMaxReconnectDelay();
-		return (builder) -> builder
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), max, 2, TimeUnit.MILLISECONDS));
+	/**
+	 * The Redis client's reconnect delay, when {@code evstream.redis.max-reconnect-delay}
+	 * is set.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Delay.class, ClientResourcesBuilderCustomizer.class })
+	@ConditionalOnProperty(name = "evstream.redis.max-reconnect-delay")
+	static class ReconnectDelayConfiguration {
+
+		private static final Duration FIRST_DELAY = Duration.ofMillis(10);
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamReconnectDelay")
+		ClientResourcesBuilderCustomizer evstreamReconnectDelay(EvstreamProperties properties) {
+			Duration max = properties.getRedis().getMaxReconnectDelay();
+			Assert.state(max != null, "'evstream.redis.max-reconnect-delay' must be set");
+			// Lettuce wants the first delay below the longest
+			Duration first = (max.compareTo(FIRST_DELAY) > 0) ? FIRST_DELAY : Duration.ZERO;
+			Delay delay = Delay.exponential(first, max, 2, TimeUnit.MILLISECONDS);
+			return (builder) -> builder.reconnectDelay(delay);
+		}
+
 	}
 
 }

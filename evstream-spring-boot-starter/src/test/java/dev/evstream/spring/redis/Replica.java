@@ -36,6 +36,8 @@ final class Replica implements AutoCloseable {
 		properties.put("evstream.redis.enabled", "true");
 		properties.put("evstream.redis.key-prefix", keyPrefix);
 		properties.put("evstream.redis.probe-interval", "200ms");
+		// as a deployment that wants replicas to catch up soon after Redis returns
+		properties.put("evstream.redis.max-reconnect-delay", "1s");
 		properties.put("evstream.heartbeat", "500ms");
 		properties.put("spring.main.banner-mode", "off");
 		for (String property : extraProperties) {
