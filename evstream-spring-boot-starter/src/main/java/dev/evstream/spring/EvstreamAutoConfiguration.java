@@ -39,7 +39,7 @@ public final class EvstreamAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EvStreamManager evStreamManager(EvstreamProperties properties, JsonMapper jsonMapper, Backend backend,
+	EvStreamManager evstreamStreamManager(EvstreamProperties properties, JsonMapper jsonMapper, Backend backend,
 			ObjectProvider<StreamMetrics> metrics) {
 		EvStreamManager.Builder builder = EvStreamManager.builder()
 			.jsonMapper(jsonMapper)
@@ -74,7 +74,7 @@ public final class EvstreamAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EvStateManager evStateManager(EvStreamManager streams, JsonMapper jsonMapper) {
+	EvStateManager evstreamStateManager(EvStreamManager streams, JsonMapper jsonMapper) {
 		return new EvStateManager(streams, jsonMapper);
 	}
 

@@ -169,6 +169,27 @@ class EvstreamAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Backend.class));
 	}
 
+	@Test
+	void beansShouldBeNamedEvstream() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasBean("evstreamStreamManager")
+				.hasBean("evstreamStateManager")
+				.hasBean("evstreamBackend")
+				.hasBean("evstreamBackendLifecycle")
+				.hasBean("evstreamGracefulShutdown");
+			assertThat(context.getBeanNamesForType(EvStreamManager.class)).containsExactly("evstreamStreamManager");
+			assertThat(context.getBeanNamesForType(EvStateManager.class)).containsExactly("evstreamStateManager");
+		});
+	}
+
+	@Test
+	void userStateManagerShouldBeUsed() {
+		this.contextRunner.withUserConfiguration(UserStateManagerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(EvStateManager.class).doesNotHaveBean("evstreamStateManager");
+			assertThat(context.getBean(EvstreamBackendLifecycle.class)).isNotNull();
+		});
+	}
+
 	private void assertInvalid(String name, Object value, String reason) {
 		this.contextRunner.withPropertyValues(name + "=" + text(value)).run((context) -> {
 			assertThat(context).hasFailed();
@@ -233,6 +254,16 @@ class EvstreamAutoConfigurationTests {
 		@Bean
 		EvStreamManager userManager(JsonMapper jsonMapper) {
 			return EvStreamManager.builder().jsonMapper(jsonMapper).maxConnections(7).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserStateManagerConfiguration {
+
+		@Bean
+		EvStateManager userStateManager(EvStreamManager streams, JsonMapper jsonMapper) {
+			return new EvStateManager(streams, jsonMapper);
 		}
 
 	}
