@@ -77,7 +77,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "evstreamQueryTokenHider")
 	QueryTokenHider evstreamQueryTokenHider(EvstreamProperties properties) {
 		return new QueryTokenHider(properties.getPath(), properties.getAuth().getQueryParam());
 	}
