@@ -223,6 +223,17 @@ class EvstreamAutoConfigurationTests {
 	}
 
 	@Test
+	void gracefulShutdownShouldCloseStreamsWithTheContext() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(EvstreamGracefulShutdown.class);
+			assertThat(context.getBean(EvstreamGracefulShutdown.class).isRunning()).isTrue();
+			EvStreamManager streams = context.getBean(EvStreamManager.class);
+			context.close();
+			assertThat(streams.isShutdown()).isTrue();
+		});
+	}
+
+	@Test
 	void userManagerShouldBeUsed() {
 		this.contextRunner.withUserConfiguration(UserManagerConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(EvStreamManager.class);
