@@ -36,8 +36,8 @@ class RedisOutageIntegrationTests {
 	void start() {
 		this.server = RedisServer.startLocal();
 		String prefix = "o" + UUID.randomUUID().toString().substring(0, 8);
-		this.a = Replica.start(this.server.url(), prefix);
-		this.b = Replica.start(this.server.url(), prefix);
+		this.a = Replica.start(this.server.url(), prefix).awaitBusConnected(TIMEOUT);
+		this.b = Replica.start(this.server.url(), prefix).awaitBusConnected(TIMEOUT);
 	}
 
 	@AfterEach

@@ -53,7 +53,7 @@ class RedisReplicasIntegrationTests {
 	private Replica replica() {
 		Replica replica = Replica.start(this.url, this.prefix);
 		this.replicas.add(replica);
-		return replica;
+		return replica.awaitBusConnected(TIMEOUT);
 	}
 
 	@Test

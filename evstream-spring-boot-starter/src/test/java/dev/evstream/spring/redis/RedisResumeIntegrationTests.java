@@ -34,8 +34,8 @@ class RedisResumeIntegrationTests {
 	void start() {
 		String url = RedisServer.shared().url();
 		String prefix = "m" + UUID.randomUUID().toString().substring(0, 8);
-		this.a = Replica.start(url, prefix);
-		this.b = Replica.start(url, prefix);
+		this.a = Replica.start(url, prefix).awaitBusConnected(TIMEOUT);
+		this.b = Replica.start(url, prefix).awaitBusConnected(TIMEOUT);
 		this.replicas.add(this.a);
 		this.replicas.add(this.b);
 	}

@@ -1,5 +1,6 @@
 package dev.evstream.spring.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,12 +9,15 @@ import java.util.Map;
 import dev.evstream.core.EvState;
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.backend.Backend;
 import dev.evstream.test.SseTestClient;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * One application instance with evstream on Redis, on a random port: several of them are
@@ -49,6 +53,18 @@ final class Replica implements AutoCloseable {
 
 	int port() {
 		return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	/**
+	 * Waits until the bus has subscribed: the context starts without waiting for Redis,
+	 * and a message published before a replica subscribes never reaches it.
+	 * @param timeout the longest wait
+	 * @return this replica
+	 */
+	Replica awaitBusConnected(Duration timeout) {
+		Backend backend = this.context.getBean(Backend.class);
+		await().atMost(timeout).until(() -> backend.bus().isConnected());
+		return this;
 	}
 
 	EvStreamManager streams() {
