@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.evstream.core.EvStreamManager;
-import dev.evstream.core.memory.InMemoryChannelHistory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
@@ -13,6 +12,11 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for evstream.
+ * <p>
+ * Defaults are literals, so that the configuration metadata shows them; they are those of
+ * evstream's core, which validates every value it is given. A value the core refuses
+ * fails the start-up with an {@link InvalidEvstreamPropertyException} naming the
+ * property.
  *
  * @since 0.1.0
  */
@@ -27,33 +31,33 @@ public class EvstreamProperties {
 	/**
 	 * Interval of heartbeat events sent to connections that have nothing else to write.
 	 */
-	private Duration heartbeat = EvStreamManager.DEFAULT_HEARTBEAT;
+	private Duration heartbeat = Duration.ofSeconds(15);
 
 	/**
 	 * Reconnection delay sent to clients in the 'retry' field.
 	 */
-	private Duration retry = EvStreamManager.DEFAULT_RETRY;
+	private Duration retry = Duration.ofSeconds(3);
 
 	/**
 	 * Maximum number of open connections on this instance.
 	 */
-	private int maxConnections = EvStreamManager.DEFAULT_MAX_CONNECTIONS;
+	private int maxConnections = 5000;
 
 	/**
 	 * Maximum number of listeners of one channel on this instance.
 	 */
-	private int maxListeners = EvStreamManager.DEFAULT_MAX_LISTENERS;
+	private int maxListeners = 5000;
 
 	/**
 	 * Maximum number of channels one connection may listen to (at most 48).
 	 */
-	private int maxChannelsPerConnection = EvStreamManager.DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+	private int maxChannelsPerConnection = 32;
 
 	/**
 	 * Maximum number of channels in use (listened to, or carrying a state) on this
 	 * instance; a connection that would add one more is refused with 503.
 	 */
-	private int maxChannels = EvStreamManager.DEFAULT_MAX_CHANNELS;
+	private int maxChannels = 100000;
 
 	/**
 	 * Prefix of connection ids, to tell instances apart.
@@ -92,7 +96,6 @@ public class EvstreamProperties {
 	}
 
 	public void setHeartbeat(Duration heartbeat) {
-		Assert.isTrue(isPositive(heartbeat), () -> "must be positive, but was " + heartbeat);
 		this.heartbeat = heartbeat;
 	}
 
@@ -101,7 +104,6 @@ public class EvstreamProperties {
 	}
 
 	public void setRetry(Duration retry) {
-		Assert.isTrue(isPositive(retry), () -> "must be positive, but was " + retry);
 		this.retry = retry;
 	}
 
@@ -110,7 +112,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxConnections(int maxConnections) {
-		Assert.isTrue(maxConnections > 0, () -> "must be at least 1, but was " + maxConnections);
 		this.maxConnections = maxConnections;
 	}
 
@@ -119,7 +120,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxListeners(int maxListeners) {
-		Assert.isTrue(maxListeners > 0, () -> "must be at least 1, but was " + maxListeners);
 		this.maxListeners = maxListeners;
 	}
 
@@ -128,10 +128,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxChannelsPerConnection(int maxChannelsPerConnection) {
-		Assert.isTrue(
-				maxChannelsPerConnection > 0 && maxChannelsPerConnection <= EvStreamManager.MAX_CHANNELS_PER_CONNECTION,
-				() -> "must be from 1 to " + EvStreamManager.MAX_CHANNELS_PER_CONNECTION + ", but was "
-						+ maxChannelsPerConnection);
 		this.maxChannelsPerConnection = maxChannelsPerConnection;
 	}
 
@@ -140,7 +136,6 @@ public class EvstreamProperties {
 	}
 
 	public void setMaxChannels(int maxChannels) {
-		Assert.isTrue(maxChannels > 0, () -> "must be at least 1, but was " + maxChannels);
 		this.maxChannels = maxChannels;
 	}
 
@@ -228,21 +223,20 @@ public class EvstreamProperties {
 		 * Time a channel's history and position are kept after its last message, read or
 		 * new listener; clients that resume later are told to reset.
 		 */
-		private Duration ttl = InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE;
+		private Duration ttl = Duration.ofDays(1);
 
 		/**
 		 * Budget of the in-memory history of all channels together; beyond it, the least
 		 * recently used channels' histories are forgotten first. With Redis, bound its
 		 * memory with Redis's own 'maxmemory'.
 		 */
-		private DataSize maxSize = DataSize.ofBytes(InMemoryChannelHistory.DEFAULT_MAX_BYTES);
+		private DataSize maxSize = DataSize.ofMegabytes(64);
 
 		public int getSize() {
 			return this.size;
 		}
 
 		public void setSize(int size) {
-			Assert.isTrue(size >= 0, () -> "must not be negative, but was " + size);
 			this.size = size;
 		}
 
@@ -251,7 +245,6 @@ public class EvstreamProperties {
 		}
 
 		public void setTtl(Duration ttl) {
-			Assert.isTrue(ttl.toSeconds() >= 1, () -> "must be at least one second, but was " + ttl);
 			this.ttl = ttl;
 		}
 
@@ -260,7 +253,6 @@ public class EvstreamProperties {
 		}
 
 		public void setMaxSize(DataSize maxSize) {
-			Assert.isTrue(maxSize.toBytes() > 0, () -> "must be positive, but was " + maxSize);
 			this.maxSize = maxSize;
 		}
 
@@ -275,7 +267,7 @@ public class EvstreamProperties {
 		 * Number of events that may wait to be written to one connection before it is
 		 * closed as too slow; its client then resumes from history.
 		 */
-		private int bufferSize = EvStreamManager.DEFAULT_BUFFER_SIZE;
+		private int bufferSize = 1024;
 
 		/**
 		 * Time a closed connection has to write its last events before it is aborted.
@@ -286,14 +278,13 @@ public class EvstreamProperties {
 		 * Time within which an opened stream must start being written; a stream whose
 		 * request was abandoned in between is closed and frees its slot.
 		 */
-		private Duration claimTimeout = EvStreamManager.DEFAULT_CLAIM_TIMEOUT;
+		private Duration claimTimeout = Duration.ofSeconds(5);
 
 		public int getBufferSize() {
 			return this.bufferSize;
 		}
 
 		public void setBufferSize(int bufferSize) {
-			Assert.isTrue(bufferSize > 0, () -> "must be at least 1, but was " + bufferSize);
 			this.bufferSize = bufferSize;
 		}
 
@@ -302,7 +293,6 @@ public class EvstreamProperties {
 		}
 
 		public void setCloseTimeout(Duration closeTimeout) {
-			Assert.isTrue(isPositive(closeTimeout), () -> "must be positive, but was " + closeTimeout);
 			this.closeTimeout = closeTimeout;
 		}
 
@@ -311,7 +301,6 @@ public class EvstreamProperties {
 		}
 
 		public void setClaimTimeout(Duration claimTimeout) {
-			Assert.isTrue(isPositive(claimTimeout), () -> "must be positive, but was " + claimTimeout);
 			this.claimTimeout = claimTimeout;
 		}
 
@@ -347,9 +336,12 @@ public class EvstreamProperties {
 
 		/**
 		 * Longest delay between two attempts of the Redis client to reconnect, so that
-		 * replicas catch up soon after Redis returns.
+		 * replicas catch up soon after Redis returns; '1s' suits most deployments. Unset
+		 * by default: setting it changes the reconnect delay of every Lettuce connection
+		 * of the application, not only evstream's, which otherwise keeps Lettuce's own
+		 * (exponential, up to 30 seconds).
 		 */
-		private Duration maxReconnectDelay = Duration.ofSeconds(1);
+		private @Nullable Duration maxReconnectDelay;
 
 		/**
 		 * Longest wait for Redis's answer to Spring Boot's Redis health check before it
@@ -377,8 +369,6 @@ public class EvstreamProperties {
 		}
 
 		public void setKeyPrefix(String keyPrefix) {
-			Assert.isTrue(!keyPrefix.isEmpty() && !keyPrefix.contains(" ") && !keyPrefix.contains("\n"),
-					() -> "must be non-empty, without spaces or line breaks, but was '" + keyPrefix + "'");
 			this.keyPrefix = keyPrefix;
 		}
 
@@ -387,7 +377,6 @@ public class EvstreamProperties {
 		}
 
 		public void setTimeout(Duration timeout) {
-			Assert.isTrue(isPositive(timeout), () -> "must be positive, but was " + timeout);
 			this.timeout = timeout;
 		}
 
@@ -396,16 +385,16 @@ public class EvstreamProperties {
 		}
 
 		public void setProbeInterval(Duration probeInterval) {
-			Assert.isTrue(isPositive(probeInterval), () -> "must be positive, but was " + probeInterval);
 			this.probeInterval = probeInterval;
 		}
 
-		public Duration getMaxReconnectDelay() {
+		public @Nullable Duration getMaxReconnectDelay() {
 			return this.maxReconnectDelay;
 		}
 
-		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
-			Assert.isTrue(isPositive(maxReconnectDelay), () -> "must be positive, but was " + maxReconnectDelay);
+		public void setMaxReconnectDelay(@Nullable Duration maxReconnectDelay) {
+			Assert.isTrue(maxReconnectDelay == null || isPositive(maxReconnectDelay),
+					() -> "must be positive, but was " + maxReconnectDelay);
 			this.maxReconnectDelay = maxReconnectDelay;
 		}
 

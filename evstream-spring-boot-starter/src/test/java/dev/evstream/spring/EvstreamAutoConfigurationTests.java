@@ -80,17 +80,157 @@ class EvstreamAutoConfigurationTests {
 
 	@Test
 	void zeroOrNegativeLimitsShouldFailAtStartup() {
-		this.contextRunner.withPropertyValues("evstream.max-connections=0").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("must be at least 1, but was 0");
+		assertInvalid("evstream.max-connections", 0, "'maxConnections' must be at least 1, but was 0");
+		assertInvalid("evstream.max-listeners", -1, "'maxListeners' must be at least 1, but was -1");
+		assertInvalid("evstream.max-channels", 0, "'maxChannels' must be at least 1, but was 0");
+		assertInvalid("evstream.heartbeat", Duration.ZERO, "'heartbeat' must be positive, but was PT0S");
+		assertInvalid("evstream.retry", Duration.ofSeconds(-1), "'retry' must be positive, but was PT-1S");
+		assertInvalid("evstream.max-channels-per-connection", 100,
+				"'maxChannelsPerConnection' must be at most 48 to keep event ids under 1 KB, but was 100");
+		assertInvalid("evstream.max-channels-per-connection", 0,
+				"'maxChannelsPerConnection' must be at least 1, but was 0");
+		assertInvalid("evstream.connection.buffer-size", 0, "'bufferSize' must be at least 1, but was 0");
+		assertInvalid("evstream.connection.claim-timeout", Duration.ZERO,
+				"'claimTimeout' must be positive, but was PT0S");
+		assertInvalid("evstream.connection.close-timeout", Duration.ZERO,
+				"'closeTimeout' must be positive, but was PT0S");
+	}
+
+	@Test
+	void invalidHistoryShouldFailAtStartup() {
+		this.contextRunner.withPropertyValues("evstream.history.ttl=0s").run((context) -> {
+			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
+			assertThat(ex.getName()).isEqualTo("evstream.history");
+			assertThat(ex.getValue()).isEqualTo("size=1000, ttl=PT0S, max-size=67108864B");
+			assertThat(ex.getReason()).isEqualTo("History time to live must be positive, but was PT0S");
 		});
-		this.contextRunner.withPropertyValues("evstream.max-listeners=-1")
-			.run((context) -> assertThat(context).hasFailed());
-		this.contextRunner.withPropertyValues("evstream.heartbeat=0s")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("must be positive"));
-		this.contextRunner.withPropertyValues("evstream.max-channels-per-connection=100")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("from 1 to 48"));
+		this.contextRunner.withPropertyValues("evstream.history.size=-1").run((context) -> {
+			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
+			assertThat(ex.getName()).isEqualTo("evstream.history");
+			assertThat(ex.getReason()).isEqualTo("History size must not be negative, but was -1");
+		});
+		this.contextRunner.withPropertyValues("evstream.history.max-size=0").run((context) -> {
+			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
+			assertThat(ex.getName()).isEqualTo("evstream.history");
+			assertThat(ex.getReason()).isEqualTo("History byte budget must be positive, but was 0");
+		});
+	}
+
+	@Test
+	void idPrefixWithLineBreakShouldFailAtStartup() {
+		this.contextRunner.withPropertyValues("evstream.id-prefix=a\nb").run((context) -> {
+			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
+			assertThat(ex.getName()).isEqualTo("evstream.id-prefix");
+			assertThat(ex.getValue()).isEqualTo("a\nb");
+			assertThat(ex.getReason())
+				.isEqualTo("SSE 'idPrefix' must not contain CR, LF or NUL, but LF was found at index 1");
+		});
+	}
+
+	@Test
+	void pathWithoutLeadingSlashShouldFailToBind() {
+		this.contextRunner.withPropertyValues("evstream.path=events").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(IllegalArgumentException.class)
+				.rootCause()
+				.hasMessage("must start with '/', but was 'events'");
+		});
+	}
+
+	@Test
+	void redisEnabledWithoutRedisBackendShouldFailAtStartup() {
+		this.contextRunner.withPropertyValues("evstream.redis.enabled=true").run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			MissingEvstreamRedisBackendException ex = findCause(failure, MissingEvstreamRedisBackendException.class);
+			assertThat(ex).as("cause of %s", failure).isNotNull();
+			assertThat(ex.getMissing()).containsExactly("there is no ReactiveRedisConnectionFactory bean");
+			assertThat(failure).hasMessageContaining("'evstreamBackend'");
+		});
+	}
+
+	@Test
+	void redisEnabledWithoutRedisOnTheClasspathShouldSaySo() {
+		this.contextRunner.withPropertyValues("evstream.redis.enabled=true")
+			.withClassLoader(new FilteredClassLoader("dev.evstream.redis", "org.springframework.data.redis"))
+			.run((context) -> {
+				MissingEvstreamRedisBackendException ex = findCause(context.getStartupFailure(),
+						MissingEvstreamRedisBackendException.class);
+				assertThat(ex).isNotNull();
+				assertThat(ex.getMissing()).containsExactly("dev.evstream:evstream-redis is not on the classpath",
+						"Spring Data Redis (spring-boot-starter-data-redis-reactive) is not on the classpath");
+			});
+	}
+
+	@Test
+	void redisEnabledWithUserBackendShouldStart() {
+		this.contextRunner.withPropertyValues("evstream.redis.enabled=true")
+			.withUserConfiguration(UserBackendConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Backend.class));
+	}
+
+	@Test
+	void beansShouldBeNamedEvstream() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasBean("evstreamStreamManager")
+				.hasBean("evstreamStateManager")
+				.hasBean("evstreamBackend")
+				.hasBean("evstreamBackendLifecycle")
+				.hasBean("evstreamGracefulShutdown");
+			assertThat(context.getBeanNamesForType(EvStreamManager.class)).containsExactly("evstreamStreamManager");
+			assertThat(context.getBeanNamesForType(EvStateManager.class)).containsExactly("evstreamStateManager");
+		});
+	}
+
+	@Test
+	void userStateManagerShouldBeUsed() {
+		this.contextRunner.withUserConfiguration(UserStateManagerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(EvStateManager.class).doesNotHaveBean("evstreamStateManager");
+			assertThat(context.getBean(EvstreamBackendLifecycle.class)).isNotNull();
+		});
+	}
+
+	private void assertInvalid(String name, Object value, String reason) {
+		this.contextRunner.withPropertyValues(name + "=" + text(value)).run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
+			assertThat(ex.getName()).isEqualTo(name);
+			assertThat(ex.getValue()).isEqualTo(value);
+			assertThat(ex.getReason()).isEqualTo(reason);
+			assertThat(ex).hasCauseInstanceOf(IllegalArgumentException.class);
+		});
+	}
+
+	private static String text(Object value) {
+		return (value instanceof Duration duration) ? duration.toMillis() + "ms" : value.toString();
+	}
+
+	private static InvalidEvstreamPropertyException invalidProperty(Throwable failure) {
+		InvalidEvstreamPropertyException ex = findCause(failure, InvalidEvstreamPropertyException.class);
+		assertThat(ex).as("cause of %s", failure).isNotNull();
+		return ex;
+	}
+
+	private static <E extends Throwable> E findCause(Throwable failure, Class<E> type) {
+		Throwable candidate = failure;
+		while (candidate != null) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+			candidate = candidate.getCause();
+		}
+		return null;
+	}
+
+	@Test
+	void gracefulShutdownShouldCloseStreamsWithTheContext() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(EvstreamGracefulShutdown.class);
+			assertThat(context.getBean(EvstreamGracefulShutdown.class).isRunning()).isTrue();
+			EvStreamManager streams = context.getBean(EvStreamManager.class);
+			context.close();
+			assertThat(streams.isShutdown()).isTrue();
+		});
 	}
 
 	@Test
@@ -125,6 +265,16 @@ class EvstreamAutoConfigurationTests {
 		@Bean
 		EvStreamManager userManager(JsonMapper jsonMapper) {
 			return EvStreamManager.builder().jsonMapper(jsonMapper).maxConnections(7).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserStateManagerConfiguration {
+
+		@Bean
+		EvStateManager userStateManager(EvStreamManager streams, JsonMapper jsonMapper) {
+			return new EvStateManager(streams, jsonMapper);
 		}
 
 	}

@@ -5,6 +5,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +30,7 @@ import org.springframework.core.Ordered;
 public final class EvstreamJsonAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(name = "evstreamRejectDuplicateKeysCustomizer")
 	RejectDuplicateKeysCustomizer evstreamRejectDuplicateKeysCustomizer() {
 		return new RejectDuplicateKeysCustomizer();
 	}

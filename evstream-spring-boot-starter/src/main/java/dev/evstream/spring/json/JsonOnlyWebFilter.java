@@ -138,7 +138,7 @@ public final class JsonOnlyWebFilter implements WebFilter, Ordered {
 	 * @param contentType a request's content type
 	 * @return whether it declares JSON
 	 */
-	public static boolean isJson(MediaType contentType) {
+	static boolean isJson(MediaType contentType) {
 		if (contentType.isWildcardType() || contentType.isWildcardSubtype()) {
 			return false;
 		}

@@ -36,6 +36,7 @@ public final class EvstreamMetricsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	EvstreamMeterBinder evstreamMeterBinder(EvStreamManager streams, EvStateManager states) {
 		return new EvstreamMeterBinder(streams, states);
 	}

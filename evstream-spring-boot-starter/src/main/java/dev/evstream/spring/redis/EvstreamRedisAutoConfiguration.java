@@ -1,11 +1,13 @@
 package dev.evstream.spring.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.redis.RedisBackend;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
+import dev.evstream.spring.InvalidEvstreamPropertyException;
 import io.lettuce.core.resource.Delay;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,10 +20,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.util.Assert;
 
 /**
  * Auto-configuration of the Redis backend when {@code evstream.redis.enabled=true}: the
@@ -37,6 +41,11 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
  * created, is made lazily by the bus once Redis answers, and the bus subscribes in the
  * background once the context starts. Until then health reports the bus disconnected,
  * states declared meanwhile hold their initial values, and writes fail.
+ * <p>
+ * The Redis client's reconnect delay is the application's, unless
+ * {@code evstream.redis.max-reconnect-delay} is set: Lettuce's client resources are
+ * shared by every Redis connection of the application, so evstream changes them only when
+ * asked.
  *
  * @since 0.1.0
  */
@@ -70,22 +79,41 @@ public final class EvstreamRedisAutoConfiguration {
 			@Qualifier("evstreamRedisListenerContainer") ObjectProvider<ReactiveRedisMessageListenerContainer> evstreamRedisListenerContainer,
 			EvstreamProperties properties) {
 		EvstreamProperties.Redis redis = properties.getRedis();
+		EvstreamProperties.History history = properties.getHistory();
 		ReactiveStringRedisTemplate template = redisTemplate
 			.getIfAvailable(() -> new ReactiveStringRedisTemplate(connectionFactory));
-		return RedisBackend.builder(template, evstreamRedisListenerContainer::getObject)
-			.keyPrefix(redis.getKeyPrefix())
-			.timeout(redis.getTimeout())
-			.probeInterval(redis.getProbeInterval())
-			.historySize(properties.getHistory().getSize())
-			.historyTimeToLive(properties.getHistory().getTtl())
-			.build();
+		RedisBackend.Builder builder = RedisBackend.builder(template, evstreamRedisListenerContainer::getObject);
+		InvalidEvstreamPropertyException.apply("evstream.redis.key-prefix", redis.getKeyPrefix(), builder::keyPrefix);
+		InvalidEvstreamPropertyException.apply("evstream.redis.timeout", redis.getTimeout(), builder::timeout);
+		InvalidEvstreamPropertyException.apply("evstream.redis.probe-interval", redis.getProbeInterval(),
+				builder::probeInterval);
+		InvalidEvstreamPropertyException.apply("evstream.history.size", history.getSize(), builder::historySize);
+		InvalidEvstreamPropertyException.apply("evstream.history.ttl", history.getTtl(), builder::historyTimeToLive);
+		return builder.build();
 	}
 
-	@Bean
-	ClientResourcesBuilderCustomizer evstreamReconnectDelay(EvstreamProperties properties) {
-		Duration max = properties.getRedis().getMaxReconnectDelay();
-		return (builder) -> builder.reconnectDelay(
-				Delay.exponential(Duration.ofMillis(10), max, 2, java.util.concurrent.TimeUnit.MILLISECONDS));
+	/**
+	 * The Redis client's reconnect delay, when {@code evstream.redis.max-reconnect-delay}
+	 * is set.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Delay.class, ClientResourcesBuilderCustomizer.class })
+	@ConditionalOnProperty(name = "evstream.redis.max-reconnect-delay")
+	static class ReconnectDelayConfiguration {
+
+		private static final Duration FIRST_DELAY = Duration.ofMillis(10);
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamReconnectDelay")
+		ClientResourcesBuilderCustomizer evstreamReconnectDelay(EvstreamProperties properties) {
+			Duration max = properties.getRedis().getMaxReconnectDelay();
+			Assert.state(max != null, "'evstream.redis.max-reconnect-delay' must be set");
+			// Lettuce wants the first delay below the longest
+			Duration first = (max.compareTo(FIRST_DELAY) > 0) ? FIRST_DELAY : Duration.ZERO;
+			Delay delay = Delay.exponential(first, max, 2, TimeUnit.MILLISECONDS);
+			return (builder) -> builder.reconnectDelay(delay);
+		}
+
 	}
 
 }

@@ -45,7 +45,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *
  * @since 0.1.0
  */
-public class EvstreamSseHandler {
+public final class EvstreamSseHandler {
 
 	private final EvStreamManager manager;
 
@@ -73,9 +73,8 @@ public class EvstreamSseHandler {
 	 * @param tokenHider where tokens taken out of the query are kept, or {@code null} to
 	 * read them from the query
 	 */
-	public EvstreamSseHandler(EvStreamManager manager, @Nullable Authenticator authenticator,
-			ChannelAuthorizer authorizer, StreamMetrics metrics, String tokenParameter, Duration retryAfter,
-			@Nullable QueryTokenHider tokenHider) {
+	EvstreamSseHandler(EvStreamManager manager, @Nullable Authenticator authenticator, ChannelAuthorizer authorizer,
+			StreamMetrics metrics, String tokenParameter, Duration retryAfter, @Nullable QueryTokenHider tokenHider) {
 		this.manager = manager;
 		this.authenticator = authenticator;
 		this.authorizer = authorizer;

@@ -77,7 +77,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "evstreamQueryTokenHider")
 	QueryTokenHider evstreamQueryTokenHider(EvstreamProperties properties) {
 		return new QueryTokenHider(properties.getPath(), properties.getAuth().getQueryParam());
 	}
@@ -109,6 +109,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 		private static final String ACCESS_LOG = "reactor.netty.http.server.accessLogEnabled";
 
 		@Bean
+		@ConditionalOnMissingBean(name = "evstreamAccessLogRedaction")
 		NettyServerCustomizer evstreamAccessLogRedaction(EvstreamProperties properties) {
 			return (server) -> Boolean.getBoolean(ACCESS_LOG)
 					? server.accessLog(true, new TokenRedactingAccessLog(properties.getAuth().getQueryParam()))
@@ -201,6 +202,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 		static class PendingConnectionsMeterConfiguration {
 
 			@Bean
+			@ConditionalOnMissingBean(name = "evstreamPendingConnectionsMeter")
 			MeterBinder evstreamPendingConnectionsMeter(ObjectProvider<ConnectionGuard> guard) {
 				return (registry) -> guard.ifAvailable((available) -> Gauge
 					.builder("evstream.connections.pending", available, ConnectionGuard::pendingCount)

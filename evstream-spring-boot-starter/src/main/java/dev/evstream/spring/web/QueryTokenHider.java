@@ -28,7 +28,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  *
  * @since 0.1.0
  */
-public final class QueryTokenHider implements HttpHandlerDecoratorFactory {
+final class QueryTokenHider implements HttpHandlerDecoratorFactory {
 
 	private final PathPattern path;
 
@@ -42,7 +42,7 @@ public final class QueryTokenHider implements HttpHandlerDecoratorFactory {
 	 * @param path the path of the SSE endpoint
 	 * @param parameter the query parameter that carries the token
 	 */
-	public QueryTokenHider(String path, String parameter) {
+	QueryTokenHider(String path, String parameter) {
 		this.path = PathPatternParser.defaultInstance.parse(path);
 		this.parameter = parameter;
 	}

@@ -12,7 +12,7 @@ import reactor.netty.http.server.logging.AccessLogFactory;
  *
  * @since 0.1.0
  */
-public final class TokenRedactingAccessLog implements AccessLogFactory {
+final class TokenRedactingAccessLog implements AccessLogFactory {
 
 	private static final String FORMAT = "{} - {} [{}] \"{} {} {}\" {} {} {}";
 
@@ -22,7 +22,7 @@ public final class TokenRedactingAccessLog implements AccessLogFactory {
 	 * Creates the access log.
 	 * @param tokenParameter the query parameter that carries tokens
 	 */
-	public TokenRedactingAccessLog(String tokenParameter) {
+	TokenRedactingAccessLog(String tokenParameter) {
 		this.tokenParameter = tokenParameter;
 	}
 

@@ -10,6 +10,8 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -55,6 +57,27 @@ class EvstreamJsonAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(JsonMapperBuilderCustomizer.class))
 			.run((context) -> assertThat(context)
 				.doesNotHaveBean(EvstreamJsonAutoConfiguration.RejectDuplicateKeysCustomizer.class));
+	}
+
+	@Test
+	void customizerShouldBackOffFromBeanOfSameName() {
+		this.contextRunner.withUserConfiguration(UserCustomizer.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(EvstreamJsonAutoConfiguration.RejectDuplicateKeysCustomizer.class);
+			assertThat(context).getBean("evstreamRejectDuplicateKeysCustomizer").isSameAs(UserCustomizer.CUSTOMIZER);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCustomizer {
+
+		static final JsonMapperBuilderCustomizer CUSTOMIZER = (builder) -> {
+		};
+
+		@Bean
+		JsonMapperBuilderCustomizer evstreamRejectDuplicateKeysCustomizer() {
+			return CUSTOMIZER;
+		}
+
 	}
 
 	record Increment(int by) {

@@ -1,9 +1,6 @@
 package dev.evstream.spring.redis;
 
 import java.time.Duration;
-
-import dev.evstream.core.backend.Backend;
-import org.awaitility.Awaitility;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +9,15 @@ import java.util.Map;
 import dev.evstream.core.EvState;
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.backend.Backend;
 import dev.evstream.test.SseTestClient;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * One application instance with evstream on Redis, on a random port: several of them are
@@ -34,13 +34,15 @@ final class Replica implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a replica and waits until its bus is connected, as a deployment routes to a
-	 * replica once it is ready, which follows the bus.
+	 * Starts a replica and waits until its bus has subscribed, as a deployment routes to
+	 * a replica once it is ready, which follows the bus: the context starts without
+	 * waiting for Redis, and a message published before a replica subscribes never
+	 * reaches it.
 	 */
 	static Replica start(String redisUrl, String keyPrefix, String... extraProperties) {
 		Replica replica = startUnready(redisUrl, keyPrefix, extraProperties);
 		Backend backend = replica.context.getBean(Backend.class);
-		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> backend.bus().isConnected());
+		await().atMost(Duration.ofSeconds(20)).until(() -> backend.bus().isConnected());
 		return replica;
 	}
 
@@ -54,6 +56,8 @@ final class Replica implements AutoCloseable {
 		properties.put("evstream.redis.enabled", "true");
 		properties.put("evstream.redis.key-prefix", keyPrefix);
 		properties.put("evstream.redis.probe-interval", "200ms");
+		// as a deployment that wants replicas to catch up soon after Redis returns
+		properties.put("evstream.redis.max-reconnect-delay", "1s");
 		properties.put("evstream.heartbeat", "500ms");
 		properties.put("spring.main.banner-mode", "off");
 		for (String property : extraProperties) {
