@@ -1,7 +1,5 @@
 package dev.evstream.core;
 
-import java.time.Duration;
-
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.core.memory.InMemoryBackend;
@@ -13,7 +11,7 @@ class InMemoryBackendTests extends BackendContract {
 
 	@Override
 	protected Backend createBackend() {
-		return new InMemoryBackend(HISTORY_SIZE, Duration.ofDays(1), 1 << 20);
+		return InMemoryBackend.builder().historySize(HISTORY_SIZE).historyMaxBytes(1 << 20).build();
 	}
 
 }

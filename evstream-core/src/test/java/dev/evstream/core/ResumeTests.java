@@ -1,7 +1,6 @@
 package dev.evstream.core;
 
 import dev.evstream.core.memory.InMemoryBackend;
-import dev.evstream.core.memory.InMemoryChannelHistory;
 import java.time.Duration;
 import java.util.List;
 
@@ -168,8 +167,7 @@ class ResumeTests {
 	}
 
 	private static InMemoryBackend backend() {
-		return new InMemoryBackend(HISTORY, InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE,
-				InMemoryChannelHistory.DEFAULT_MAX_BYTES);
+		return InMemoryBackend.builder().historySize(HISTORY).build();
 	}
 
 }

@@ -47,7 +47,7 @@ public final class RedisChannelHistory implements ChannelHistory {
 	private final FirstConnection firstConnection = new FirstConnection();
 
 	/**
-	 * Creates the history.
+	 * Creates the history, with limits its {@link RedisBackend.Builder builder} checked.
 	 * @param redis the template to run commands with
 	 * @param keys the key names
 	 * @param size the number of messages kept per channel, zero for none
@@ -58,9 +58,6 @@ public final class RedisChannelHistory implements ChannelHistory {
 			Duration timeout) {
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
 		this.keys = Objects.requireNonNull(keys, "'keys' must not be null");
-		if (size < 0) {
-			throw new IllegalArgumentException("History size must not be negative, but was " + size);
-		}
 		this.size = size;
 		this.timeToLive = Objects.requireNonNull(timeToLive, "'timeToLive' must not be null");
 		this.timeout = Objects.requireNonNull(timeout, "'timeout' must not be null");

@@ -95,14 +95,13 @@ public final class EvstreamAutoConfiguration {
 		@Bean
 		InMemoryBackend evstreamBackend(EvstreamProperties properties) {
 			EvstreamProperties.History history = properties.getHistory();
-			try {
-				return new InMemoryBackend(history.getSize(), history.getTtl(), history.getMaxSize().toBytes());
-			}
-			catch (IllegalArgumentException ex) {
-				// the backend takes the three at once and its message says which is wrong
-				throw new InvalidEvstreamPropertyException("evstream.history", "size=" + history.getSize() + ", ttl="
-						+ history.getTtl() + ", max-size=" + history.getMaxSize(), String.valueOf(ex.getMessage()), ex);
-			}
+			InMemoryBackend.Builder builder = InMemoryBackend.builder();
+			InvalidEvstreamPropertyException.apply("evstream.history.size", history.getSize(), builder::historySize);
+			InvalidEvstreamPropertyException.apply("evstream.history.ttl", history.getTtl(),
+					builder::historyTimeToLive);
+			InvalidEvstreamPropertyException.apply("evstream.history.max-size", history.getMaxSize(),
+					(maxSize) -> builder.historyMaxBytes(maxSize.toBytes()));
+			return builder.build();
 		}
 
 	}

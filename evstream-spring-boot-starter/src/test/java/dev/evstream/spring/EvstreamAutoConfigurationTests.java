@@ -97,22 +97,22 @@ class EvstreamAutoConfigurationTests {
 	}
 
 	@Test
-	void invalidHistoryShouldFailAtStartup() {
+	void invalidHistoryShouldFailAtStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("evstream.history.ttl=0s").run((context) -> {
 			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
-			assertThat(ex.getName()).isEqualTo("evstream.history");
-			assertThat(ex.getValue()).isEqualTo("size=1000, ttl=PT0S, max-size=67108864B");
-			assertThat(ex.getReason()).isEqualTo("History time to live must be positive, but was PT0S");
+			assertThat(ex.getName()).isEqualTo("evstream.history.ttl");
+			assertThat(ex.getValue()).isEqualTo(Duration.ZERO);
+			assertThat(ex.getReason()).isEqualTo("'historyTimeToLive' must be positive, but was PT0S");
 		});
 		this.contextRunner.withPropertyValues("evstream.history.size=-1").run((context) -> {
 			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
-			assertThat(ex.getName()).isEqualTo("evstream.history");
-			assertThat(ex.getReason()).isEqualTo("History size must not be negative, but was -1");
+			assertThat(ex.getName()).isEqualTo("evstream.history.size");
+			assertThat(ex.getReason()).isEqualTo("'historySize' must not be negative, but was -1");
 		});
 		this.contextRunner.withPropertyValues("evstream.history.max-size=0").run((context) -> {
 			InvalidEvstreamPropertyException ex = invalidProperty(context.getStartupFailure());
-			assertThat(ex.getName()).isEqualTo("evstream.history");
-			assertThat(ex.getReason()).isEqualTo("History byte budget must be positive, but was 0");
+			assertThat(ex.getName()).isEqualTo("evstream.history.max-size");
+			assertThat(ex.getReason()).isEqualTo("'historyMaxBytes' must be at least 1, but was 0");
 		});
 	}
 

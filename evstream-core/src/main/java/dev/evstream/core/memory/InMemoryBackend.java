@@ -1,6 +1,7 @@
 package dev.evstream.core.memory;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.history.ChannelHistory;
@@ -26,21 +27,20 @@ public final class InMemoryBackend implements Backend {
 	 * channel's last use, within {@link InMemoryChannelHistory#DEFAULT_MAX_BYTES 64 MB}.
 	 */
 	public InMemoryBackend() {
-		this(ChannelHistory.DEFAULT_SIZE, InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE,
-				InMemoryChannelHistory.DEFAULT_MAX_BYTES);
+		this(builder());
+	}
+
+	private InMemoryBackend(Builder builder) {
+		this.channelHistory = new InMemoryChannelHistory(this.bus, builder.historySize, builder.historyTimeToLive,
+				builder.historyMaxBytes);
 	}
 
 	/**
-	 * Creates a backend.
-	 * @param historySize the number of messages kept per channel, zero for none
-	 * @param historyTimeToLive how long a channel's log is kept after it was last sent to
-	 * or read
-	 * @param historyMaxBytes the budget of all logs together, in approximate heap bytes
-	 * @throws IllegalArgumentException if the size is negative, or the time to live or
-	 * the budget not positive
+	 * Starts a builder.
+	 * @return a builder with the defaults
 	 */
-	public InMemoryBackend(int historySize, Duration historyTimeToLive, long historyMaxBytes) {
-		this.channelHistory = new InMemoryChannelHistory(this.bus, historySize, historyTimeToLive, historyMaxBytes);
+	public static Builder builder() {
+		return new Builder();
 	}
 
 	@Override
@@ -61,6 +61,72 @@ public final class InMemoryBackend implements Backend {
 	@Override
 	public String toString() {
 		return "InMemoryBackend";
+	}
+
+	/**
+	 * Builds an {@link InMemoryBackend}.
+	 */
+	public static final class Builder {
+
+		private int historySize = ChannelHistory.DEFAULT_SIZE;
+
+		private Duration historyTimeToLive = InMemoryChannelHistory.DEFAULT_TIME_TO_LIVE;
+
+		private long historyMaxBytes = InMemoryChannelHistory.DEFAULT_MAX_BYTES;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets how many messages are kept per channel for resuming.
+		 * @param historySize the number of messages, zero for none
+		 * @return this builder
+		 */
+		public Builder historySize(int historySize) {
+			if (historySize < 0) {
+				throw new IllegalArgumentException("'historySize' must not be negative, but was " + historySize);
+			}
+			this.historySize = historySize;
+			return this;
+		}
+
+		/**
+		 * Sets how long a channel's history is kept after it was last sent to or read.
+		 * @param historyTimeToLive the time to live, positive
+		 * @return this builder
+		 */
+		public Builder historyTimeToLive(Duration historyTimeToLive) {
+			Objects.requireNonNull(historyTimeToLive, "'historyTimeToLive' must not be null");
+			if (historyTimeToLive.isNegative() || historyTimeToLive.isZero()) {
+				throw new IllegalArgumentException(
+						"'historyTimeToLive' must be positive, but was " + historyTimeToLive);
+			}
+			this.historyTimeToLive = historyTimeToLive;
+			return this;
+		}
+
+		/**
+		 * Sets the budget of all channels' histories together; the least recently used
+		 * are forgotten first beyond it.
+		 * @param historyMaxBytes the budget, in approximate heap bytes, at least 1
+		 * @return this builder
+		 */
+		public Builder historyMaxBytes(long historyMaxBytes) {
+			if (historyMaxBytes < 1) {
+				throw new IllegalArgumentException("'historyMaxBytes' must be at least 1, but was " + historyMaxBytes);
+			}
+			this.historyMaxBytes = historyMaxBytes;
+			return this;
+		}
+
+		/**
+		 * Builds the backend.
+		 * @return the backend
+		 */
+		public InMemoryBackend build() {
+			return new InMemoryBackend(this);
+		}
+
 	}
 
 }

@@ -74,17 +74,7 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 	private volatile long lastSweep;
 
 	/**
-	 * Creates a history that keeps {@code size} messages per channel, with the default
-	 * time to live and byte budget.
-	 * @param bus the bus of this instance
-	 * @param size the number of messages kept per channel, zero for none
-	 */
-	InMemoryChannelHistory(InMemoryEventBus bus, int size) {
-		this(bus, size, DEFAULT_TIME_TO_LIVE, DEFAULT_MAX_BYTES);
-	}
-
-	/**
-	 * Creates a history.
+	 * Creates a history, with limits its {@link InMemoryBackend.Builder builder} checked.
 	 * @param bus the bus of this instance
 	 * @param size the number of messages kept per channel, zero for none
 	 * @param timeToLive how long a channel's log is kept after it was last sent to or
@@ -97,17 +87,7 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 
 	InMemoryChannelHistory(InMemoryEventBus bus, int size, Duration timeToLive, long maxBytes,
 			LongSupplier sequenceBase, LongSupplier clock) {
-		this.bus = Objects.requireNonNull(bus, "'bus' must not be null");
-		if (size < 0) {
-			throw new IllegalArgumentException("History size must not be negative, but was " + size);
-		}
-		Objects.requireNonNull(timeToLive, "'timeToLive' must not be null");
-		if (timeToLive.isNegative() || timeToLive.isZero()) {
-			throw new IllegalArgumentException("History time to live must be positive, but was " + timeToLive);
-		}
-		if (maxBytes < 1) {
-			throw new IllegalArgumentException("History byte budget must be positive, but was " + maxBytes);
-		}
+		this.bus = bus;
 		this.size = size;
 		this.timeToLive = timeToLive.toMillis();
 		this.maxBytes = maxBytes;

@@ -8,7 +8,6 @@ import dev.evstream.core.history.ChannelHistory;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class InMemoryChannelHistoryTests {
 
@@ -21,17 +20,6 @@ class InMemoryChannelHistoryTests {
 	private InMemoryChannelHistory history(long maxBytes) {
 		// a fixed base, so that only the history's own floor keeps new sequences apart
 		return new InMemoryChannelHistory(this.bus, 10, TTL, maxBytes, () -> 5_000, this.clock::get);
-	}
-
-	@Test
-	void constructorWithBadLimitsShouldThrow() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryChannelHistory(this.bus, -1))
-			.withMessage("History size must not be negative, but was -1");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new InMemoryChannelHistory(this.bus, 1, Duration.ZERO, 1000))
-			.withMessage("History time to live must be positive, but was PT0S");
-		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryChannelHistory(this.bus, 1, TTL, 0))
-			.withMessage("History byte budget must be positive, but was 0");
 	}
 
 	@Test
