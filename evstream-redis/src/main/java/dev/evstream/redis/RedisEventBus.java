@@ -77,7 +77,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
 	private final Duration probeInterval;
 
-	private final Scheduler scheduler;
+	private final Scheduler scheduler = Schedulers.parallel();
 
 	private final String instance = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
 
@@ -102,23 +102,11 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	private volatile long lastProbeAt;
 
 	/**
-	 * Creates the bus; {@link #start()} subscribes.
-	 * @param container the listener container of this instance
-	 * @param redis the template to publish with
-	 * @param keys the key names, which give the bus channel
-	 * @param timeout the longest wait for Redis before a publication fails
-	 * @param probeInterval the interval of the probes that watch the subscription
-	 */
-	RedisEventBus(ReactiveRedisMessageListenerContainer container, ReactiveStringRedisTemplate redis, RedisKeys keys,
-			Duration timeout, Duration probeInterval) {
-		this(supplierOf(container), redis, keys, timeout, probeInterval, Schedulers.parallel());
-	}
-
-	/**
 	 * Creates the bus with a listener container made when the bus first subscribes, and
 	 * made again at every attempt until it is: a container connects to Redis when
 	 * created, which it cannot do while Redis is unreachable. The supplier is called on a
 	 * thread that may block; the bus does not own the container it returns.
+	 * {@link #start()} subscribes.
 	 * @param containers supplies the listener container of this instance
 	 * @param redis the template to publish with
 	 * @param keys the key names, which give the bus channel
@@ -127,19 +115,12 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 	 */
 	RedisEventBus(Supplier<? extends ReactiveRedisMessageListenerContainer> containers,
 			ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout, Duration probeInterval) {
-		this(containers, redis, keys, timeout, probeInterval, Schedulers.parallel());
-	}
-
-	RedisEventBus(Supplier<? extends ReactiveRedisMessageListenerContainer> containers,
-			ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout, Duration probeInterval,
-			Scheduler scheduler) {
 		this.containers = Objects.requireNonNull(containers, "'containers' must not be null");
 		this.redis = Objects.requireNonNull(redis, "'redis' must not be null");
 		this.channel = keys.bus();
 		this.epochKey = keys.epoch();
 		this.timeout = Objects.requireNonNull(timeout, "'timeout' must not be null");
 		this.probeInterval = Objects.requireNonNull(probeInterval, "'probeInterval' must not be null");
-		this.scheduler = scheduler;
 	}
 
 	/**
@@ -164,12 +145,6 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 			.concatMap((tick) -> probe(), 1)
 			.subscribe(null, (ex) -> logger.error("evstream's Redis bus probe stopped", ex)));
 		return this.firstSubscription.asMono();
-	}
-
-	private static Supplier<ReactiveRedisMessageListenerContainer> supplierOf(
-			ReactiveRedisMessageListenerContainer container) {
-		Objects.requireNonNull(container, "'container' must not be null");
-		return () -> container;
 	}
 
 	/**

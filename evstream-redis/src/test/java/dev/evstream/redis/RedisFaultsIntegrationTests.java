@@ -54,7 +54,7 @@ class RedisFaultsIntegrationTests {
 		this.container = new ReactiveRedisMessageListenerContainer(this.connections);
 		this.store = new RedisStateStore(this.redis, this.keys, TIMEOUT);
 		this.history = new RedisChannelHistory(this.redis, this.keys, 10, Duration.ofHours(1), TIMEOUT);
-		this.bus = new RedisEventBus(this.container, this.redis, this.keys, TIMEOUT, Duration.ofMillis(200));
+		this.bus = new RedisEventBus(() -> this.container, this.redis, this.keys, TIMEOUT, Duration.ofMillis(200));
 		this.bus.start().block(Duration.ofSeconds(10));
 	}
 
