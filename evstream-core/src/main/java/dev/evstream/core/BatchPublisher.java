@@ -169,7 +169,8 @@ final class BatchPublisher implements Publisher<List<byte[]>>, Subscription {
 		}
 		long requested = this.requested;
 		long emitted = 0;
-		while (emitted != requested && !this.source.hasEnded()) {
+		// take() answers null once the end was taken, so the end is checked once per pass
+		while (emitted != requested) {
 			List<byte[]> batch = this.source.take();
 			if (batch == null) {
 				break;

@@ -13,6 +13,7 @@ interface BatchSource {
 	/**
 	 * Takes everything queued, up to a bound, as one batch.
 	 * @return the batch, or {@code null} if nothing is queued or the end was taken
+	 * already
 	 */
 	@Nullable List<byte[]> take();
 

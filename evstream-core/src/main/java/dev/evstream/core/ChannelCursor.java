@@ -1,14 +1,19 @@
 package dev.evstream.core;
 
 import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where one connection stands in one of its channels. Every field but the final ones is
  * guarded by the lock of its {@link Connection}.
+ * <p>
+ * A cursor is also the one place of its state in the connection's queue: the version
+ * written is the newest one pending when the cursor is taken, so versions coalesce rather
+ * than queue, and a connection costs no object per state beyond its cursors.
  */
-final class ChannelCursor {
+final class ChannelCursor implements Entry {
 
 	static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -58,16 +63,22 @@ final class ChannelCursor {
 
 	boolean detached;
 
-	/**
-	 * The place of the cursor's pending state in the connection's queue.
-	 */
-	final Entry.PendingState stateEntry = new Entry.PendingState(this);
-
 	ChannelCursor(Connection connection, String channel, String token, long resumeFrom) {
 		this.connection = connection;
 		this.channel = channel;
 		this.token = token;
 		this.resumeFrom = resumeFrom;
+	}
+
+	@Override
+	public void writeTo(Cursors cursors, List<byte[]> chunks) {
+		StateFrame frame = this.pendingState;
+		this.pendingState = null;
+		this.stateQueued = false;
+		if (frame != null && !this.detached) {
+			chunks.add(cursors.idLine());
+			chunks.add(frame.body);
+		}
 	}
 
 }

@@ -303,7 +303,7 @@ final class Connection implements BatchSource {
 			else {
 				// one place per state and connection, so states cannot overflow the queue
 				cursor.stateQueued = true;
-				this.queue.addLast(cursor.stateEntry);
+				this.queue.addLast(cursor);
 			}
 		}
 		if (coalesced) {

@@ -6,7 +6,7 @@ import java.util.List;
  * One thing waiting in a connection's queue. Each kind adds its own bytes to the batch
  * being written, so the queue never asks what an entry is.
  */
-sealed interface Entry permits MessageFrame, Entry.Raw, Entry.Identified, Entry.Reset, Entry.PendingState, Entry.End {
+sealed interface Entry permits MessageFrame, ChannelCursor, Entry.Raw, Entry.Identified, Entry.Reset, Entry.End {
 
 	/**
 	 * Adds this entry's bytes to a batch; called under the connection's lock.
@@ -54,25 +54,6 @@ sealed interface Entry permits MessageFrame, Entry.Raw, Entry.Identified, Entry.
 			cursors.idLineChanged();
 			chunks.add(cursors.idLine());
 			chunks.add(this.body);
-		}
-
-	}
-
-	/**
-	 * The one place of a cursor's state in the queue: the version written is the newest
-	 * one pending when the entry is taken, so versions coalesce rather than queue.
-	 */
-	record PendingState(ChannelCursor cursor) implements Entry {
-
-		@Override
-		public void writeTo(Cursors cursors, List<byte[]> chunks) {
-			StateFrame frame = this.cursor.pendingState;
-			this.cursor.pendingState = null;
-			this.cursor.stateQueued = false;
-			if (frame != null && !this.cursor.detached) {
-				chunks.add(cursors.idLine());
-				chunks.add(frame.body);
-			}
 		}
 
 	}
