@@ -2,8 +2,11 @@ package dev.evstream.core;
 
 import java.util.function.UnaryOperator;
 
+import dev.evstream.core.auth.EvPrincipal;
+
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A named value shared by every instance and broadcast to the listeners of its channel
@@ -72,6 +75,23 @@ public interface EvState<T extends @Nullable Object> {
 	 * @return the new value
 	 */
 	Mono<T> set(T value);
+
+	/**
+	 * Changes the value with a JSON merge patch (RFC 7396), as a client's write does and
+	 * through the same {@link EvStateOptions#interceptStateUpdate interceptor}: members
+	 * of an object patch are merged in, a {@code null} member is removed, arrays and
+	 * other values replace what was there. The patch is applied with compare-and-set to
+	 * the latest value, so concurrent patches of different members all apply.
+	 * <p>
+	 * Acts when called. The {@code Mono} emits the new value, or fails with
+	 * {@link EvStateUpdateRefusedException} when the interceptor refuses the patch or the
+	 * result would not be of this state's type (nothing is stored then), or as
+	 * {@link #set(UnaryOperator)} fails.
+	 * @param mergePatch the patch
+	 * @param principal on whose behalf, as the interceptor sees it
+	 * @return the new value
+	 */
+	Mono<T> patch(JsonNode mergePatch, EvPrincipal principal);
 
 	/**
 	 * Returns whether the state was removed, here or on another instance.

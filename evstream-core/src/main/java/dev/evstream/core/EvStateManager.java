@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusListener;
 import dev.evstream.core.bus.StateChanged;
@@ -72,6 +73,10 @@ public final class EvStateManager implements AutoCloseable {
 	private final StateCodec codec;
 
 	private final ConcurrentMap<String, StateCell> cells = new ConcurrentHashMap<>();
+
+	// the options of states declared here with rules for clients, by key; they outlive a
+	// removal, so a state created again elsewhere keeps this instance's rules
+	private final ConcurrentMap<String, EvStateOptions> clientRules = new ConcurrentHashMap<>();
 
 	private final Disposable busSubscription;
 
@@ -241,6 +246,22 @@ public final class EvStateManager implements AutoCloseable {
 		return createBlocking(key, this.codec.type(type), initialValue, EvStateOptions.defaults());
 	}
 
+	/**
+	 * Creates a state of a generic type broadcast with given options, or returns the
+	 * existing one, as {@link #createStateBlocking(String, Class, Object)} does.
+	 * @param <T> the type of the value
+	 * @param key the key of the state
+	 * @param type the type of the value
+	 * @param initialValue the value if the state is new
+	 * @param options how the state is broadcast and what clients may do with it
+	 * @return the state
+	 */
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(String key, TypeReference<T> type,
+			T initialValue, EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return createBlocking(key, this.codec.type(type), initialValue, options);
+	}
+
 	private <T extends @Nullable Object> Mono<EvState<T>> create(String key, JavaType type, T initialValue,
 			EvStateOptions options) {
 		Objects.requireNonNull(options, "'options' must not be null");
@@ -319,6 +340,13 @@ public final class EvStateManager implements AutoCloseable {
 			throw new IllegalArgumentException(
 					"State '" + cell.key + "' exists with data key '" + dataKey + "', not '" + options.dataKey() + "'");
 		}
+		if (options.hasClientRules()) {
+			EvStateOptions rules = this.clientRules.putIfAbsent(cell.key, options);
+			if (rules != null && rules != options) {
+				throw new IllegalArgumentException("State '" + cell.key
+						+ "' was declared with other rules for clients: declare it once, or with the same options");
+			}
+		}
 		TypedEvState<T> view = cell.declare(type);
 		view.get();
 		return view;
@@ -391,6 +419,92 @@ public final class EvStateManager implements AutoCloseable {
 			.cache();
 		outcome.subscribe(null, (ex) -> logger.debug("Could not remove state '{}': {}", key, ex.toString()));
 		return outcome;
+	}
+
+	// ---- writes and rules for clients
+
+	/**
+	 * Returns whether a principal may use a channel as far as states go: a channel that
+	 * is no state, or a state declared here without a rule, allows everyone; otherwise
+	 * the state's {@link EvStateOptions#allowConnectingClient rule} decides.
+	 * @param principal who asks
+	 * @param channel the channel
+	 * @return whether the principal may listen to it
+	 */
+	public boolean allowsClient(EvPrincipal principal, String channel) {
+		Objects.requireNonNull(principal, "'principal' must not be null");
+		EvStateOptions rules = this.clientRules.get(channel);
+		return rules == null || rules.allowsClient(principal);
+	}
+
+	/**
+	 * Applies a JSON merge patch (RFC 7396) sent by a client, as the starter's
+	 * {@code POST {evstream.path}/states/{key}} does: the state must be declared on this
+	 * instance {@link EvStateOptions#withClientWrites() with client writes}, allow the
+	 * principal, and its interceptor decides what is applied. The patch is applied with
+	 * compare-and-set, so no concurrent write is lost, and a retried operation id is
+	 * applied once; the broadcast of the version it makes carries the operation id.
+	 * <p>
+	 * Acts when called. The {@code Mono} emits the state after the write, or fails with
+	 * {@link EvStateNotFoundException}, {@link EvStateAccessDeniedException},
+	 * {@link EvStateUpdateRefusedException} (refused, or the result would not be of the
+	 * state's type), {@link IllegalArgumentException} for a bad operation id,
+	 * {@link EvStateRemovedException} or {@link EvUnavailableException}; nothing is
+	 * stored on failure.
+	 * @param key the key of the state
+	 * @param patch the merge patch
+	 * @param principal who writes
+	 * @param operationId the client's id of this write, {@code [A-Za-z0-9_.:-]{1,64}}, or
+	 * {@code null}
+	 * @return the state after the write
+	 */
+	public Mono<EvStateVersion> patchFromClient(String key, JsonNode patch, EvPrincipal principal,
+			@Nullable String operationId) {
+		Objects.requireNonNull(key, "'key' must not be null");
+		Objects.requireNonNull(patch, "'patch' must not be null");
+		Objects.requireNonNull(principal, "'principal' must not be null");
+		try {
+			OperationIds.check(operationId);
+			StateCell cell = this.cells.get(key);
+			if (cell == null) {
+				throw new EvStateNotFoundException(key);
+			}
+			EvStateOptions rules = this.clientRules.get(key);
+			if (rules == null || !rules.clientWrites()) {
+				throw new EvStateAccessDeniedException("State '" + key + "' does not accept writes from clients");
+			}
+			if (!rules.allowsClient(principal)) {
+				throw new EvStateAccessDeniedException("Not allowed to use state '" + key + "'");
+			}
+			TypedEvState<?> declared = cell.declared();
+			JavaType type = (declared != null) ? declared.type() : this.codec.type(JsonNode.class);
+			return cell.patch(intercept(key, rules, patch, principal), type, operationId);
+		}
+		catch (RuntimeException ex) {
+			return Mono.error(ex);
+		}
+	}
+
+	/**
+	 * Applies a merge patch from server code, through the state's interceptor.
+	 */
+	Mono<EvStateVersion> patch(StateCell cell, JsonNode patch, EvPrincipal principal, JavaType type) {
+		try {
+			EvStateOptions rules = this.clientRules.get(cell.key);
+			JsonNode intercepted = (rules != null) ? intercept(cell.key, rules, patch, principal) : patch;
+			return cell.patch(intercepted, type, null);
+		}
+		catch (RuntimeException ex) {
+			return Mono.error(ex);
+		}
+	}
+
+	private static JsonNode intercept(String key, EvStateOptions rules, JsonNode patch, EvPrincipal principal) {
+		JsonNode intercepted = rules.interceptor().intercept(patch.deepCopy(), principal);
+		if (intercepted == null) {
+			throw new EvStateUpdateRefusedException(key, "the state's interceptor refused it");
+		}
+		return intercepted;
 	}
 
 	// ---- keeping in step with the store

@@ -99,6 +99,8 @@ public final class EvStreamManager implements AutoCloseable {
 
 	private final Duration closeTimeout;
 
+	private final Duration heartbeatPeriod;
+
 	private final Backend backend;
 
 	private final Engine engine;
@@ -112,6 +114,7 @@ public final class EvStreamManager implements AutoCloseable {
 	private EvStreamManager(Builder builder) {
 		this.retry = builder.retry;
 		this.closeTimeout = builder.closeTimeout;
+		this.heartbeatPeriod = builder.heartbeat;
 		this.backend = Objects.requireNonNull(builder.backend, "'backend' must be set");
 		this.engine = new Engine(this.backend.channelHistory(), builder.metrics,
 				new SseEncoder(Objects.requireNonNull(builder.jsonMapper, "'jsonMapper' must be set")),
@@ -278,6 +281,8 @@ public final class EvStreamManager implements AutoCloseable {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("connectionId", stream.id());
 		data.put("channels", names);
+		// clients that watch for a silent connection need the period
+		data.put("heartbeat", this.heartbeatPeriod.toMillis());
 		return SseEncoder.encode(null, "connected", this.engine.encoder.dataText(data));
 	}
 
@@ -343,6 +348,19 @@ public final class EvStreamManager implements AutoCloseable {
 		DirectMessage direct = new DirectMessage(connectionId, message.event(),
 				this.engine.encoder.dataText(message.data()), message.id());
 		return actNow(this.backend.bus().publish(direct), "send to connection " + connectionId);
+	}
+
+	/**
+	 * Returns an open stream of this instance by its id, to change its channels on behalf
+	 * of its client (as the starter's {@code POST {evstream.path}/subscriptions} does).
+	 * @param connectionId the connection id
+	 * @return the stream, or {@code null} if this instance holds no open stream with that
+	 * id (another instance may hold it)
+	 */
+	public @Nullable EvStream findStream(String connectionId) {
+		Objects.requireNonNull(connectionId, "'connectionId' must not be null");
+		EvStream stream = this.registry.get(connectionId);
+		return (stream != null && !stream.isClosed()) ? stream : null;
 	}
 
 	private static <T> Mono<T> actNow(Mono<T> action, String what) {

@@ -52,7 +52,7 @@ final class StateCell {
 
 	private final ConcurrentMap<JavaType, TypedEvState<?>> views = new ConcurrentHashMap<>(2);
 
-	private final ConcurrentLinkedQueue<Update<?>> updates = new ConcurrentLinkedQueue<>();
+	private final ConcurrentLinkedQueue<Update> updates = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger wip = new AtomicInteger();
 
@@ -130,8 +130,17 @@ final class StateCell {
 	}
 
 	private StateFrame frameOf(StoredState state) {
-		String data = "{" + this.quotedDataKey + ":" + state.json() + "}";
-		return new StateFrame(this.key, this.life, state.version(), SseEncoder.encode(null, this.key, data));
+		StringBuilder data = new StringBuilder(state.json().length() + 48).append('{')
+			.append(this.quotedDataKey)
+			.append(':')
+			.append(state.json())
+			.append(",\"version\":")
+			.append(state.version());
+		if (state.operationId() != null) {
+			data.append(",\"operationId\":").append(StateCodec.quote(state.operationId()));
+		}
+		data.append('}');
+		return new StateFrame(this.key, this.life, state.version(), SseEncoder.encode(null, this.key, data.toString()));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -204,13 +213,25 @@ final class StateCell {
 	// ---- updates made here
 
 	<T> Mono<T> update(UnaryOperator<T> function, JavaType type) {
-		Update<T> update = new Update<>(function, type);
+		FunctionUpdate<T> update = new FunctionUpdate<>(function, type);
+		return enqueue(update) ? update.sink.asMono() : Mono.error(new EvStateRemovedException(this.key));
+	}
+
+	/**
+	 * Applies a JSON merge patch, which must leave a value of the given type.
+	 */
+	Mono<EvStateVersion> patch(JsonNode patch, JavaType type, @Nullable String operationId) {
+		PatchUpdate update = new PatchUpdate(patch, type, operationId);
+		return enqueue(update) ? update.sink.asMono() : Mono.error(new EvStateRemovedException(this.key));
+	}
+
+	private boolean enqueue(Update update) {
 		if (isRemoved()) {
-			return Mono.error(new EvStateRemovedException(this.key));
+			return false;
 		}
 		this.updates.add(update);
 		signal();
-		return update.sink.asMono();
+		return true;
 	}
 
 	private void signal() {
@@ -220,7 +241,7 @@ final class StateCell {
 		int missed = 1;
 		do {
 			if (!this.busy) {
-				List<Update<?>> batch = poll();
+				List<Update> batch = poll();
 				if (!batch.isEmpty()) {
 					this.busy = true;
 					this.deadline = batch.get(0).askedAt + ((this.timeout != null) ? this.timeout.toNanos() : 0);
@@ -232,11 +253,21 @@ final class StateCell {
 		while (missed != 0);
 	}
 
-	private List<Update<?>> poll() {
-		List<Update<?>> batch = new ArrayList<>();
-		Update<?> next;
-		while (batch.size() < MAX_BATCH && (next = this.updates.poll()) != null) {
-			batch.add(next);
+	/**
+	 * Takes the next batch. A write with an operation id goes alone, so that the store
+	 * can recognise a retry of it and the broadcast of its version can name it.
+	 */
+	private List<Update> poll() {
+		List<Update> batch = new ArrayList<>();
+		Update next;
+		while (batch.size() < MAX_BATCH && (next = this.updates.peek()) != null) {
+			if (next.operationId() != null && !batch.isEmpty()) {
+				break;
+			}
+			batch.add(this.updates.poll());
+			if (next.operationId() != null) {
+				break;
+			}
 		}
 		return batch;
 	}
@@ -246,7 +277,7 @@ final class StateCell {
 		signal();
 	}
 
-	private void attempt(List<Update<?>> batch, StoredState base, int attempt) {
+	private void attempt(List<Update> batch, StoredState base, int attempt) {
 		if (isRemoved()) {
 			fail(batch, new EvStateRemovedException(this.key));
 			return;
@@ -264,16 +295,17 @@ final class StateCell {
 		JsonNode baseTree = (latest.version() == base.version()) ? latest.tree()
 				: this.manager.codec().parse(base.json());
 		JsonNode current = baseTree;
-		for (Update<?> update : batch) {
+		for (Update update : batch) {
 			current = update.apply(current, this.manager.codec(), this.key);
 		}
 		if (StateCodec.sameJson(current, baseTree)) {
-			complete(batch);
+			complete(batch, base);
 			return;
 		}
+		String operationId = (batch.size() == 1) ? batch.get(0).operationId() : null;
 		long started = System.nanoTime();
-		withinDeadline(
-				this.manager.store().compareAndSet(this.key, base.version(), this.manager.codec().write(current)))
+		withinDeadline(this.manager.store()
+			.compareAndSet(this.key, base.version(), this.manager.codec().write(current), operationId))
 			.subscribe((result) -> {
 				this.manager.metrics()
 					.stateUpdated(
@@ -287,7 +319,7 @@ final class StateCell {
 			});
 	}
 
-	private void onCompareAndSet(List<Update<?>> batch, StoredState base, int attempt, CompareAndSetResult result) {
+	private void onCompareAndSet(List<Update> batch, StoredState base, int attempt, CompareAndSetResult result) {
 		StoredState current = result.current();
 		if (current == null) {
 			restoreThenRetry(batch, base, attempt);
@@ -300,7 +332,7 @@ final class StateCell {
 		}
 		this.manager.onStored(this, current);
 		if (result.updated()) {
-			complete(batch);
+			complete(batch, current);
 		}
 		else {
 			attempt(batch, current, attempt + 1);
@@ -311,14 +343,14 @@ final class StateCell {
 	 * Creates the state of a provisional cell in the store, unless it exists there, and
 	 * applies the batch to the value the store holds.
 	 */
-	private void createThenRetry(List<Update<?>> batch, int attempt) {
+	private void createThenRetry(List<Update> batch, int attempt) {
 		withinDeadline(this.manager.store().create(stored())).subscribe((created) -> {
 			this.manager.onStored(this, created);
 			attempt(batch, stored(), attempt + 1);
 		}, (ex) -> fail(batch, this.manager.unavailable("update state '" + this.key + "'", ex)));
 	}
 
-	private void restoreThenRetry(List<Update<?>> batch, StoredState base, int attempt) {
+	private void restoreThenRetry(List<Update> batch, StoredState base, int attempt) {
 		withinDeadline(this.manager.store().restore(base)).map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
 			.subscribe((restored) -> {
@@ -332,17 +364,17 @@ final class StateCell {
 			}, (ex) -> fail(batch, this.manager.unavailable("update state '" + this.key + "'", ex)));
 	}
 
-	private void complete(List<Update<?>> batch) {
-		batch.forEach(Update::complete);
+	private void complete(List<Update> batch, StoredState after) {
+		batch.forEach((update) -> update.complete(after, this.manager.codec()));
 		batchDone();
 	}
 
-	private void fail(List<Update<?>> batch, Throwable error) {
+	private void fail(List<Update> batch, Throwable error) {
 		batch.forEach((update) -> update.fail(error));
 		if (error instanceof EvUnavailableException) {
 			// the updates queued meanwhile would wait for the same store: fail them now,
 			// rather than give each batch a timeout of its own
-			Update<?> queued;
+			Update queued;
 			while ((queued = this.updates.poll()) != null) {
 				queued.fail(error);
 			}
@@ -377,9 +409,33 @@ final class StateCell {
 	}
 
 	/**
-	 * One call to {@link EvState#set}, waiting in the queue.
+	 * One change asked for on this instance, waiting in the queue.
 	 */
-	private static final class Update<T> {
+	private abstract static class Update {
+
+		final long askedAt = System.nanoTime();
+
+		/**
+		 * Applies the change to a copy of the value; a change that fails leaves the value
+		 * as it was and fails only its own update.
+		 */
+		abstract JsonNode apply(JsonNode current, StateCodec codec, String key);
+
+		abstract @Nullable String operationId();
+
+		/**
+		 * Reports the outcome once the batch is stored as {@code after}.
+		 */
+		abstract void complete(StoredState after, StateCodec codec);
+
+		abstract void fail(Throwable ex);
+
+	}
+
+	/**
+	 * One call to {@link EvState#set}.
+	 */
+	private static final class FunctionUpdate<T> extends Update {
 
 		final UnaryOperator<T> function;
 
@@ -387,21 +443,16 @@ final class StateCell {
 
 		final Sinks.One<T> sink = Sinks.one();
 
-		final long askedAt = System.nanoTime();
-
 		private @Nullable T result;
 
 		private @Nullable RuntimeException error;
 
-		Update(UnaryOperator<T> function, JavaType type) {
+		FunctionUpdate(UnaryOperator<T> function, JavaType type) {
 			this.function = function;
 			this.type = type;
 		}
 
-		/**
-		 * Applies the function to a copy of the value; a function that fails leaves the
-		 * value as it was and fails only its own update.
-		 */
+		@Override
 		JsonNode apply(JsonNode current, StateCodec codec, String key) {
 			this.result = null;
 			this.error = null;
@@ -417,7 +468,13 @@ final class StateCell {
 			}
 		}
 
-		void complete() {
+		@Override
+		@Nullable String operationId() {
+			return null;
+		}
+
+		@Override
+		void complete(StoredState after, StateCodec codec) {
 			if (this.error != null) {
 				this.sink.tryEmitError(this.error);
 			}
@@ -429,8 +486,82 @@ final class StateCell {
 			}
 		}
 
+		@Override
 		void fail(Throwable ex) {
 			this.sink.tryEmitError(ex);
+		}
+
+	}
+
+	/**
+	 * One JSON merge patch, from {@link EvState#patch} or a client.
+	 */
+	private static final class PatchUpdate extends Update {
+
+		final JsonNode patch;
+
+		final JavaType type;
+
+		final @Nullable String operationId;
+
+		final Sinks.One<EvStateVersion> sink = Sinks.one();
+
+		private @Nullable JsonNode result;
+
+		private @Nullable RuntimeException error;
+
+		PatchUpdate(JsonNode patch, JavaType type, @Nullable String operationId) {
+			this.patch = patch;
+			this.type = type;
+			this.operationId = operationId;
+		}
+
+		@Override
+		JsonNode apply(JsonNode current, StateCodec codec, String key) {
+			this.result = null;
+			this.error = null;
+			JsonNode next = MergePatch.apply(current, this.patch);
+			try {
+				codec.read(next, this.type, key);
+			}
+			catch (IllegalStateException ex) {
+				this.error = new EvStateUpdateRefusedException(key, "the patch would leave a value that is not a "
+						+ this.type.getRawClass().getSimpleName() + ": " + rootMessage(ex));
+				return current;
+			}
+			this.result = next;
+			return next;
+		}
+
+		@Override
+		@Nullable String operationId() {
+			return this.operationId;
+		}
+
+		@Override
+		void complete(StoredState after, StateCodec codec) {
+			if (this.error != null) {
+				this.sink.tryEmitError(this.error);
+				return;
+			}
+			// a write with an id is alone in its batch: the stored value is its outcome,
+			// also when the store recognised a retry and wrote nothing
+			JsonNode value = (this.operationId != null || this.result == null) ? codec.parse(after.json())
+					: this.result;
+			this.sink.tryEmitValue(new EvStateVersion(after.key(), after.version(), value, this.operationId));
+		}
+
+		@Override
+		void fail(Throwable ex) {
+			this.sink.tryEmitError(ex);
+		}
+
+		private static String rootMessage(IllegalStateException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof tools.jackson.core.JacksonException jackson) {
+				return jackson.getOriginalMessage();
+			}
+			return String.valueOf(ex.getMessage());
 		}
 
 	}

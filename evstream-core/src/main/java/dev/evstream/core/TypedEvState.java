@@ -1,10 +1,14 @@
 package dev.evstream.core;
 
+import java.util.Objects;
 import java.util.function.UnaryOperator;
+
+import dev.evstream.core.auth.EvPrincipal;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A state seen as one Java type. Several views of different types may share one state:
@@ -68,6 +72,19 @@ final class TypedEvState<T extends @Nullable Object> implements EvState<T> {
 	@Override
 	public Mono<T> set(T value) {
 		return set((current) -> value);
+	}
+
+	@Override
+	public Mono<T> patch(JsonNode mergePatch, EvPrincipal principal) {
+		Objects.requireNonNull(mergePatch, "'mergePatch' must not be null");
+		Objects.requireNonNull(principal, "'principal' must not be null");
+		return this.cell.manager()
+			.patch(this.cell, mergePatch, principal, this.type)
+			.map((written) -> this.cell.manager().codec().<T>read(written.value(), this.type, this.cell.key));
+	}
+
+	JavaType type() {
+		return this.type;
 	}
 
 	@Override

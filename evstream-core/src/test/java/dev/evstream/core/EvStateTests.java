@@ -47,7 +47,8 @@ class EvStateTests {
 		StepVerifier.create(counter.set((n) -> n + 1)).expectNext(1).expectComplete().verify(Duration.ofSeconds(1));
 		assertThat(counter.get()).isEqualTo(1);
 		assertThat(counter.version()).isEqualTo(2);
-		assertThat(recorder.data("counter")).containsExactly("{\"value\":0}", "{\"value\":1}");
+		assertThat(recorder.data("counter")).containsExactly("{\"value\":0,\"version\":1}",
+				"{\"value\":1,\"version\":2}");
 	}
 
 	@Test
@@ -117,7 +118,7 @@ class EvStateTests {
 		assertThat(values).doesNotHaveDuplicates().hasSize(threads * perThread);
 		List<Integer> seen = recorder.data("counter")
 			.stream()
-			.map((data) -> Integer.parseInt(data.replaceAll("\\D", "")))
+			.map((data) -> Integer.parseInt(data.replaceAll("^\\{\"value\":(\\d+),.*", "$1")))
 			.toList();
 		assertThat(seen).isSorted().doesNotHaveDuplicates().last().isEqualTo(threads * perThread);
 	}
@@ -179,7 +180,8 @@ class EvStateTests {
 			return list;
 		});
 		assertThat(names.get()).containsExactly("ann", "cid");
-		assertThat(recorder.data("names")).containsExactly("{\"value\":[\"ann\"]}", "{\"value\":[\"ann\",\"cid\"]}");
+		assertThat(recorder.data("names")).containsExactly("{\"value\":[\"ann\"],\"version\":1}",
+				"{\"value\":[\"ann\",\"cid\"],\"version\":2}");
 	}
 
 	@Test
@@ -212,7 +214,8 @@ class EvStateTests {
 				EvStateOptions.dataKey("count"));
 		StreamRecorder recorder = listen("users");
 		counter.set(4);
-		assertThat(recorder.data("users")).containsExactly("{\"count\":3}", "{\"count\":4}");
+		assertThat(recorder.data("users")).containsExactly("{\"count\":3,\"version\":1}",
+				"{\"count\":4,\"version\":2}");
 	}
 
 	@Test
@@ -252,7 +255,8 @@ class EvStateTests {
 		this.states.removeState("counter");
 		EvState<Integer> again = this.states.createStateBlocking("counter", 100);
 		again.set((n) -> n + 1);
-		assertThat(recorder.data("counter")).containsExactly("{\"value\":9}", "{\"value\":100}", "{\"value\":101}");
+		assertThat(recorder.data("counter")).containsExactly("{\"value\":9,\"version\":2}",
+				"{\"value\":100,\"version\":1}", "{\"value\":101,\"version\":2}");
 		assertThat(again.version()).isEqualTo(2);
 		this.streams.send("other", EvMessage.of("x"));
 		assertThat(this.streams.listenerCount("counter")).isEqualTo(1);
@@ -269,7 +273,7 @@ class EvStateTests {
 		}
 		assertThat(stream.isClosed()).isFalse();
 		recorder.request(Long.MAX_VALUE);
-		assertThat(recorder.data("counter")).containsExactly("{\"value\":5000}");
+		assertThat(recorder.data("counter")).containsExactly("{\"value\":5000,\"version\":5001}");
 	}
 
 	@Test

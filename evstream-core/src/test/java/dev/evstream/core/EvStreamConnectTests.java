@@ -29,10 +29,10 @@ class EvStreamConnectTests {
 		List<SseEvent> events = recorder.events();
 		assertThat(recorder.text()).startsWith("retry: 1500\n\n");
 		assertThat(events).extracting(SseEvent::event).containsExactly("connected", "counter");
-		assertThat(events.get(0).data())
-			.isEqualTo("{\"connectionId\":\"" + stream.id() + "\",\"channels\":[\"counter\",\"chat\"]}");
+		assertThat(events.get(0).data()).isEqualTo(
+				"{\"connectionId\":\"" + stream.id() + "\",\"channels\":[\"counter\",\"chat\"],\"heartbeat\":15000}");
 		assertThat(events.get(0).id()).isNotNull();
-		assertThat(events.get(1).data()).isEqualTo("{\"value\":42}");
+		assertThat(events.get(1).data()).isEqualTo("{\"value\":42,\"version\":2}");
 		assertThat(events.get(1).id()).isEqualTo(events.get(0).id());
 	}
 

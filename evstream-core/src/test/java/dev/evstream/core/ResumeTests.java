@@ -98,7 +98,7 @@ class ResumeTests {
 			assertThat(recorder.events("reset")).extracting(SseEvent::data)
 				.containsExactly("{\"channel\":\"news\",\"reason\":\"invalid-id\"}",
 						"{\"channel\":\"score\",\"reason\":\"invalid-id\"}");
-			assertThat(recorder.data("score")).containsExactly("{\"value\":3}");
+			assertThat(recorder.data("score")).containsExactly("{\"value\":3,\"version\":1}");
 			send("news", "after " + garbage.length());
 			assertThat(recorder.data("message")).containsExactly("after " + garbage.length());
 			recorder.cancel();
@@ -128,7 +128,7 @@ class ResumeTests {
 		first.cancel();
 		score.set(2);
 		StreamRecorder second = connect(lastEventId, "score");
-		assertThat(second.data("score")).containsExactly("{\"value\":2}");
+		assertThat(second.data("score")).containsExactly("{\"value\":2,\"version\":2}");
 		assertThat(second.events("reset")).isEmpty();
 	}
 

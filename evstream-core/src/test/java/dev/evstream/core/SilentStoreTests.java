@@ -94,7 +94,8 @@ class SilentStoreTests {
 		}
 
 		@Override
-		public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json) {
+		public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json,
+				@Nullable String operationId) {
 			return Mono.never();
 		}
 

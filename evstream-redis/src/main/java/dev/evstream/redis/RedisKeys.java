@@ -65,6 +65,11 @@ public final class RedisKeys {
 		return this.prefix + ":restoring:" + key;
 	}
 
+	String operation(String key, String operationId) {
+		// '|' is in neither a channel name nor an operation id, so the pair reads one way
+		return this.prefix + ":op:" + key + "|" + operationId;
+	}
+
 	String sequence(String channel) {
 		return this.prefix + ":seq:" + channel;
 	}

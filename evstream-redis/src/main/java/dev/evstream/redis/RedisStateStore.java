@@ -10,6 +10,7 @@ import dev.evstream.core.EvUnavailableException;
 import dev.evstream.core.store.CompareAndSetResult;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -94,11 +95,15 @@ public final class RedisStateStore implements StateStore {
 	}
 
 	@Override
-	public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json) {
+	public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json,
+			@Nullable String operationId) {
 		String updateId = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+		String operation = (operationId != null) ? operationId : "";
 		Mono<CompareAndSetResult> write = this.redis
-			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state(key), this.keys.restoring(key)),
-					List.of(key, Long.toString(expectedVersion), json, updateId, this.keys.bus()))
+			.execute(RedisScripts.STATE_COMPARE_AND_SET,
+					List.of(this.keys.state(key), this.keys.restoring(key), this.keys.operation(key, operation)),
+					List.of(key, Long.toString(expectedVersion), json, updateId, this.keys.bus(), operation,
+							Long.toString(OPERATION_RETENTION.toSeconds())))
 			.next()
 			.map((reply) -> switch (text(reply, 0)) {
 				case "missing" -> new CompareAndSetResult(false, null);
@@ -107,7 +112,7 @@ public final class RedisStateStore implements StateStore {
 								+ "': Redis lost it and it is being put back from the instances; retry in a moment",
 						new IllegalStateException(
 								"State '" + key + "' is within its restore grace of " + this.timeout));
-				case "updated" -> new CompareAndSetResult(true, state(key, reply, 1));
+				case "updated" -> new CompareAndSetResult(true, written(key, reply, expectedVersion, operationId));
 				default -> new CompareAndSetResult(false, state(key, reply, 1));
 			});
 		return RedisFailures.bounded(this.firstConnection.guard(write), this.timeout, "update state '" + key + "'");
@@ -150,6 +155,19 @@ public final class RedisStateStore implements StateStore {
 	private static StoredState state(String key, List<Object> reply, int from) {
 		return new StoredState(key, Long.parseLong(text(reply, from)), text(reply, from + 1), text(reply, from + 2),
 				text(reply, from + 3));
+	}
+
+	/**
+	 * Reads the state after an update: the write's own version carries its operation id,
+	 * a version found in place of a retried write does not.
+	 */
+	private static StoredState written(String key, List<Object> reply, long expectedVersion,
+			@Nullable String operationId) {
+		StoredState state = state(key, reply, 1);
+		if (operationId == null || state.version() != expectedVersion + 1) {
+			return state;
+		}
+		return new StoredState(key, state.version(), state.json(), state.dataKey(), state.incarnation(), operationId);
 	}
 
 	private static String text(List<Object> reply, int index) {

@@ -71,7 +71,7 @@ class RedisFaultsIntegrationTests {
 		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
 		this.server.pause();
 		long started = System.nanoTime();
-		StepVerifier.create(this.store.compareAndSet("s", 1, "1"))
+		StepVerifier.create(this.store.compareAndSet("s", 1, "1", null))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
 				.hasMessageContaining("Could not update state 's'")
 				.hasMessageContaining("did not answer within PT2S"))
@@ -90,12 +90,12 @@ class RedisFaultsIntegrationTests {
 	void writesToAStoppedRedisShouldFailAndSucceedOnceItIsBack() {
 		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
 		this.server.stop();
-		StepVerifier.create(this.store.compareAndSet("s", 1, "1"))
+		StepVerifier.create(this.store.compareAndSet("s", 1, "1", null))
 			.expectError(EvUnavailableException.class)
 			.verify(Duration.ofSeconds(5));
 		this.server.start();
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-			CompareAndSetResult result = this.store.compareAndSet("s", 1, "1").block(Duration.ofSeconds(5));
+			CompareAndSetResult result = this.store.compareAndSet("s", 1, "1", null).block(Duration.ofSeconds(5));
 			assertThat(result.updated()).isTrue();
 		});
 		assertThat(this.store.get("s").block(Duration.ofSeconds(5)).json()).isEqualTo("1");
@@ -138,8 +138,8 @@ class RedisFaultsIntegrationTests {
 	@Test
 	void restoreAfterRedisLostItsDataShouldPutTheHighestVersionBack() {
 		StoredState created = this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
-		this.store.compareAndSet("s", 1, "1").block(Duration.ofSeconds(5));
-		this.store.compareAndSet("s", 2, "2").block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 1, "1", null).block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 2, "2", null).block(Duration.ofSeconds(5));
 		this.server.restartEmpty();
 		await().atMost(Duration.ofSeconds(15))
 			.untilAsserted(() -> assertThat(this.store.get("s").hasElement().block(Duration.ofSeconds(5))).isFalse());
@@ -154,9 +154,9 @@ class RedisFaultsIntegrationTests {
 	@Test
 	void writeOnAStatePutBackFromAnInstanceThatWasBehindShouldWaitForTheNewestVersion() {
 		StoredState created = this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
-		this.store.compareAndSet("s", 1, "1").block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 1, "1", null).block(Duration.ofSeconds(5));
 		// acknowledged to one instance; another one never heard of it before Redis died
-		this.store.compareAndSet("s", 2, "2").block(Duration.ofSeconds(5));
+		this.store.compareAndSet("s", 2, "2", null).block(Duration.ofSeconds(5));
 		this.server.kill();
 		this.server.restartEmpty();
 		await().atMost(Duration.ofSeconds(15))
@@ -167,7 +167,7 @@ class RedisFaultsIntegrationTests {
 		// the instance that was behind reconnects first, puts back what it holds, and
 		// writes
 		assertThat(this.store.restore(behind).block(Duration.ofSeconds(5))).isEqualTo(behind);
-		StepVerifier.create(this.store.compareAndSet("s", 2, "2"))
+		StepVerifier.create(this.store.compareAndSet("s", 2, "2", null))
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
 				.hasMessageContaining("Could not update state 's'")
 				.hasMessageContaining("being put back"))
@@ -177,7 +177,7 @@ class RedisFaultsIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
 			try {
-				return this.store.compareAndSet("s", 3, "3").block(Duration.ofSeconds(5)).updated();
+				return this.store.compareAndSet("s", 3, "3", null).block(Duration.ofSeconds(5)).updated();
 			}
 			catch (EvUnavailableException ex) {
 				return false;

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * D connectionId event id data      (a direct message; empty event or id means none)
  * C key version dataKey incarnation json   (a state was created)
  * S key version dataKey incarnation json   (a state changed)
+ * U key version dataKey incarnation operationId json   (a state changed by a write; an empty id means none)
  * R key                             (a state was removed)
  * </pre>
  *
@@ -39,6 +40,10 @@ public final class BusEventCodec {
 		}
 		if (event instanceof StateChanged changed) {
 			StoredState state = changed.state();
+			if (!changed.created() && state.operationId() != null) {
+				return join("U", state.key(), Long.toString(state.version()), state.dataKey(), state.incarnation(),
+						state.operationId(), state.json());
+			}
 			return join(changed.created() ? "C" : "S", state.key(), Long.toString(state.version()), state.dataKey(),
 					state.incarnation(), state.json());
 		}
@@ -68,6 +73,11 @@ public final class BusEventCodec {
 			case 'C', 'S' -> {
 				String[] f = split(text, 6);
 				yield new StateChanged(new StoredState(f[1], parseLong(f[2], text), f[5], f[3], f[4]), kind == 'C');
+			}
+			case 'U' -> {
+				String[] f = split(text, 7);
+				yield new StateChanged(
+						new StoredState(f[1], parseLong(f[2], text), f[6], f[3], f[4], emptyToNull(f[5])), false);
 			}
 			case 'R' -> new StateRemoved(split(text, 2)[1]);
 			default -> throw new IllegalArgumentException("Unknown bus event kind '" + kind + "'");

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,6 +30,9 @@ public final class InMemoryStateStore implements StateStore {
 	private final Object[] locks = new Object[LOCK_STRIPES];
 
 	private final InMemoryEventBus bus;
+
+	private final RecentOperations operations = new RecentOperations(StateStore.OPERATION_RETENTION,
+			RecentOperations.DEFAULT_CAPACITY);
 
 	/**
 	 * Creates a store that publishes its writes on the given bus.
@@ -67,15 +71,22 @@ public final class InMemoryStateStore implements StateStore {
 	}
 
 	@Override
-	public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json) {
+	public Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json,
+			@Nullable String operationId) {
 		return Mono.fromSupplier(() -> {
 			synchronized (lockFor(key)) {
 				StoredState current = this.states.get(key);
+				if (current != null && operationId != null && this.operations.seen(key, operationId)) {
+					return new CompareAndSetResult(true, current);
+				}
 				if (current == null || current.version() != expectedVersion) {
 					return new CompareAndSetResult(false, current);
 				}
-				StoredState next = current.next(json);
+				StoredState next = current.next(json, operationId);
 				this.states.put(key, next);
+				if (operationId != null) {
+					this.operations.remember(key, operationId);
+				}
 				this.bus.deliver(new StateChanged(next, false));
 				return new CompareAndSetResult(true, next);
 			}

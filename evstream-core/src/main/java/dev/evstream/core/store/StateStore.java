@@ -24,6 +24,12 @@ import reactor.core.publisher.Mono;
 public interface StateStore {
 
 	/**
+	 * How long a store remembers the operation id of a write, at least, so that a retry
+	 * within it is recognised: ten minutes, far beyond any client's retry of one write.
+	 */
+	Duration OPERATION_RETENTION = Duration.ofMinutes(10);
+
+	/**
 	 * Returns the longest a call to this store waits for its backend before it fails. The
 	 * state manager gives each write this long from the moment it is asked for, whatever
 	 * it waits for meanwhile (other writes of the same state, retries after a conflict),
@@ -56,13 +62,20 @@ public interface StateStore {
 
 	/**
 	 * Writes a new value if the stored version is the expected one, bumping the version
-	 * by one, and publishes the change.
+	 * by one, and publishes the change with the write's operation id.
+	 * <p>
+	 * A write whose operation id an earlier write of the same state carried, within the
+	 * store's {@link #OPERATION_RETENTION retention}, is not applied again: the outcome
+	 * is {@code updated} with the state as stored now, whatever the expected version, so
+	 * that a client that retries a write after a lost answer changes the state once.
 	 * @param key the state key
 	 * @param expectedVersion the version the new value was computed from
 	 * @param json the new value as JSON text
+	 * @param operationId the id the writer gave this write, or {@code null}
 	 * @return the outcome, with the current state when the version did not match
 	 */
-	Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json);
+	Mono<CompareAndSetResult> compareAndSet(String key, long expectedVersion, String json,
+			@Nullable String operationId);
 
 	/**
 	 * Puts back a state the backend lost (a restarted, empty server), as an instance

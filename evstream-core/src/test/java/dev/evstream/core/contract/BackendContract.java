@@ -123,7 +123,7 @@ public abstract class BackendContract {
 	@Test
 	void compareAndSetWithExpectedVersionShouldBumpAndPublish() {
 		block(this.backend.stateStore().create(initial("a", "1")));
-		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("a", 1, "{\"n\":2}"));
+		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("a", 1, "{\"n\":2}", null));
 		assertThat(result.updated()).isTrue();
 		assertThat(result.current()).isEqualTo(new StoredState("a", 2, "{\"n\":2}", "value", "inc-a"));
 		assertThat(awaitEvents(StateChanged.class, 2).get(1)).isEqualTo(new StateChanged(result.current(), false));
@@ -132,8 +132,8 @@ public abstract class BackendContract {
 	@Test
 	void compareAndSetWithStaleVersionShouldReturnCurrentAndWriteNothing() {
 		block(this.backend.stateStore().create(initial("a", "1")));
-		block(this.backend.stateStore().compareAndSet("a", 1, "2"));
-		CompareAndSetResult stale = block(this.backend.stateStore().compareAndSet("a", 1, "3"));
+		block(this.backend.stateStore().compareAndSet("a", 1, "2", null));
+		CompareAndSetResult stale = block(this.backend.stateStore().compareAndSet("a", 1, "3", null));
 		assertThat(stale.updated()).isFalse();
 		assertThat(stale.current().version()).isEqualTo(2);
 		assertThat(stale.current().json()).isEqualTo("2");
@@ -141,8 +141,43 @@ public abstract class BackendContract {
 	}
 
 	@Test
+	void compareAndSetWithOperationIdShouldPublishItWithTheNewVersion() {
+		block(this.backend.stateStore().create(initial("a", "1")));
+		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("a", 1, "2", "op-1"));
+		StoredState written = new StoredState("a", 2, "2", "value", "inc-a", "op-1");
+		assertThat(result).isEqualTo(new CompareAndSetResult(true, written));
+		assertThat(awaitEvents(StateChanged.class, 2).get(1)).isEqualTo(new StateChanged(written, false));
+	}
+
+	@Test
+	void compareAndSetWithRetriedOperationIdShouldApplyItOnceWhateverCameBetween() {
+		block(this.backend.stateStore().create(initial("a", "1")));
+		block(this.backend.stateStore().compareAndSet("a", 1, "2", "op-1"));
+		block(this.backend.stateStore().compareAndSet("a", 2, "3", null));
+		CompareAndSetResult retried = block(this.backend.stateStore().compareAndSet("a", 1, "2", "op-1"));
+		CompareAndSetResult again = block(this.backend.stateStore().compareAndSet("a", 3, "9", "op-1"));
+		assertThat(retried.updated()).isTrue();
+		assertThat(retried.current().version()).isEqualTo(3);
+		assertThat(again.updated()).isTrue();
+		assertThat(block(this.backend.stateStore().get("a")).json()).isEqualTo("3");
+		assertThat(block(this.backend.stateStore().get("a")).version()).isEqualTo(3);
+		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(this.recorder.events(StateChanged.class)).hasSize(3);
+	}
+
+	@Test
+	void compareAndSetWithOperationIdOfAnotherStateShouldApply() {
+		block(this.backend.stateStore().create(initial("a", "1")));
+		block(this.backend.stateStore().create(initial("b", "1")));
+		block(this.backend.stateStore().compareAndSet("a", 1, "2", "op-1"));
+		assertThat(block(this.backend.stateStore().compareAndSet("b", 1, "2", "op-1")).current().version())
+			.isEqualTo(2);
+	}
+
+	@Test
 	void compareAndSetWhenMissingShouldSaySo() {
-		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("none", 1, "1"));
+		CompareAndSetResult result = block(this.backend.stateStore().compareAndSet("none", 1, "1", null));
 		assertThat(result.updated()).isFalse();
 		assertThat(result.missing()).isTrue();
 	}
@@ -158,7 +193,7 @@ public abstract class BackendContract {
 			String json = Integer.toString(i);
 			results.add(pool.submit(() -> {
 				start.await();
-				return block(this.backend.stateStore().compareAndSet("race", 1, json));
+				return block(this.backend.stateStore().compareAndSet("race", 1, json, null));
 			}));
 		}
 		start.countDown();
@@ -177,8 +212,10 @@ public abstract class BackendContract {
 	void changesOfOneStateShouldArriveInVersionOrder() {
 		block(this.backend.stateStore().create(initial("ordered", "0")));
 		for (int version = 1; version <= 20; version++) {
-			assertThat(block(this.backend.stateStore().compareAndSet("ordered", version, Integer.toString(version)))
-				.updated()).isTrue();
+			assertThat(
+					block(this.backend.stateStore().compareAndSet("ordered", version, Integer.toString(version), null))
+						.updated())
+				.isTrue();
 		}
 		List<StateChanged> changes = awaitEvents(StateChanged.class, 21);
 		assertThat(changes).extracting((change) -> change.state().version()).isSorted().doesNotHaveDuplicates();
@@ -204,7 +241,7 @@ public abstract class BackendContract {
 	@Test
 	void restoreOfExistingStateShouldKeepTheStoredOne() {
 		block(this.backend.stateStore().create(initial("kept", "1")));
-		block(this.backend.stateStore().compareAndSet("kept", 1, "2"));
+		block(this.backend.stateStore().compareAndSet("kept", 1, "2", null));
 		StoredState stale = initial("kept", "1");
 		assertThat(block(this.backend.stateStore().restore(stale)).version()).isEqualTo(2);
 	}
