@@ -115,9 +115,9 @@ function isObject(value) {
  * the property, an object member is merged recursively, anything else (arrays included)
  * replaces; a patch that is not an object replaces the whole value.
  *
- * @param {unknown} target the value to patch (`undefined` when there is none yet)
- * @param {unknown} patch the merge patch
- * @returns {unknown} the patched value
+ * @param {any} target the value to patch (`undefined` when there is none yet)
+ * @param {any} patch the merge patch
+ * @returns {any} the patched value
  */
 export function mergePatch(target, patch) {
 	if (!isObject(patch)) {
@@ -368,7 +368,10 @@ function createSseParser(lastEventId, onEvent, onRetry) {
  * random in its upper half so that clients cut off together do not return together.
  * Without an explicit initial delay, the server's `retry:` sets it, as for `EventSource`.
  */
-function createBackoff({ initial, max = DEFAULT_BACKOFF_MAX } = {}) {
+/**
+ * @param {{initial?: number, max?: number}} options
+ */
+function createBackoff({ initial, max = DEFAULT_BACKOFF_MAX }) {
 	let base = initial ?? DEFAULT_BACKOFF_INITIAL;
 	let attempt = 0;
 	return {
@@ -669,6 +672,7 @@ export function connect(options = {}) {
 	/** Direct messages: events of the connection that belong to no channel. */
 	const directListeners = new Map();
 
+	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
 	let status = 'connecting';
 	let connectionId = null;
 	let lastEventId = '';
@@ -1135,7 +1139,7 @@ export function connect(options = {}) {
 	// --- handles -----------------------------------------------------------------------
 
 	function stateHandle(key, dataKey) {
-		const entry = hold(key, () => createStateEntry(key, dataKey), 'state');
+		const entry = /** @type {ReturnType<typeof createStateEntry>} */ (hold(key, () => createStateEntry(key, dataKey), 'state'));
 		if (entry.dataKey !== dataKey) {
 			release(entry);
 			throw new TypeError(`State '${key}' is already read with dataKey '${entry.dataKey}', not '${dataKey}'`);
@@ -1194,7 +1198,7 @@ export function connect(options = {}) {
 	}
 
 	function channelHandle(name) {
-		const entry = hold(name, () => createChannelEntry(name), 'channel');
+		const entry = /** @type {ReturnType<typeof createChannelEntry>} */ (hold(name, () => createChannelEntry(name), 'channel'));
 		const offs = new Set();
 		let closed = false;
 
