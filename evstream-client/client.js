@@ -636,6 +636,214 @@ function addTo(map, key, fn) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Writes and handles
+
+/**
+ * State writes: each merge patch is shown at once (pending on its state entry) and POSTed
+ * with an operation id; the entry drops it when the stream or the answer confirms it, or
+ * when it is refused, fails or times out, which also rejects its promise.
+ *
+ * @param {{fetchFn: Function, base: {path: string, query: string}, resolveToken: () => Promise<string | undefined>,
+ *   writeTimeout: number, lifetime: AbortSignal}} settings
+ * @returns {(entry: ReturnType<typeof createStateEntry>, patch: unknown) => Promise<{version: number, value: unknown}>}
+ */
+function createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime }) {
+	function write(entry, patch) {
+		if (lifetime.aborted) {
+			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+		}
+		const body = JSON.stringify(patch);
+		if (body === undefined) {
+			return Promise.reject(new TypeError('The patch must be a JSON value'));
+		}
+		return new Promise((resolve, reject) => {
+			const controller = new AbortController();
+			const timer = setTimeout(() => {
+				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
+				controller.abort();
+			}, writeTimeout);
+			const onClose = () => {
+				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+				controller.abort();
+			};
+			lifetime.addEventListener('abort', onClose, { once: true });
+			let settled = false;
+			/** @type {PendingWrite} */
+			const pending = {
+				id: operationId(),
+				patch: JSON.parse(body),
+				ackVersion: undefined,
+				settle(error, result) {
+					clearTimeout(timer);
+					lifetime.removeEventListener('abort', onClose);
+					if (!settled) {
+						settled = true;
+						error ? reject(error) : resolve(result);
+					}
+				},
+			};
+			function fail(error) {
+				// after close, listeners hear nothing more: only the promise learns
+				if (!lifetime.aborted) {
+					entry.drop(pending);
+				}
+				pending.settle(error);
+			}
+			entry.pending.push(pending);
+			entry.refresh();
+			postWrite(entry, pending, body, controller.signal).then((outcome) => {
+				if (outcome.error) {
+					fail(outcome.error);
+					return;
+				}
+				pending.ackVersion = outcome.version;
+				pending.settle(null, { version: outcome.version, value: outcome.value });
+				// without a version to wait for, the answer itself confirms the write
+				if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
+					entry.drop(pending);
+				}
+			});
+		});
+	}
+
+	/** POSTs a write, once more with the same operation id after a network error. */
+	async function postWrite(entry, pending, body, signal) {
+		const headers = {
+			'Content-Type': 'application/merge-patch+json',
+			Accept: 'application/json',
+			'Idempotency-Key': pending.id,
+		};
+		try {
+			// writes always send the token as a header: query tokens would reach logs
+			const bearer = await resolveToken();
+			if (bearer) {
+				headers.Authorization = `Bearer ${bearer}`;
+			}
+		}
+		catch (error) {
+			return { error: new EvWriteError(0, clientProblem('No token', String(error?.message ?? error))) };
+		}
+		const target = withQuery(`${base.path}/states/${encodeURIComponent(entry.name)}`, [base.query]);
+		for (let tries = 1; ; tries++) {
+			let response;
+			try {
+				response = await fetchFn(target, { method: 'POST', headers, body, signal });
+			}
+			catch (error) {
+				if (tries < 2 && !signal.aborted) {
+					continue;
+				}
+				return { error: new EvWriteError(0, clientProblem('Network error', String(error?.message ?? error))) };
+			}
+			if (!response.ok) {
+				return { error: new EvWriteError(response.status, await readProblem(response)) };
+			}
+			const answer = await response.json().catch(() => ({}));
+			return { version: answer.version, value: answer.value };
+		}
+	}
+
+	return write;
+}
+
+/**
+ * One user's handle on a shared state entry: its listeners go when it closes, and the
+ * entry's subscription goes with its last user.
+ */
+function createStateHandle(entry, write, release) {
+	const own = new Set();
+	const byId = new Map();
+	let closed = false;
+
+	function listen(properties, fn) {
+		const listener = { properties, fn };
+		if (!closed) {
+			own.add(listener);
+			entry.listeners.add(listener);
+		}
+		return () => {
+			own.delete(listener);
+			entry.listeners.delete(listener);
+		};
+	}
+
+	return {
+		key: entry.name,
+		get value() {
+			return entry.shown;
+		},
+		get version() {
+			return entry.version;
+		},
+		ready: entry.ready,
+		subscribe(properties, fn) {
+			return typeof properties === 'function' ? listen(null, properties) : listen([...properties], fn);
+		},
+		addStateUpdateListener(id, fn, properties) {
+			byId.get(id)?.();
+			byId.set(id, listen(properties ? [...properties] : null, fn));
+		},
+		removeStateUpdateListener(id) {
+			byId.get(id)?.();
+			byId.delete(id);
+		},
+		update(patch) {
+			return write(entry, patch);
+		},
+		close() {
+			if (!closed) {
+				closed = true;
+				for (const listener of own) {
+					entry.listeners.delete(listener);
+				}
+				own.clear();
+				byId.clear();
+				release(entry);
+			}
+		},
+	};
+}
+
+/** One user's handle on a shared channel entry, as for states. */
+function createChannelHandle(entry, release) {
+	const offs = new Set();
+	let closed = false;
+
+	function own(off) {
+		if (closed) {
+			off();
+			return () => {};
+		}
+		const once = () => {
+			offs.delete(once);
+			off();
+		};
+		offs.add(once);
+		return once;
+	}
+
+	return {
+		name: entry.name,
+		on(type, fn) {
+			return own(addTo(entry.listeners, type, fn));
+		},
+		onReset(fn) {
+			entry.resetListeners.add(fn);
+			return own(() => entry.resetListeners.delete(fn));
+		},
+		close() {
+			if (!closed) {
+				closed = true;
+				for (const off of [...offs]) {
+					off();
+				}
+				release(entry);
+			}
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------
 // The client
 
 /**
@@ -671,6 +879,7 @@ export function connect(options = {}) {
 	const errorListeners = new Set();
 	/** Direct messages: events of the connection that belong to no channel. */
 	const directListeners = new Map();
+	const write = createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime: lifetime.signal });
 
 	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
 	let status = 'connecting';
@@ -1039,203 +1248,6 @@ export function connect(options = {}) {
 		}
 	}
 
-	// --- writes ------------------------------------------------------------------------
-
-	function write(entry, patch) {
-		if (lifetime.signal.aborted) {
-			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
-		}
-		const body = JSON.stringify(patch);
-		if (body === undefined) {
-			return Promise.reject(new TypeError('The patch must be a JSON value'));
-		}
-		return new Promise((resolve, reject) => {
-			const controller = new AbortController();
-			const timer = setTimeout(() => {
-				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
-				controller.abort();
-			}, writeTimeout);
-			const onClose = () => {
-				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
-				controller.abort();
-			};
-			lifetime.signal.addEventListener('abort', onClose, { once: true });
-			let settled = false;
-			/** @type {PendingWrite} */
-			const pending = {
-				id: operationId(),
-				patch: JSON.parse(body),
-				ackVersion: undefined,
-				settle(error, result) {
-					clearTimeout(timer);
-					lifetime.signal.removeEventListener('abort', onClose);
-					if (!settled) {
-						settled = true;
-						error ? reject(error) : resolve(result);
-					}
-				},
-			};
-			function fail(error) {
-				// after close, listeners hear nothing more: only the promise learns
-				if (!lifetime.signal.aborted) {
-					entry.drop(pending);
-				}
-				pending.settle(error);
-			}
-			entry.pending.push(pending);
-			entry.refresh();
-			postWrite(entry, pending, body, controller.signal).then((outcome) => {
-				if (outcome.error) {
-					fail(outcome.error);
-					return;
-				}
-				pending.ackVersion = outcome.version;
-				pending.settle(null, { version: outcome.version, value: outcome.value });
-				// without a version to wait for, the answer itself confirms the write
-				if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
-					entry.drop(pending);
-				}
-			});
-		});
-	}
-
-	/** POSTs a write, once more with the same operation id after a network error. */
-	async function postWrite(entry, pending, body, signal) {
-		const headers = {
-			'Content-Type': 'application/merge-patch+json',
-			Accept: 'application/json',
-			'Idempotency-Key': pending.id,
-		};
-		try {
-			// writes always send the token as a header: query tokens would reach logs
-			const bearer = await resolveToken();
-			if (bearer) {
-				headers.Authorization = `Bearer ${bearer}`;
-			}
-		}
-		catch (error) {
-			return { error: new EvWriteError(0, clientProblem('No token', String(error?.message ?? error))) };
-		}
-		const target = withQuery(`${base.path}/states/${encodeURIComponent(entry.name)}`, [base.query]);
-		for (let tries = 1; ; tries++) {
-			let response;
-			try {
-				response = await fetchFn(target, { method: 'POST', headers, body, signal });
-			}
-			catch (error) {
-				if (tries < 2 && !signal.aborted) {
-					continue;
-				}
-				return { error: new EvWriteError(0, clientProblem('Network error', String(error?.message ?? error))) };
-			}
-			if (!response.ok) {
-				return { error: new EvWriteError(response.status, await readProblem(response)) };
-			}
-			const answer = await response.json().catch(() => ({}));
-			return { version: answer.version, value: answer.value };
-		}
-	}
-
-	// --- handles -----------------------------------------------------------------------
-
-	function stateHandle(key, dataKey) {
-		const entry = /** @type {ReturnType<typeof createStateEntry>} */ (hold(key, () => createStateEntry(key, dataKey), 'state'));
-		if (entry.dataKey !== dataKey) {
-			release(entry);
-			throw new TypeError(`State '${key}' is already read with dataKey '${entry.dataKey}', not '${dataKey}'`);
-		}
-		const own = new Set();
-		const byId = new Map();
-		let closed = false;
-
-		function listen(properties, fn) {
-			const listener = { properties, fn };
-			if (!closed) {
-				own.add(listener);
-				entry.listeners.add(listener);
-			}
-			return () => {
-				own.delete(listener);
-				entry.listeners.delete(listener);
-			};
-		}
-
-		return {
-			key,
-			get value() {
-				return entry.shown;
-			},
-			get version() {
-				return entry.version;
-			},
-			ready: entry.ready,
-			subscribe(properties, fn) {
-				return typeof properties === 'function' ? listen(null, properties) : listen([...properties], fn);
-			},
-			addStateUpdateListener(id, fn, properties) {
-				byId.get(id)?.();
-				byId.set(id, listen(properties ? [...properties] : null, fn));
-			},
-			removeStateUpdateListener(id) {
-				byId.get(id)?.();
-				byId.delete(id);
-			},
-			update(patch) {
-				return write(entry, patch);
-			},
-			close() {
-				if (!closed) {
-					closed = true;
-					for (const listener of own) {
-						entry.listeners.delete(listener);
-					}
-					own.clear();
-					byId.clear();
-					release(entry);
-				}
-			},
-		};
-	}
-
-	function channelHandle(name) {
-		const entry = /** @type {ReturnType<typeof createChannelEntry>} */ (hold(name, () => createChannelEntry(name), 'channel'));
-		const offs = new Set();
-		let closed = false;
-
-		function own(off) {
-			if (closed) {
-				off();
-				return () => {};
-			}
-			const once = () => {
-				offs.delete(once);
-				off();
-			};
-			offs.add(once);
-			return once;
-		}
-
-		return {
-			name,
-			on(type, fn) {
-				return own(addTo(entry.listeners, type, fn));
-			},
-			onReset(fn) {
-				entry.resetListeners.add(fn);
-				return own(() => entry.resetListeners.delete(fn));
-			},
-			close() {
-				if (!closed) {
-					closed = true;
-					for (const off of [...offs]) {
-						off();
-					}
-					release(entry);
-				}
-			},
-		};
-	}
-
 	/** Stops everything: the connection, the waits, the writes; status 'closed'. */
 	function shutDown(reason) {
 		if (lifetime.signal.aborted) {
@@ -1277,10 +1289,16 @@ export function connect(options = {}) {
 			return addTo(directListeners, type, fn);
 		},
 		state(key, { dataKey = 'value' } = {}) {
-			return stateHandle(key, dataKey);
+			const entry = /** @type {ReturnType<typeof createStateEntry>} */ (hold(key, () => createStateEntry(key, dataKey), 'state'));
+			if (entry.dataKey !== dataKey) {
+				release(entry);
+				throw new TypeError(`State '${key}' is already read with dataKey '${entry.dataKey}', not '${dataKey}'`);
+			}
+			return createStateHandle(entry, write, release);
 		},
 		channel(name) {
-			return channelHandle(name);
+			const entry = /** @type {ReturnType<typeof createChannelEntry>} */ (hold(name, () => createChannelEntry(name), 'channel'));
+			return createChannelHandle(entry, release);
 		},
 		close() {
 			shutDown(new EvError(0, clientProblem('Closed', 'This evstream client is closed')));
