@@ -1,0 +1,166 @@
+/**
+ * Types of the evstream browser client (`client.js`).
+ */
+
+/** The connection's status. */
+export type EvStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** An RFC 9457 problem detail, as the server answers errors (or as the client makes one up). */
+export interface EvProblem {
+	status?: number;
+	title?: string;
+	detail?: string;
+	type?: string;
+	instance?: string;
+	[member: string]: unknown;
+}
+
+/**
+ * A failure reported by the server or met on the way to it: `status` is the HTTP status,
+ * or 0 when no answer came; `message` is the problem's `detail`.
+ */
+export class EvError extends Error {
+	constructor(status: number, problem: EvProblem);
+	readonly status: number;
+	readonly problem: EvProblem;
+}
+
+/**
+ * A refused (`status` 4xx/5xx), failed (0, "Network error") or timed-out (0, "Timeout")
+ * state write, or one cut short by `close()` (0, "Closed"). Its optimistic change has been
+ * rolled back. A timed-out write may still have been applied by the server.
+ */
+export class EvWriteError extends EvError {
+	constructor(status: number, problem: EvProblem);
+}
+
+export interface ConnectOptions {
+	/** The stream endpoint; writes go to `${url}/states/…`. Default `/evstream`. */
+	url?: string;
+	/** A bearer token, or a function giving one, called before each connection and write. */
+	token?: string | (() => string | undefined | Promise<string | undefined>);
+	/** Where the stream request carries the token. Writes always use the header. Default `header`. */
+	tokenIn?: 'header' | 'query';
+	/** The query parameter for `tokenIn: 'query'`. Default `token`. */
+	tokenParam?: string;
+	/** Channels to listen to for the client's lifetime, besides those of `state()` and `channel()`. */
+	channels?: string[];
+	/**
+	 * Reconnect delays in ms, doubled after each failure up to `max`, each picked at random
+	 * in its upper half, reset once a connection is open. Without `initial`, the server's
+	 * `retry:` sets it (500 before the server said). Defaults `{ initial: 500, max: 30000 }`.
+	 */
+	backoff?: { initial?: number; max?: number };
+	/** Ms before an unanswered optimistic write is rolled back. Default 10000. */
+	writeTimeout?: number;
+	/** The `fetch` to use (tests, or credentials/headers of your own). Default `globalThis.fetch`. */
+	fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/** An event as received, with `data` as text. */
+export interface EvMessageEvent {
+	/** The event type (`message` when the server sent none). */
+	type: string;
+	/** The data, as text. */
+	data: string;
+	/** The stream's last event id after this event. */
+	id: string;
+}
+
+/** A JSON merge patch (RFC 7396) of a value of type `T`. */
+export type MergePatch<T> = T extends readonly unknown[]
+	? T
+	: T extends object
+		? { [K in keyof T]?: MergePatch<T[K]> | null }
+		: T;
+
+/** What a write resolves with: the server's version and value after it. */
+export interface EvWriteResult<T> {
+	version: number;
+	value: T;
+}
+
+/** The page's view of one state. Handles of the same key share its value and writes. */
+export interface EvStateHandle<T = unknown> {
+	readonly key: string;
+	/** The shown value: the confirmed value with pending writes merged on top. `undefined` before the first snapshot. */
+	readonly value: T | undefined;
+	/** The confirmed version, `undefined` before the first snapshot. */
+	readonly version: number | undefined;
+	/** Resolves with the value once the first snapshot arrived; rejects if the state is refused or closed first. */
+	readonly ready: Promise<T>;
+	/**
+	 * Calls `fn` on every change of the shown value (a snapshot, a change, an optimistic
+	 * write or its roll back), compared as JSON. Not called for the value at hand.
+	 * @returns the unsubscribe function
+	 */
+	subscribe(fn: (value: T, previous: T | undefined) => void): () => void;
+	/**
+	 * Calls `fn` when at least one of `properties` changed (compared as JSON), with objects
+	 * holding just those properties (`undefined` where absent).
+	 * @returns the unsubscribe function
+	 */
+	subscribe<K extends keyof T & string>(properties: readonly K[],
+		fn: (next: { [P in K]: T[P] | undefined }, previous: { [P in K]: T[P] | undefined }) => void): () => void;
+	/** As server-state-sync: `subscribe`, under an id of this handle; the same id replaces. */
+	addStateUpdateListener(id: string, fn: (next: any, previous: any) => void, properties?: readonly string[]): void;
+	removeStateUpdateListener(id: string): void;
+	/**
+	 * Applies a merge patch at once (optimistically) and sends it. Resolves when the server
+	 * applied it (or its broadcast arrived first); rejects with `EvWriteError` after rolling
+	 * it back.
+	 */
+	update(patch: MergePatch<T>): Promise<EvWriteResult<T>>;
+	/** Removes this handle's listeners; the last handle of the key unsubscribes. */
+	close(): void;
+}
+
+/** One channel of the connection. */
+export interface EvChannelHandle {
+	readonly name: string;
+	/**
+	 * Calls `fn` for each event of `type` (`message` for events without one) on this channel,
+	 * with the data parsed as JSON when it parses, else the text.
+	 * @returns the function that removes it
+	 */
+	on<D = unknown>(type: string, fn: (data: D, event: EvMessageEvent) => void): () => void;
+	/** Calls `fn` with the reason when the server says messages of this channel were missed for good. */
+	onReset(fn: (reason: string) => void): () => void;
+	/** Removes this handle's listeners; the last handle of the channel unsubscribes. */
+	close(): void;
+}
+
+/** The page's evstream connection. */
+export interface EvClient {
+	readonly status: EvStatus;
+	/** The server's id of the open connection, `null` when none is open. */
+	readonly connectionId: string | null;
+	/** The id that a reconnect sends as `Last-Event-ID` (`''` before any). */
+	readonly lastEventId: string;
+	/** @returns the unsubscribe function */
+	onStatus(fn: (status: EvStatus) => void): () => void;
+	/**
+	 * Calls `fn` with each failure of the connection or of a subscription change. A 400,
+	 * 401 or 403 answer to the stream request is reported after the status became `closed`;
+	 * other failures are retried.
+	 * @returns the unsubscribe function
+	 */
+	onError(fn: (error: EvError) => void): () => void;
+	/** Calls `fn` for events that belong to no channel: the server's direct messages. */
+	on<D = unknown>(type: string, fn: (data: D, event: EvMessageEvent) => void): () => void;
+	/** A handle on a state; throws `TypeError` if the key is used as a channel or with another `dataKey`. */
+	state<T = unknown>(key: string, options?: { dataKey?: string }): EvStateHandle<T>;
+	/** A handle on a channel; throws `TypeError` if the name is used as a state. */
+	channel(name: string): EvChannelHandle;
+	/** Stops everything: the stream, reconnects, pending writes (rejected); status `closed`. */
+	close(): void;
+}
+
+/** Opens the page's evstream connection (in a microtask, with every state and channel asked for until then). */
+export function connect(options?: ConnectOptions): EvClient;
+
+/** Applies a JSON merge patch (RFC 7396) without modifying its arguments. */
+export function mergePatch(target: unknown, patch: unknown): unknown;
+
+/** The token standing for a channel in the server's event ids. */
+export function channelToken(name: string): string;

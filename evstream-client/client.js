@@ -1,0 +1,1307 @@
+/**
+ * The browser client of evstream for Spring Boot: one Server-Sent Events connection per
+ * page that carries every state and channel the page uses, with resume, heartbeat
+ * watchdog, reconnect back-off, live subscription changes and optimistic state writes.
+ *
+ * A single dependency-free ES module, served by the starter at `{evstream.path}/client.js`.
+ * It reads the stream with `fetch` rather than `EventSource` so that it can send
+ * `Authorization` and `Last-Event-ID` headers and see the status and problem detail of a
+ * refused connection.
+ *
+ * @module evstream-client
+ */
+
+/** Heartbeat interval assumed until the server's `connected` event says. */
+const DEFAULT_HEARTBEAT = 30000;
+
+const DEFAULT_BACKOFF_INITIAL = 500;
+const DEFAULT_BACKOFF_MAX = 30000;
+const DEFAULT_WRITE_TIMEOUT = 10000;
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/**
+ * A failure reported by the server or met on the way to it. `status` is the HTTP status,
+ * or 0 when no answer came (network error, timeout, client closed); `problem` is the
+ * RFC 9457 problem detail (the server's, or one made up by the client when there was
+ * none); `message` is its `detail`.
+ */
+export class EvError extends Error {
+	/**
+	 * @param {number} status the HTTP status, 0 when the server did not answer
+	 * @param {{status?: number, title?: string, detail?: string, [key: string]: unknown}} problem
+	 */
+	constructor(status, problem) {
+		super(problem.detail || problem.title || `HTTP ${status}`);
+		this.name = 'EvError';
+		this.status = status;
+		this.problem = problem;
+	}
+}
+
+/**
+ * A refused, failed or timed-out state write. The optimistic change it made has been
+ * rolled back when this is thrown. A write that timed out may still have been applied by
+ * the server: the stream then shows it like any other change.
+ */
+export class EvWriteError extends EvError {
+	/**
+	 * @param {number} status the HTTP status, 0 when the server did not answer
+	 * @param {{status?: number, title?: string, detail?: string, [key: string]: unknown}} problem
+	 */
+	constructor(status, problem) {
+		super(status, problem);
+		this.name = 'EvWriteError';
+	}
+}
+
+/** A problem detail for a failure that has no server answer. */
+function clientProblem(title, detail) {
+	return { status: 0, title, detail };
+}
+
+/** The problem detail of a non-2xx answer, made up from the status when the body is not one. */
+async function readProblem(response) {
+	let text = '';
+	try {
+		text = await response.text();
+	}
+	catch {
+		// a body cut short still has a status worth reporting
+	}
+	try {
+		const problem = JSON.parse(text);
+		if (problem !== null && typeof problem === 'object' && !Array.isArray(problem)) {
+			return { status: response.status, ...problem };
+		}
+	}
+	catch {
+		// not JSON: fall through to a problem made from the status
+	}
+	return {
+		status: response.status,
+		title: response.statusText || `HTTP ${response.status}`,
+		detail: text.trim() || `The server answered ${response.status}`,
+	};
+}
+
+function isAbort(error) {
+	return error !== null && typeof error === 'object' && error.name === 'AbortError';
+}
+
+/** Calls a user callback so that its exception surfaces without breaking the stream. */
+function safeCall(fn, ...args) {
+	try {
+		fn(...args);
+	}
+	catch (error) {
+		queueMicrotask(() => {
+			throw error;
+		});
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON merge patch (RFC 7396)
+
+function isObject(value) {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Applies a JSON merge patch (RFC 7396) to a value, as the server does. Neither argument
+ * is modified: the result shares unpatched parts with `target`. A `null` member removes
+ * the property, an object member is merged recursively, anything else (arrays included)
+ * replaces; a patch that is not an object replaces the whole value.
+ *
+ * @param {any} target the value to patch (`undefined` when there is none yet)
+ * @param {any} patch the merge patch
+ * @returns {any} the patched value
+ */
+export function mergePatch(target, patch) {
+	if (!isObject(patch)) {
+		return patch;
+	}
+	const result = isObject(target) ? { ...target } : {};
+	for (const [name, member] of Object.entries(patch)) {
+		if (member === null) {
+			delete result[name];
+		}
+		else {
+			// defineProperty, not assignment: a "__proto__" member must stay a plain property
+			Object.defineProperty(result, name, {
+				value: mergePatch(result[name], member),
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		}
+	}
+	return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Event ids: which channel an event belongs to
+
+/**
+ * The token that stands for a channel in the server's event ids: base 36 of murmur3's
+ * finalizer applied to Java's `String.hashCode()` of the name, as the server computes it.
+ *
+ * @param {string} name the channel name
+ * @returns {string} the channel's token
+ */
+export function channelToken(name) {
+	let h = 0;
+	for (let i = 0; i < name.length; i++) {
+		h = (Math.imul(31, h) + name.charCodeAt(i)) | 0;
+	}
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	h ^= h >>> 16;
+	return (h >>> 0).toString(36);
+}
+
+/** Reads `<token>.<seq>_…` (or `-`) into token → seq; `null` for an id evstream did not write. */
+function parseEventId(id) {
+	if (id === '-') {
+		return new Map();
+	}
+	const positions = new Map();
+	for (const part of id.split('_')) {
+		const dot = part.indexOf('.');
+		if (dot <= 0 || dot === part.length - 1) {
+			return null;
+		}
+		positions.set(part.slice(0, dot), part.slice(dot + 1));
+	}
+	return positions;
+}
+
+/**
+ * Follows the ids of a stream and says which channel tokens an id moved. Each event
+ * advances one channel's sequence, so the tokens whose sequence changed name its channel;
+ * tokens that only appeared (channels just added) count when none moved.
+ */
+function createIdTracker() {
+	let lastId = '';
+	let positions = new Map();
+	return {
+		/** @returns {string[]} tokens the id moved, or that appeared when none moved */
+		advance(id) {
+			if (id === lastId) {
+				return [];
+			}
+			lastId = id;
+			const next = parseEventId(id);
+			if (next === null) {
+				// an id set by the application on a direct message: it says nothing of channels
+				return [];
+			}
+			const moved = [];
+			const appeared = [];
+			for (const [token, seq] of next) {
+				const before = positions.get(token);
+				if (before === undefined) {
+					appeared.push(token);
+				}
+				else if (before !== seq) {
+					moved.push(token);
+				}
+			}
+			positions = next;
+			return moved.length > 0 ? moved : appeared;
+		},
+	};
+}
+
+/**
+ * The subscription (state or channel) an event belongs to: the one whose token the id
+ * moved; among several (or none), the one named like the event type, since states and
+ * default channel events use the channel name as type. `null` when it is none of ours.
+ */
+function attribute(type, tokens, subscriptions) {
+	const named = subscriptions.get(type) ?? null;
+	if (tokens.length === 0) {
+		return named;
+	}
+	const candidates = [];
+	for (const subscription of subscriptions.values()) {
+		if (tokens.includes(subscription.token)) {
+			candidates.push(subscription);
+		}
+	}
+	if (candidates.length === 0) {
+		return null;
+	}
+	if (candidates.length === 1) {
+		return candidates[0];
+	}
+	return candidates.includes(named) ? named : candidates[0];
+}
+
+// ---------------------------------------------------------------------------------------
+// Server-Sent Events parsing (WHATWG rules)
+
+/**
+ * An SSE parser fed with bytes as they arrive. Decodes UTF-8 across chunk boundaries
+ * (and drops the leading BOM, as TextDecoder does), accepts CRLF, CR and LF line ends even
+ * when a CRLF is split between chunks, ignores comments and unknown fields, and
+ * dispatches an event at each blank line when it has data. The last event id persists
+ * from event to event, as in `EventSource`.
+ *
+ * @param {string} lastEventId the id to start from (resumed connections keep theirs)
+ * @param {(event: {type: string, data: string, id: string}) => void} onEvent
+ * @param {(ms: number) => void} onRetry called for each valid `retry:` field
+ */
+function createSseParser(lastEventId, onEvent, onRetry) {
+	const decoder = new TextDecoder();
+	let buffer = '';
+	let afterCr = false;
+	let type = '';
+	let data = [];
+	let id = lastEventId;
+
+	function dispatch() {
+		lastEventId = id;
+		if (data.length > 0) {
+			onEvent({ type: type || 'message', data: data.join('\n'), id });
+		}
+		type = '';
+		data = [];
+	}
+
+	function field(name, value) {
+		switch (name) {
+			case 'event':
+				type = value;
+				break;
+			case 'data':
+				data.push(value);
+				break;
+			case 'id':
+				if (!value.includes('\0')) {
+					id = value;
+				}
+				break;
+			case 'retry':
+				if (/^\d+$/.test(value)) {
+					onRetry(Number(value));
+				}
+				break;
+			default:
+			// unknown fields are ignored, as the spec says
+		}
+	}
+
+	function line(text) {
+		if (text === '') {
+			dispatch();
+			return;
+		}
+		if (text[0] === ':') {
+			return;
+		}
+		const colon = text.indexOf(':');
+		if (colon < 0) {
+			field(text, '');
+			return;
+		}
+		const value = text[colon + 1] === ' ' ? text.slice(colon + 2) : text.slice(colon + 1);
+		field(text.slice(0, colon), value);
+	}
+
+	function feed(text) {
+		let pending = buffer + text;
+		let start = 0;
+		if (afterCr && pending.length > 0) {
+			// the LF of a CRLF split between two chunks ends nothing more
+			if (pending[0] === '\n') {
+				start = 1;
+			}
+			afterCr = false;
+		}
+		// CR is rare: look for it once rather than at every line
+		let cr = pending.indexOf('\r', start);
+		for (;;) {
+			if (cr !== -1 && cr < start) {
+				cr = pending.indexOf('\r', start);
+			}
+			const lf = pending.indexOf('\n', start);
+			const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+			if (end === -1) {
+				break;
+			}
+			line(pending.slice(start, end));
+			start = end + 1;
+			if (end === cr) {
+				if (start === pending.length) {
+					afterCr = true;
+				}
+				else if (pending[start] === '\n') {
+					start++;
+				}
+			}
+		}
+		buffer = pending.slice(start);
+	}
+
+	return {
+		/** @param {Uint8Array} bytes */
+		push(bytes) {
+			feed(decoder.decode(bytes, { stream: true }));
+		},
+		/** The id to resume from: the last one of a dispatched block. */
+		get lastEventId() {
+			return lastEventId;
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------
+// Reconnect back-off
+
+/**
+ * Reconnect delays: doubling from the initial delay up to the maximum, each picked at
+ * random in its upper half so that clients cut off together do not return together.
+ * Without an explicit initial delay, the server's `retry:` sets it, as for `EventSource`.
+ */
+/**
+ * @param {{initial?: number, max?: number}} options
+ */
+function createBackoff({ initial, max = DEFAULT_BACKOFF_MAX }) {
+	let base = initial ?? DEFAULT_BACKOFF_INITIAL;
+	let attempt = 0;
+	return {
+		next() {
+			const ceiling = Math.min(max, base * 2 ** attempt);
+			attempt = Math.min(attempt + 1, 30);
+			return ceiling / 2 + Math.random() * (ceiling / 2);
+		},
+		reset() {
+			attempt = 0;
+		},
+		serverRetry(ms) {
+			if (initial === undefined) {
+				base = Math.min(ms, max);
+			}
+		},
+	};
+}
+
+/** Seconds of a `Retry-After` header in ms, 0 when absent or a date. */
+function retryAfterMs(response) {
+	const value = response.headers.get('Retry-After');
+	return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : 0;
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms, signal) {
+	return new Promise((resolve) => {
+		if (signal.aborted) {
+			resolve();
+			return;
+		}
+		const timer = setTimeout(done, ms);
+		signal.addEventListener('abort', done, { once: true });
+		function done() {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		}
+	});
+}
+
+/** A timer that fires when not kicked for `ms`: the heartbeat watchdog. */
+function createWatchdog(ms, onSilence) {
+	let timer = setTimeout(onSilence, ms);
+	return {
+		kick() {
+			clearTimeout(timer);
+			timer = setTimeout(onSilence, ms);
+		},
+		setLimit(next) {
+			ms = next;
+			this.kick();
+		},
+		stop() {
+			clearTimeout(timer);
+		},
+	};
+}
+
+/** An idempotency key for a write: `[A-Za-z0-9_.:-]{1,64}` as the server requires. */
+function operationId() {
+	const crypto = globalThis.crypto;
+	if (crypto && typeof crypto.randomUUID === 'function') {
+		return crypto.randomUUID();
+	}
+	const words = new Uint32Array(4);
+	if (crypto && typeof crypto.getRandomValues === 'function') {
+		crypto.getRandomValues(words);
+	}
+	else {
+		for (let i = 0; i < words.length; i++) {
+			words[i] = Math.floor(Math.random() * 2 ** 32);
+		}
+	}
+	return Array.from(words, (word) => word.toString(36)).join('.');
+}
+
+/** Splits `path?query` so that the query can follow paths appended to the base URL. */
+function splitUrl(url) {
+	const question = url.indexOf('?');
+	const path = question < 0 ? url : url.slice(0, question);
+	const query = question < 0 ? '' : url.slice(question + 1);
+	return { path: path.replace(/\/+$/, ''), query };
+}
+
+function withQuery(path, params) {
+	const query = params.filter(Boolean).join('&');
+	return query ? `${path}?${query}` : path;
+}
+
+// ---------------------------------------------------------------------------------------
+// States: confirmed value, pending optimistic writes, listeners
+
+/** The part of a value a property listener looks at. */
+function pick(value, properties) {
+	return Object.fromEntries(properties.map((name) => [name, isObject(value) ? value[name] : undefined]));
+}
+
+function sameJson(a, b) {
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * One state as the page sees it: the confirmed value and version from the stream, and
+ * the optimistic writes still pending, merged on top in order to give the shown value.
+ * Shared by every handle of the same key.
+ */
+function createStateEntry(key, dataKey) {
+	let resolveReady;
+	let rejectReady;
+	const ready = new Promise((resolve, reject) => {
+		resolveReady = resolve;
+		rejectReady = reject;
+	});
+	// handled here so that a page that never awaits `ready` sees no unhandled rejection
+	ready.catch(() => {});
+	const entry = {
+		kind: 'state',
+		name: key,
+		token: channelToken(key),
+		users: 0,
+		dataKey,
+		confirmed: undefined,
+		version: undefined,
+		received: false,
+		/** @type {PendingWrite[]} */
+		pending: [],
+		shown: undefined,
+		listeners: new Set(),
+		ready,
+
+		/** Recomputes the shown value and tells listeners when it changed. */
+		refresh() {
+			const previous = entry.shown;
+			entry.shown = entry.pending.reduce((value, write) => mergePatch(value, write.patch), entry.confirmed);
+			if (!sameJson(previous, entry.shown)) {
+				for (const listener of [...entry.listeners]) {
+					notify(listener, entry.shown, previous);
+				}
+			}
+		},
+
+		/** A snapshot or change from the stream. */
+		receive(message) {
+			entry.confirmed = message[dataKey];
+			entry.version = typeof message.version === 'number' ? message.version : entry.version;
+			const confirmedBy = entry.pending.filter(
+				(write) => write.id === message.operationId || (write.ackVersion !== undefined && entry.version >= write.ackVersion));
+			entry.pending = entry.pending.filter((write) => !confirmedBy.includes(write));
+			entry.refresh();
+			for (const write of confirmedBy) {
+				write.settle(null, { version: entry.version, value: entry.confirmed });
+			}
+			if (!entry.received) {
+				entry.received = true;
+				resolveReady(entry.shown);
+			}
+		},
+
+		/** Takes a write out of the shown value (refused, timed out, or confirmed). */
+		drop(write) {
+			const index = entry.pending.indexOf(write);
+			if (index >= 0) {
+				entry.pending.splice(index, 1);
+				entry.refresh();
+			}
+		},
+
+		/** The subscription ended before the first snapshot (handle closed, refused, client closed). */
+		abandon(error) {
+			if (!entry.received) {
+				rejectReady(error);
+			}
+		},
+	};
+	return entry;
+}
+
+/**
+ * @typedef {object} PendingWrite
+ * @property {string} id the operation id
+ * @property {unknown} patch the merge patch, as sent
+ * @property {number | undefined} ackVersion the version the POST answered, once it did
+ * @property {(error: EvWriteError | null, result?: {version: number, value: unknown}) => void} settle
+ */
+
+/** Calls a listener if the part it watches changed. */
+function notify(listener, next, previous) {
+	if (listener.properties === null) {
+		safeCall(listener.fn, next, previous);
+		return;
+	}
+	const nextPart = pick(next, listener.properties);
+	const previousPart = pick(previous, listener.properties);
+	if (listener.properties.some((name) => !sameJson(nextPart[name], previousPart[name]))) {
+		safeCall(listener.fn, nextPart, previousPart);
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// Channels: named event listeners and reset listeners
+
+function createChannelEntry(name) {
+	return {
+		kind: 'channel',
+		name,
+		token: channelToken(name),
+		users: 0,
+		/** @type {Map<string, Set<Function>>} */
+		listeners: new Map(),
+		/** @type {Set<Function>} */
+		resetListeners: new Set(),
+
+		receive(event) {
+			const fns = this.listeners.get(event.type);
+			if (fns === undefined) {
+				return;
+			}
+			const data = parseData(event.data);
+			for (const fn of [...fns]) {
+				safeCall(fn, data, event);
+			}
+		},
+
+		reset(reason) {
+			for (const fn of [...this.resetListeners]) {
+				safeCall(fn, reason);
+			}
+		},
+
+		abandon() {
+			// channels have no readiness to settle
+		},
+	};
+}
+
+/** Channel data as JSON when it parses, else the text. */
+function parseData(text) {
+	try {
+		return JSON.parse(text);
+	}
+	catch {
+		return text;
+	}
+}
+
+/** Adds `fn` to the set under `key` of a map of sets and returns its removal. */
+function addTo(map, key, fn) {
+	let fns = map.get(key);
+	if (fns === undefined) {
+		fns = new Set();
+		map.set(key, fns);
+	}
+	fns.add(fn);
+	return () => {
+		fns.delete(fn);
+		if (fns.size === 0 && map.get(key) === fns) {
+			map.delete(key);
+		}
+	};
+}
+
+// ---------------------------------------------------------------------------------------
+// Writes and handles
+
+/**
+ * State writes: each merge patch is shown at once (pending on its state entry) and POSTed
+ * with an operation id; the entry drops it when the stream or the answer confirms it, or
+ * when it is refused, fails or times out, which also rejects its promise.
+ *
+ * @param {{fetchFn: Function, base: {path: string, query: string}, resolveToken: () => Promise<string | undefined>,
+ *   writeTimeout: number, lifetime: AbortSignal}} settings
+ * @returns {(entry: ReturnType<typeof createStateEntry>, patch: unknown) => Promise<{version: number, value: unknown}>}
+ */
+function createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime }) {
+	function write(entry, patch) {
+		if (lifetime.aborted) {
+			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+		}
+		const body = JSON.stringify(patch);
+		if (body === undefined) {
+			return Promise.reject(new TypeError('The patch must be a JSON value'));
+		}
+		return new Promise((resolve, reject) => {
+			const controller = new AbortController();
+			const timer = setTimeout(() => {
+				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
+				controller.abort();
+			}, writeTimeout);
+			const onClose = () => {
+				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+				controller.abort();
+			};
+			lifetime.addEventListener('abort', onClose, { once: true });
+			let settled = false;
+			/** @type {PendingWrite} */
+			const pending = {
+				id: operationId(),
+				patch: JSON.parse(body),
+				ackVersion: undefined,
+				settle(error, result) {
+					clearTimeout(timer);
+					lifetime.removeEventListener('abort', onClose);
+					if (!settled) {
+						settled = true;
+						error ? reject(error) : resolve(result);
+					}
+				},
+			};
+			function fail(error) {
+				// after close, listeners hear nothing more: only the promise learns
+				if (!lifetime.aborted) {
+					entry.drop(pending);
+				}
+				pending.settle(error);
+			}
+			entry.pending.push(pending);
+			entry.refresh();
+			postWrite(entry, pending, body, controller.signal).then((outcome) => {
+				if (outcome.error) {
+					fail(outcome.error);
+					return;
+				}
+				pending.ackVersion = outcome.version;
+				pending.settle(null, { version: outcome.version, value: outcome.value });
+				// without a version to wait for, the answer itself confirms the write
+				if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
+					entry.drop(pending);
+				}
+			});
+		});
+	}
+
+	/** POSTs a write, once more with the same operation id after a network error. */
+	async function postWrite(entry, pending, body, signal) {
+		const headers = {
+			'Content-Type': 'application/merge-patch+json',
+			Accept: 'application/json',
+			'Idempotency-Key': pending.id,
+		};
+		try {
+			// writes always send the token as a header: query tokens would reach logs
+			const bearer = await resolveToken();
+			if (bearer) {
+				headers.Authorization = `Bearer ${bearer}`;
+			}
+		}
+		catch (error) {
+			return { error: new EvWriteError(0, clientProblem('No token', String(error?.message ?? error))) };
+		}
+		const target = withQuery(`${base.path}/states/${encodeURIComponent(entry.name)}`, [base.query]);
+		for (let tries = 1; ; tries++) {
+			let response;
+			try {
+				response = await fetchFn(target, { method: 'POST', headers, body, signal });
+			}
+			catch (error) {
+				if (tries < 2 && !signal.aborted) {
+					continue;
+				}
+				return { error: new EvWriteError(0, clientProblem('Network error', String(error?.message ?? error))) };
+			}
+			if (!response.ok) {
+				return { error: new EvWriteError(response.status, await readProblem(response)) };
+			}
+			const answer = await response.json().catch(() => ({}));
+			return { version: answer.version, value: answer.value };
+		}
+	}
+
+	return write;
+}
+
+/**
+ * One user's handle on a shared state entry: its listeners go when it closes, and the
+ * entry's subscription goes with its last user.
+ */
+function createStateHandle(entry, write, release) {
+	const own = new Set();
+	const byId = new Map();
+	let closed = false;
+
+	function listen(properties, fn) {
+		const listener = { properties, fn };
+		if (!closed) {
+			own.add(listener);
+			entry.listeners.add(listener);
+		}
+		return () => {
+			own.delete(listener);
+			entry.listeners.delete(listener);
+		};
+	}
+
+	return {
+		key: entry.name,
+		get value() {
+			return entry.shown;
+		},
+		get version() {
+			return entry.version;
+		},
+		ready: entry.ready,
+		subscribe(properties, fn) {
+			return typeof properties === 'function' ? listen(null, properties) : listen([...properties], fn);
+		},
+		addStateUpdateListener(id, fn, properties) {
+			byId.get(id)?.();
+			byId.set(id, listen(properties ? [...properties] : null, fn));
+		},
+		removeStateUpdateListener(id) {
+			byId.get(id)?.();
+			byId.delete(id);
+		},
+		update(patch) {
+			return write(entry, patch);
+		},
+		close() {
+			if (!closed) {
+				closed = true;
+				for (const listener of own) {
+					entry.listeners.delete(listener);
+				}
+				own.clear();
+				byId.clear();
+				release(entry);
+			}
+		},
+	};
+}
+
+/** One user's handle on a shared channel entry, as for states. */
+function createChannelHandle(entry, release) {
+	const offs = new Set();
+	let closed = false;
+
+	function own(off) {
+		if (closed) {
+			off();
+			return () => {};
+		}
+		const once = () => {
+			offs.delete(once);
+			off();
+		};
+		offs.add(once);
+		return once;
+	}
+
+	return {
+		name: entry.name,
+		on(type, fn) {
+			return own(addTo(entry.listeners, type, fn));
+		},
+		onReset(fn) {
+			entry.resetListeners.add(fn);
+			return own(() => entry.resetListeners.delete(fn));
+		},
+		close() {
+			if (!closed) {
+				closed = true;
+				for (const off of [...offs]) {
+					off();
+				}
+				release(entry);
+			}
+		},
+	};
+}
+
+// ---------------------------------------------------------------------------------------
+// The client
+
+/**
+ * Opens the page's evstream connection. The stream is requested in a microtask, so the
+ * states and channels asked for right after `connect` are part of the first request;
+ * later ones are added to the open connection. No request is made while there is
+ * nothing to listen to.
+ *
+ * @param {import('./client.js').ConnectOptions} [options]
+ * @returns {import('./client.js').EvClient} the client
+ */
+export function connect(options = {}) {
+	const {
+		url = '/evstream',
+		token,
+		tokenIn = 'header',
+		tokenParam = 'token',
+		channels = [],
+		backoff: backoffOptions = {},
+		writeTimeout = DEFAULT_WRITE_TIMEOUT,
+		fetch: fetchFn = (input, init) => globalThis.fetch(input, init),
+	} = options;
+	if (tokenIn !== 'header' && tokenIn !== 'query') {
+		throw new TypeError(`'tokenIn' must be 'header' or 'query', not '${tokenIn}'`);
+	}
+	const base = splitUrl(url);
+	const backoff = createBackoff(backoffOptions);
+	/** Aborted by close(): every request, timer and wait of the client listens to it. */
+	const lifetime = new AbortController();
+	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry>>} */
+	const subscriptions = new Map();
+	const statusListeners = new Set();
+	const errorListeners = new Set();
+	/** Direct messages: events of the connection that belong to no channel. */
+	const directListeners = new Map();
+	const write = createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime: lifetime.signal });
+
+	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
+	let status = 'connecting';
+	let connectionId = null;
+	let lastEventId = '';
+	let heartbeat = DEFAULT_HEARTBEAT;
+	/** The channels the server has for the open connection. */
+	let serverChannels = null;
+	/** The attempt in progress: its abort controller and whether to reconnect at once. */
+	let attempt = null;
+	let wakeIdle = null;
+	let syncScheduled = false;
+	let syncing = false;
+	/** Counts subscription changes, so that a sync repeats only when one happened meanwhile. */
+	let generation = 0;
+
+	function setStatus(next) {
+		if (status !== next) {
+			status = next;
+			for (const fn of [...statusListeners]) {
+				safeCall(fn, next);
+			}
+		}
+	}
+
+	function reportError(error) {
+		for (const fn of [...errorListeners]) {
+			safeCall(fn, error);
+		}
+	}
+
+	async function resolveToken() {
+		return typeof token === 'function' ? await token() : token;
+	}
+
+	// --- the connection loop -----------------------------------------------------------
+
+	async function run() {
+		while (!lifetime.signal.aborted) {
+			if (subscriptions.size === 0) {
+				setStatus('connecting');
+				await new Promise((resolve) => {
+					wakeIdle = resolve;
+					lifetime.signal.addEventListener('abort', resolve, { once: true });
+				});
+				wakeIdle = null;
+				continue;
+			}
+			const outcome = await openStream();
+			connectionId = null;
+			serverChannels = null;
+			if (lifetime.signal.aborted) {
+				return;
+			}
+			if (outcome.fatal) {
+				shutDown(outcome.error);
+				reportError(outcome.error);
+				return;
+			}
+			if (outcome.error) {
+				reportError(outcome.error);
+			}
+			if (subscriptions.size === 0) {
+				continue;
+			}
+			setStatus('reconnecting');
+			if (!outcome.immediate) {
+				await sleep(Math.max(backoff.next(), outcome.retryAfter ?? 0), lifetime.signal);
+			}
+		}
+	}
+
+	/**
+	 * One connection, from request to end. Resolves with what ended it: `fatal` (stop),
+	 * `error` (report, retry), `immediate` (reconnect without waiting), `retryAfter`.
+	 */
+	async function openStream() {
+		const controller = new AbortController();
+		const current = { controller, immediate: false, silent: false, ended: false };
+		attempt = current;
+		const abort = () => controller.abort();
+		lifetime.signal.addEventListener('abort', abort, { once: true });
+		// the watchdog also covers a request that hangs before its headers
+		const watchdog = createWatchdog(2 * heartbeat, () => {
+			current.silent = true;
+			controller.abort();
+		});
+		try {
+			const response = await request(controller.signal);
+			watchdog.kick();
+			if (!response.ok) {
+				const problem = await readProblem(response);
+				const error = new EvError(response.status, problem);
+				const fatal = response.status === 400 || response.status === 401 || response.status === 403;
+				return { fatal, error, retryAfter: retryAfterMs(response) };
+			}
+			await read(response, current, watchdog);
+			return { immediate: current.immediate };
+		}
+		catch (error) {
+			if (current.silent) {
+				return { error: new EvError(0, clientProblem('Heartbeat timeout', `No bytes from the server for ${2 * heartbeat} ms`)) };
+			}
+			if (isAbort(error)) {
+				return { immediate: current.immediate };
+			}
+			return { error: new EvError(0, clientProblem('Connection failed', String(error?.message ?? error))) };
+		}
+		finally {
+			watchdog.stop();
+			lifetime.signal.removeEventListener('abort', abort);
+			controller.abort();
+			attempt = null;
+		}
+	}
+
+	async function request(signal) {
+		const headers = { Accept: 'text/event-stream' };
+		const params = [...subscriptions.keys()].map((name) => `channel=${encodeURIComponent(name)}`);
+		const bearer = await resolveToken();
+		if (bearer && tokenIn === 'header') {
+			headers.Authorization = `Bearer ${bearer}`;
+		}
+		if (bearer && tokenIn === 'query') {
+			params.push(`${encodeURIComponent(tokenParam)}=${encodeURIComponent(bearer)}`);
+		}
+		if (lastEventId) {
+			headers['Last-Event-ID'] = lastEventId;
+		}
+		return fetchFn(withQuery(base.path, [base.query, ...params]), { headers, signal, cache: 'no-store' });
+	}
+
+	async function read(response, current, watchdog) {
+		if (!response.body) {
+			throw new Error('The response has no body to read');
+		}
+		const ids = createIdTracker();
+		const parser = createSseParser(lastEventId, (event) => {
+			lastEventId = event.id;
+			dispatch(event, ids.advance(event.id), current, watchdog);
+		}, (ms) => backoff.serverRetry(ms));
+		const reader = response.body.getReader();
+		try {
+			while (!current.ended) {
+				const { done, value } = await reader.read();
+				if (done) {
+					return;
+				}
+				watchdog.kick();
+				parser.push(value);
+				lastEventId = parser.lastEventId;
+			}
+		}
+		finally {
+			reader.cancel().catch(() => {});
+		}
+	}
+
+	function dispatch(event, tokens, current, watchdog) {
+		if (lifetime.signal.aborted || attempt !== current) {
+			return;
+		}
+		switch (event.type) {
+			case 'connected':
+				onConnected(parseData(event.data), watchdog);
+				return;
+			case 'heartbeat':
+				return;
+			case 'end':
+				current.ended = true;
+				return;
+			case 'reset': {
+				const reset = parseData(event.data);
+				const subscription = subscriptions.get(reset?.channel);
+				// a state's fresh snapshot follows its reset: nothing to do
+				if (subscription?.kind === 'channel') {
+					subscription.reset(reset.reason);
+				}
+				return;
+			}
+			default:
+				route(event, tokens);
+		}
+	}
+
+	function onConnected(data, watchdog) {
+		const info = isObject(data) ? data : {};
+		connectionId = info.connectionId ?? null;
+		serverChannels = new Set(info.channels ?? []);
+		if (typeof info.heartbeat === 'number' && info.heartbeat > 0) {
+			heartbeat = info.heartbeat;
+			watchdog.setLimit(2 * heartbeat);
+		}
+		backoff.reset();
+		setStatus('open');
+		// subscriptions changed while the request was on its way
+		scheduleSync();
+	}
+
+	function route(event, tokens) {
+		const subscription = attribute(event.type, tokens, subscriptions);
+		if (subscription === null) {
+			const fns = directListeners.get(event.type);
+			const data = fns ? parseData(event.data) : undefined;
+			for (const fn of fns ? [...fns] : []) {
+				safeCall(fn, data, event);
+			}
+			return;
+		}
+		if (subscription.kind === 'channel') {
+			subscription.receive(event);
+			return;
+		}
+		const message = parseData(event.data);
+		if (isObject(message)) {
+			subscription.receive(message);
+		}
+	}
+
+	/** Ends the current connection; the loop reconnects at once, with every subscription. */
+	function reconnectNow() {
+		// no subscription request may use this connection any more
+		connectionId = null;
+		serverChannels = null;
+		if (attempt !== null) {
+			attempt.immediate = true;
+			attempt.controller.abort();
+		}
+	}
+
+	// --- subscriptions -----------------------------------------------------------------
+
+	function scheduleSync() {
+		generation++;
+		if (!syncScheduled) {
+			syncScheduled = true;
+			// adds and removes made in the same tick go in one request
+			queueMicrotask(() => {
+				syncScheduled = false;
+				sync();
+			});
+		}
+	}
+
+	/** Brings the server's channels of the open connection in line with the page's. */
+	async function sync() {
+		if (lifetime.signal.aborted) {
+			return;
+		}
+		if (subscriptions.size === 0) {
+			// nothing to listen to: the loop waits without a connection
+			reconnectNow();
+			return;
+		}
+		if (wakeIdle !== null) {
+			wakeIdle();
+			return;
+		}
+		if (status !== 'open' || syncing || serverChannels === null) {
+			// a connection in progress asks for every subscription, or syncs on `connected`
+			return;
+		}
+		const add = [...subscriptions.keys()].filter((name) => !serverChannels.has(name));
+		const remove = [...serverChannels].filter((name) => !subscriptions.has(name));
+		if (add.length === 0 && remove.length === 0) {
+			return;
+		}
+		syncing = true;
+		const sentAt = generation;
+		const sentFor = connectionId;
+		try {
+			await postSubscriptions(sentFor, add, remove);
+		}
+		finally {
+			syncing = false;
+		}
+		if (generation !== sentAt && connectionId !== null) {
+			sync();
+		}
+	}
+
+	async function postSubscriptions(id, add, remove) {
+		let response;
+		try {
+			const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+			const bearer = await resolveToken();
+			if (bearer) {
+				headers.Authorization = `Bearer ${bearer}`;
+			}
+			response = await fetchFn(withQuery(`${base.path}/subscriptions`, [base.query]), {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ connectionId: id, add, remove }),
+				signal: lifetime.signal,
+			});
+		}
+		catch (error) {
+			if (!isAbort(error)) {
+				reportError(new EvError(0, clientProblem('Subscription failed', String(error?.message ?? error))));
+				reconnectIf(id);
+			}
+			return;
+		}
+		if (response.ok) {
+			const body = await response.json().catch(() => ({}));
+			if (connectionId === id && Array.isArray(body.channels)) {
+				serverChannels = new Set(body.channels);
+			}
+			return;
+		}
+		const problem = await readProblem(response);
+		if (response.status === 400 || response.status === 403) {
+			refuse(add, new EvError(response.status, problem));
+			if (remove.length === 0) {
+				return;
+			}
+		}
+		else if (response.status !== 404) {
+			// 404 is expected (the connection lives on another replica): no error to report
+			reportError(new EvError(response.status, problem));
+		}
+		reconnectIf(id);
+	}
+
+	function reconnectIf(id) {
+		if (connectionId === id) {
+			reconnectNow();
+		}
+	}
+
+	/** Channels the server will not add: dropped, so that reconnects do not ask again. */
+	function refuse(names, error) {
+		for (const name of names) {
+			const subscription = subscriptions.get(name);
+			if (subscription !== undefined) {
+				subscriptions.delete(name);
+				subscription.abandon(error);
+			}
+		}
+		reportError(error);
+	}
+
+	function hold(name, create, kind) {
+		if (lifetime.signal.aborted) {
+			throw new Error('This evstream client is closed');
+		}
+		let subscription = subscriptions.get(name);
+		if (subscription === undefined) {
+			subscription = create();
+			subscriptions.set(name, subscription);
+			scheduleSync();
+		}
+		else if (subscription.kind !== kind) {
+			throw new TypeError(`'${name}' is already used as a ${subscription.kind}, not a ${kind}`);
+		}
+		subscription.users++;
+		return subscription;
+	}
+
+	function release(subscription) {
+		subscription.users--;
+		if (subscription.users === 0 && subscriptions.get(subscription.name) === subscription) {
+			subscriptions.delete(subscription.name);
+			subscription.abandon(new EvError(0, clientProblem('Closed', `'${subscription.name}' was closed`)));
+			scheduleSync();
+		}
+	}
+
+	/** Stops everything: the connection, the waits, the writes; status 'closed'. */
+	function shutDown(reason) {
+		if (lifetime.signal.aborted) {
+			return;
+		}
+		lifetime.abort();
+		for (const subscription of subscriptions.values()) {
+			subscription.abandon(reason);
+		}
+		connectionId = null;
+		setStatus('closed');
+	}
+
+	for (const name of channels) {
+		// the channels of the options stay for the client's lifetime
+		hold(name, () => createChannelEntry(name), 'channel');
+	}
+	queueMicrotask(run);
+
+	return {
+		get status() {
+			return status;
+		},
+		get connectionId() {
+			return connectionId;
+		},
+		get lastEventId() {
+			return lastEventId;
+		},
+		onStatus(fn) {
+			statusListeners.add(fn);
+			return () => statusListeners.delete(fn);
+		},
+		onError(fn) {
+			errorListeners.add(fn);
+			return () => errorListeners.delete(fn);
+		},
+		on(type, fn) {
+			return addTo(directListeners, type, fn);
+		},
+		state(key, { dataKey = 'value' } = {}) {
+			const entry = /** @type {ReturnType<typeof createStateEntry>} */ (hold(key, () => createStateEntry(key, dataKey), 'state'));
+			if (entry.dataKey !== dataKey) {
+				release(entry);
+				throw new TypeError(`State '${key}' is already read with dataKey '${entry.dataKey}', not '${dataKey}'`);
+			}
+			return createStateHandle(entry, write, release);
+		},
+		channel(name) {
+			const entry = /** @type {ReturnType<typeof createChannelEntry>} */ (hold(name, () => createChannelEntry(name), 'channel'));
+			return createChannelHandle(entry, release);
+		},
+		close() {
+			shutDown(new EvError(0, clientProblem('Closed', 'This evstream client is closed')));
+		},
+	};
+}
