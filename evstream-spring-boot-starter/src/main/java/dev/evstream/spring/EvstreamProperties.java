@@ -488,13 +488,15 @@ public class EvstreamProperties {
 		private List<String> allowedOriginPatterns = new ArrayList<>();
 
 		/**
-		 * Request headers allowed besides the simple ones.
+		 * Request headers allowed besides the simple ones: those of the stream and of the
+		 * client's writes.
 		 */
-		private List<String> allowedHeaders = new ArrayList<>(List.of("Last-Event-ID", "Authorization"));
+		private List<String> allowedHeaders = new ArrayList<>(
+				List.of("Last-Event-ID", "Authorization", "Content-Type", "Idempotency-Key"));
 
 		/**
-		 * Whether browsers may send credentials (cookies) with the stream request;
-		 * requires explicit origins or patterns.
+		 * Whether browsers may send credentials (cookies) with the stream and write
+		 * requests; requires explicit origins or patterns.
 		 */
 		private boolean allowCredentials;
 

@@ -20,8 +20,9 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 /**
  * Spring Security in the sample. By default everything is open (the SSE endpoint then
  * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
- * requires HTTP Basic authentication, and channel {@code admin} requires role
- * {@code ADMIN}: evstream takes the authenticated principal and hands it to the
+ * and its write endpoints (states, subscriptions) require HTTP Basic authentication (the
+ * client, {@code /evstream/client.js}, stays public), and channel {@code admin} requires
+ * role {@code ADMIN}: evstream takes the authenticated principal and hands it to the
  * {@link ChannelAuthorizer}. Actuator needs role {@code ADMIN} too, except health, which
  * anyone may read without details ({@code application-secure.properties}). The API stays
  * open, as in the default profile; its writes accept JSON only, which no page of another
@@ -53,14 +54,15 @@ class SampleSecurity {
 	@Profile("secure")
 	SecurityWebFilterChain secureChain(ServerHttpSecurity http) {
 		return http
-			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/evstream")
-				.authenticated()
-				.matchers(EndpointRequest.to(HealthEndpoint.class))
-				.permitAll()
-				.matchers(EndpointRequest.toAnyEndpoint())
-				.hasRole("ADMIN")
-				.anyExchange()
-				.permitAll())
+			.authorizeExchange(
+					(exchanges) -> exchanges.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions")
+						.authenticated()
+						.matchers(EndpointRequest.to(HealthEndpoint.class))
+						.permitAll()
+						.matchers(EndpointRequest.toAnyEndpoint())
+						.hasRole("ADMIN")
+						.anyExchange()
+						.permitAll())
 			.httpBasic(Customizer.withDefaults())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.build();

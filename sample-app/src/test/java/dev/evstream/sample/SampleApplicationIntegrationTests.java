@@ -49,12 +49,12 @@ class SampleApplicationIntegrationTests {
 		try (SseTestClient sse = SseTestClient.get(this.port, "/evstream?channel=counter")) {
 			List<SseEvent> events = sse.awaitCount("counter", 1, TIMEOUT);
 			assertThat(sse.events().get(0).event()).isEqualTo("connected");
-			assertThat(events.get(0).data()).isEqualTo("{\"value\":" + start + "}");
+			assertThat(withoutVersion(events.get(0).data())).isEqualTo("{\"value\":" + start + "}");
 			increment(null).jsonPath("$.value").isEqualTo(start + 1);
 			increment("{\"by\":5}").jsonPath("$.value").isEqualTo(start + 6);
 			increment("{}").jsonPath("$.value").isEqualTo(start + 7);
 			List<SseEvent> updates = sse.awaitCount("counter", 4, TIMEOUT);
-			assertThat(updates).extracting(SseEvent::data)
+			assertThat(updates).extracting((event) -> withoutVersion(event.data()))
 				.containsExactly("{\"value\":" + start + "}", "{\"value\":" + (start + 1) + "}",
 						"{\"value\":" + (start + 6) + "}", "{\"value\":" + (start + 7) + "}");
 			assertThat(counter()).isEqualTo(start + 7);
@@ -240,6 +240,10 @@ class SampleApplicationIntegrationTests {
 	}
 
 	record CounterValue(Integer value) {
+	}
+
+	private static String withoutVersion(String data) {
+		return data.replaceAll(",\"version\":\\d+", "");
 	}
 
 }

@@ -69,7 +69,7 @@ class SampleRedisDownIntegrationTests {
 		try (SseTestClient client = SseTestClient.get(
 				Integer.parseInt(this.sample.getEnvironment().getProperty("local.server.port")),
 				"/evstream?channel=counter")) {
-			assertThat(client.awaitEvent("counter", TIMEOUT).data()).isEqualTo("{\"value\":0}");
+			assertThat(client.awaitEvent("counter", TIMEOUT).data()).isEqualTo("{\"value\":0,\"version\":1}");
 
 			this.redis.start();
 			await().atMost(TIMEOUT)
@@ -84,7 +84,8 @@ class SampleRedisDownIntegrationTests {
 				.expectBody()
 				.jsonPath("$.value")
 				.isEqualTo(1);
-			client.awaitEvents((events) -> events.stream().anyMatch((event) -> event.data().equals("{\"value\":1}")),
+			client.awaitEvents(
+					(events) -> events.stream().anyMatch((event) -> event.data().equals("{\"value\":1,\"version\":2}")),
 					TIMEOUT);
 		}
 	}

@@ -56,7 +56,7 @@ class SampleReplicasIntegrationTests {
 	@Test
 	void incrementOnOneReplicaShouldShowOnTheOther() {
 		try (SseTestClient onSecond = SseTestClient.get(port(this.second), "/evstream?channel=counter&channel=chat")) {
-			assertThat(onSecond.awaitEvent("counter", TIMEOUT).data()).isEqualTo("{\"value\":0}");
+			assertThat(onSecond.awaitEvent("counter", TIMEOUT).data()).isEqualTo("{\"value\":0,\"version\":1}");
 			http(this.first).post()
 				.uri("/api/counter/increment")
 				.contentType(MediaType.APPLICATION_JSON)
@@ -66,7 +66,8 @@ class SampleReplicasIntegrationTests {
 				.expectBody()
 				.jsonPath("$.value")
 				.isEqualTo(1);
-			assertThat(onSecond.awaitCount("counter", 2, TIMEOUT).get(1).data()).isEqualTo("{\"value\":1}");
+			assertThat(onSecond.awaitCount("counter", 2, TIMEOUT).get(1).data())
+				.isEqualTo("{\"value\":1,\"version\":2}");
 			http(this.second).get().uri("/api/counter").exchange().expectBody().jsonPath("$.value").isEqualTo(1);
 			http(this.first).post()
 				.uri("/api/chat")

@@ -40,8 +40,11 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * down. Tokens are never logged nor echoed.
  * <p>
  * Who connects is the principal of the request when one is authenticated (by Spring
- * Security, for example); otherwise the token verified by the {@link Authenticator}, if
- * one is defined; otherwise anonymous.
+ * Security, for example); otherwise the token verified by the
+ * {@link dev.evstream.core.auth.Authenticator}, if one is defined; otherwise anonymous.
+ * Who may listen to a channel is decided by the
+ * {@link dev.evstream.core.auth.ChannelAuthorizer} and, for a state, by the rule it was
+ * declared with.
  *
  * @since 0.1.0
  */
@@ -49,39 +52,29 @@ public final class EvstreamSseHandler {
 
 	private final EvStreamManager manager;
 
-	private final @Nullable Authenticator authenticator;
+	private final RequestPrincipals principals;
 
-	private final ChannelAuthorizer authorizer;
+	private final ListenPermissions permissions;
 
 	private final StreamMetrics metrics;
 
-	private final String tokenParameter;
-
 	private final Duration retryAfter;
-
-	private final @Nullable QueryTokenHider tokenHider;
 
 	/**
 	 * Creates the handler.
 	 * @param manager the stream manager
-	 * @param authenticator the authenticator of tokens, or {@code null} to accept clients
-	 * without a token
-	 * @param authorizer the authorizer of channels
+	 * @param principals who sends a request
+	 * @param permissions who may listen to what
 	 * @param metrics what records rejections
-	 * @param tokenParameter the query parameter that carries the token
 	 * @param retryAfter the delay suggested to clients refused for a limit
-	 * @param tokenHider where tokens taken out of the query are kept, or {@code null} to
-	 * read them from the query
 	 */
-	EvstreamSseHandler(EvStreamManager manager, @Nullable Authenticator authenticator, ChannelAuthorizer authorizer,
-			StreamMetrics metrics, String tokenParameter, Duration retryAfter, @Nullable QueryTokenHider tokenHider) {
+	EvstreamSseHandler(EvStreamManager manager, RequestPrincipals principals, ListenPermissions permissions,
+			StreamMetrics metrics, Duration retryAfter) {
 		this.manager = manager;
-		this.authenticator = authenticator;
-		this.authorizer = authorizer;
+		this.principals = principals;
+		this.permissions = permissions;
 		this.metrics = metrics;
-		this.tokenParameter = tokenParameter;
 		this.retryAfter = retryAfter;
-		this.tokenHider = tokenHider;
 	}
 
 	/**
@@ -95,10 +88,11 @@ public final class EvstreamSseHandler {
 		if (invalid != null) {
 			return reject(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST, invalid, request);
 		}
-		return principal(request).flatMap((principal) -> authorize(principal, channels))
+		return this.principals.ofStream(request)
+			.flatMap((principal) -> this.permissions.check(principal, channels).thenReturn(principal))
 			.flatMap((principal) -> open(request, channels, principal))
 			.onErrorResume(Refusal.class,
-					(refusal) -> reject(refusal.reason, refusal.status, refusal.getMessage(), request));
+					(refusal) -> reject(refusal.reason(), refusal.status(), refusal.getMessage(), request));
 	}
 
 	/**
@@ -108,9 +102,7 @@ public final class EvstreamSseHandler {
 	 * @return the problem detail
 	 */
 	public Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
-		return problem(HttpStatus.METHOD_NOT_ALLOWED,
-				"Method " + request.method().name() + " is not supported here: open the stream with GET", request,
-				(headers) -> headers.setAllow(Set.of(HttpMethod.GET)));
+		return ProblemResponses.methodNotAllowed(request, HttpMethod.GET, "open the stream with GET");
 	}
 
 	private List<String> channels(ServerRequest request) {
@@ -134,73 +126,6 @@ public final class EvstreamSseHandler {
 		}
 	}
 
-	private Mono<EvPrincipal> principal(ServerRequest request) {
-		return request.principal()
-			.filter((principal) -> !Principals.isAnonymous(principal))
-			.map(Principals::of)
-			.switchIfEmpty(Mono.defer(() -> verifyToken(request)));
-	}
-
-	private Mono<EvPrincipal> verifyToken(ServerRequest request) {
-		Authenticator authenticator = this.authenticator;
-		if (authenticator == null) {
-			return Mono.just(EvPrincipal.anonymous());
-		}
-		String token;
-		try {
-			token = token(request);
-		}
-		catch (Refusal refusal) {
-			return Mono.error(refusal);
-		}
-		if (token == null) {
-			return Mono.error(new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
-					"A token is required: send it as query parameter '" + this.tokenParameter
-							+ "' or as an 'Authorization: Bearer' header"));
-		}
-		return Mono.defer(() -> authenticator.authenticate(token))
-			.onErrorMap(EvAuthenticationException.class,
-					(ex) -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
-							"The token was rejected: " + ex.getMessage()))
-			.switchIfEmpty(Mono
-				.error(() -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, "The token was rejected")));
-	}
-
-	private @Nullable String token(ServerRequest request) {
-		String fromQuery = (this.tokenHider != null) ? this.tokenHider.takeToken(request.exchange().getRequest())
-				: null;
-		if (fromQuery == null) {
-			fromQuery = request.queryParam(this.tokenParameter).orElse(null);
-		}
-		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-		String fromHeader = null;
-		if (authorization != null) {
-			if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
-				throw new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
-						"The Authorization header must be 'Bearer <token>'; other schemes are not accepted");
-			}
-			fromHeader = authorization.substring(7).trim();
-		}
-		if (fromQuery != null && fromHeader != null) {
-			throw new Refusal(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST,
-					"The token was sent both as query parameter '" + this.tokenParameter
-							+ "' and in the Authorization header; send it once");
-		}
-		String token = (fromQuery != null) ? fromQuery : fromHeader;
-		return (token == null || token.isEmpty()) ? null : token;
-	}
-
-	private Mono<EvPrincipal> authorize(EvPrincipal principal, List<String> channels) {
-		return Flux.fromIterable(channels)
-			.distinct()
-			.concatMap((channel) -> Mono.defer(() -> this.authorizer.canListen(principal, channel))
-				.defaultIfEmpty(false)
-				.flatMap((allowed) -> allowed ? Mono.empty()
-						: Mono.error(new Refusal(Rejection.FORBIDDEN, HttpStatus.FORBIDDEN,
-								"Not allowed to listen to channel '" + channel + "'"))))
-			.then(Mono.just(principal));
-	}
-
 	private Mono<ServerResponse> open(ServerRequest request, List<String> channels, EvPrincipal principal) {
 		String lastEventId = request.headers().firstHeader("Last-Event-ID");
 		if (lastEventId == null) {
@@ -213,77 +138,19 @@ public final class EvstreamSseHandler {
 				.headers(EvstreamResponses::applyHeaders)
 				.body(EvstreamResponses.body(stream)))
 			.onErrorResume(IllegalArgumentException.class,
-					(ex) -> problem(HttpStatus.BAD_REQUEST, ex.getMessage(), request, (headers) -> {
-					}))
-			.onErrorResume(EvLimitException.class, (ex) -> unavailable(ex.getMessage(), request))
-			.onErrorResume(EvShutdownException.class, (ex) -> unavailable(ex.getMessage(), request));
+					(ex) -> ProblemResponses.of(HttpStatus.BAD_REQUEST, ex.getMessage(), request))
+			.onErrorResume(EvLimitException.class,
+					(ex) -> ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter))
+			.onErrorResume(EvShutdownException.class,
+					(ex) -> ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter));
 	}
 
-	private Mono<ServerResponse> reject(Rejection reason, HttpStatus status, @Nullable String detail,
+	private Mono<ServerResponse> reject(@Nullable Rejection reason, HttpStatus status, @Nullable String detail,
 			ServerRequest request) {
-		this.metrics.connectionRejected(reason);
-		return problem(status, detail, request, (headers) -> {
-		});
-	}
-
-	private Mono<ServerResponse> unavailable(@Nullable String detail, ServerRequest request) {
-		long seconds = Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
-		return problem(HttpStatus.SERVICE_UNAVAILABLE, detail, request,
-				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
-	}
-
-	private static Mono<ServerResponse> problem(HttpStatus status, @Nullable String detail, ServerRequest request,
-			Consumer<HttpHeaders> headers) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		// the path only: the query may hold a token
-		problem.setInstance(URI.create(request.path()));
-		return ServerResponse.status(status)
-			.headers(headers)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.bodyValue(problem);
-	}
-
-	/**
-	 * A client error to answer with a problem detail.
-	 */
-	private static final class Refusal extends RuntimeException {
-
-		private final Rejection reason;
-
-		private final HttpStatus status;
-
-		Refusal(Rejection reason, HttpStatus status, String detail) {
-			super(detail, null, false, false);
-			this.reason = reason;
-			this.status = status;
+		if (reason != null) {
+			this.metrics.connectionRejected(reason);
 		}
-
-	}
-
-	/**
-	 * The request's principal as evstream sees it.
-	 */
-	private static final class Principals {
-
-		private static final boolean SPRING_SECURITY = isPresent("org.springframework.security.core.Authentication");
-
-		static boolean isAnonymous(Principal principal) {
-			return principal.getClass()
-				.getName()
-				.equals("org.springframework.security.authentication.AnonymousAuthenticationToken");
-		}
-
-		static EvPrincipal of(Principal principal) {
-			if (SPRING_SECURITY) {
-				return SecurityPrincipals.of(principal);
-			}
-			return EvPrincipal.of(principal.getName());
-		}
-
-		private static boolean isPresent(String className) {
-			return org.springframework.util.ClassUtils.isPresent(className, EvstreamSseHandler.class.getClassLoader());
-		}
-
+		return ProblemResponses.of(status, detail, request);
 	}
 
 }

@@ -1,10 +1,13 @@
 package dev.evstream.spring.web;
 
+import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
+import dev.evstream.spring.json.JsonOnlyWebFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.util.List;
@@ -60,20 +63,78 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean
 	EvstreamSseHandler evstreamSseHandler(EvStreamManager manager, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
-			ObjectProvider<StreamMetrics> metrics, ObjectProvider<QueryTokenHider> tokenHider) {
-		return new EvstreamSseHandler(manager, authenticator.getIfUnique(),
-				authorizer.getIfUnique(ChannelAuthorizer::permitAll), metrics.getIfUnique(() -> StreamMetrics.NONE),
-				properties.getAuth().getQueryParam(), properties.getRetry(), tokenHider.getIfUnique());
+			ObjectProvider<EvStateManager> states, ObjectProvider<StreamMetrics> metrics,
+			ObjectProvider<QueryTokenHider> tokenHider) {
+		return new EvstreamSseHandler(manager, principals(properties, authenticator, tokenHider),
+				permissions(authorizer, states), metrics.getIfUnique(() -> StreamMetrics.NONE), properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(EvStateManager.class)
+	EvstreamStateWriteHandler evstreamStateWriteHandler(EvStateManager states, EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<QueryTokenHider> tokenHider,
+			JsonMapper jsonMapper) {
+		return new EvstreamStateWriteHandler(states, principals(properties, authenticator, tokenHider), jsonMapper,
+				properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EvstreamSubscriptionHandler evstreamSubscriptionHandler(EvStreamManager manager, EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
+			ObjectProvider<EvStateManager> states, ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+		return new EvstreamSubscriptionHandler(manager, principals(properties, authenticator, tokenHider),
+				permissions(authorizer, states), jsonMapper, properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EvstreamClientScriptHandler evstreamClientScriptHandler() {
+		return new EvstreamClientScriptHandler();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "evstreamRouterFunction")
 	RouterFunction<ServerResponse> evstreamRouterFunction(EvstreamSseHandler evstreamSseHandler,
-			EvstreamProperties properties) {
-		// every other method at the path is answered 405 rather than left to fall through
-		// to static resources (404); CORS preflights match GET by the method they ask for
-		return RouterFunctions.route(RequestPredicates.GET(properties.getPath()), evstreamSseHandler::handle)
-			.andRoute(RequestPredicates.path(properties.getPath()), evstreamSseHandler::methodNotAllowed);
+			EvstreamSubscriptionHandler evstreamSubscriptionHandler,
+			EvstreamClientScriptHandler evstreamClientScriptHandler,
+			ObjectProvider<EvstreamStateWriteHandler> evstreamStateWriteHandler, EvstreamProperties properties) {
+		String path = properties.getPath();
+		// every other method at a path is answered 405 rather than left to fall through
+		// to
+		// static resources (404); CORS preflights match by the method they ask for
+		RouterFunctions.Builder routes = RouterFunctions.route()
+			.GET(path, evstreamSseHandler::handle)
+			.GET(path + "/client.js", evstreamClientScriptHandler::handle)
+			.route(RequestPredicates.path(path + "/client.js"), evstreamClientScriptHandler::methodNotAllowed)
+			.POST(path + "/subscriptions", evstreamSubscriptionHandler::handle)
+			.route(RequestPredicates.path(path + "/subscriptions"), evstreamSubscriptionHandler::methodNotAllowed);
+		evstreamStateWriteHandler.ifAvailable((writes) -> routes.POST(path + "/states/{*key}", writes::handle)
+			.route(RequestPredicates.path(path + "/states/{*key}"), writes::methodNotAllowed));
+		return routes.route(RequestPredicates.path(path), evstreamSseHandler::methodNotAllowed).build();
+	}
+
+	/**
+	 * Refuses writes to evstream's endpoints whose body is not JSON, so that no page of
+	 * another site can make a browser send one (see {@link JsonOnlyWebFilter}).
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "evstreamJsonOnlyWrites")
+	JsonOnlyWebFilter evstreamJsonOnlyWrites(EvstreamProperties properties, JsonMapper jsonMapper) {
+		return new JsonOnlyWebFilter(jsonMapper, properties.getPath() + "/states/**",
+				properties.getPath() + "/subscriptions");
+	}
+
+	private static RequestPrincipals principals(EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<QueryTokenHider> tokenHider) {
+		return new RequestPrincipals(authenticator.getIfUnique(), properties.getAuth().getQueryParam(),
+				tokenHider.getIfUnique());
+	}
+
+	private static ListenPermissions permissions(ObjectProvider<ChannelAuthorizer> authorizer,
+			ObjectProvider<EvStateManager> states) {
+		return new ListenPermissions(authorizer.getIfUnique(ChannelAuthorizer::permitAll), states.getIfUnique());
 	}
 
 	@Bean
@@ -90,12 +151,13 @@ public final class EvstreamWebFluxAutoConfiguration {
 		CorsConfiguration configuration = new CorsConfiguration();
 		configuration.setAllowedOrigins(cors.getAllowedOrigins());
 		configuration.setAllowedOriginPatterns(cors.getAllowedOriginPatterns());
-		configuration.setAllowedMethods(List.of("GET"));
+		configuration.setAllowedMethods(List.of("GET", "POST"));
 		configuration.setAllowedHeaders(cors.getAllowedHeaders());
 		configuration.setAllowCredentials(cors.isAllowCredentials());
 		configuration.setMaxAge(cors.getMaxAge());
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
 		source.registerCorsConfiguration(properties.getPath(), configuration);
+		source.registerCorsConfiguration(properties.getPath() + "/**", configuration);
 		return new CorsWebFilter(source);
 	}
 

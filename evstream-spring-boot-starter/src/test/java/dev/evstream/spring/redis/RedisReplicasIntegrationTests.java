@@ -3,6 +3,7 @@ package dev.evstream.spring.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.evstream.core.EvMessage;
 import dev.evstream.core.EvState;
+import dev.evstream.core.EvStateOptions;
 import dev.evstream.core.EvStateRemovedException;
 import dev.evstream.test.SseEvent;
 import dev.evstream.test.SseTestClient;
@@ -19,9 +21,15 @@ import dev.evstream.test.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,6 +126,57 @@ class RedisReplicasIntegrationTests {
 	}
 
 	@Test
+	void clientPatchesOfDifferentPropertiesOnTwoReplicasShouldAllApplyOnce() {
+		List<Replica> two = List.of(replica(), replica());
+		List<EvState<Map<String, Object>>> forms = two.stream()
+			.map((replica) -> replica.states().createStateBlocking("form", new TypeReference<Map<String, Object>>() {
+			}, Map.<String, Object>of(), EvStateOptions.defaults().withClientWrites()))
+			.toList();
+		int writers = 8;
+		int patches = 25;
+		List<Mono<Integer>> writes = new ArrayList<>();
+		for (int r = 0; r < two.size(); r++) {
+			WebTestClient http = WebTestClient.bindToServer()
+				.baseUrl("http://127.0.0.1:" + two.get(r).port())
+				.responseTimeout(TIMEOUT)
+				.build();
+			for (int w = 0; w < writers; w++) {
+				for (int i = 0; i < patches; i++) {
+					String property = "r" + r + "w" + w + "p" + i;
+					writes.add(Mono.fromCallable(
+							() -> patch(http, "{\"" + property + "\":" + property.length() + "}", "op-" + property)));
+				}
+			}
+		}
+		Flux.merge(Flux.fromIterable(writes).map((write) -> write.subscribeOn(Schedulers.boundedElastic())),
+				writers * two.size())
+			.collectList()
+			.block(Duration.ofSeconds(120))
+			.forEach((status) -> assertThat(status).isEqualTo(200));
+		int expected = two.size() * writers * patches;
+		for (EvState<Map<String, Object>> form : forms) {
+			await().atMost(TIMEOUT).until(() -> form.get().size() == expected && form.version() == expected + 1);
+		}
+		// a retry, on the other replica, of a write already applied changes nothing
+		WebTestClient other = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + two.get(1).port()).build();
+		assertThat(patch(other, "{\"r0w0p0\":null}", "op-r0w0p0")).isEqualTo(200);
+		assertThat(forms.get(0).version()).isEqualTo(expected + 1);
+		assertThat(forms.get(1).get()).containsKey("r0w0p0");
+	}
+
+	private static int patch(WebTestClient http, String body, String operationId) {
+		return http.post()
+			.uri("/evstream/states/form")
+			.contentType(MediaType.parseMediaType("application/merge-patch+json"))
+			.header("Idempotency-Key", operationId)
+			.bodyValue(body)
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
+	}
+
+	@Test
 	void stateCreatedOnOneReplicaShouldBeServedByAnotherWithItsCurrentValue() {
 		Replica a = replica();
 		Replica b = replica();
@@ -126,7 +185,7 @@ class RedisReplicasIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> b.states().hasState("score"));
 		assertThat(b.states().getState("score", JsonNode.class).get().intValue()).isEqualTo(7);
 		SseTestClient client = b.listen("score");
-		assertThat(client.awaitEvent("score", TIMEOUT).data()).isEqualTo("{\"value\":7}");
+		assertThat(client.awaitEvent("score", TIMEOUT).data()).isEqualTo("{\"value\":7,\"version\":2}");
 		assertThat(b.states().createStateBlocking("score", Integer.class, 0).get()).isEqualTo(7);
 		Replica late = replica();
 		assertThat(late.states().hasState("score")).isTrue();
@@ -199,7 +258,7 @@ class RedisReplicasIntegrationTests {
 	}
 
 	static int value(String data) {
-		return Integer.parseInt(data.substring("{\"value\":".length(), data.length() - 1));
+		return Integer.parseInt(data.replaceAll("^\\{\"value\":(-?\\d+),.*$", "$1"));
 	}
 
 }

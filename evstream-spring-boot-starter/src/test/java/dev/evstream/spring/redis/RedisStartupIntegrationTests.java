@@ -67,7 +67,7 @@ class RedisStartupIntegrationTests {
 		assertThat(hits.get()).isZero();
 		assertThat(fresh.get()).isEqualTo(5);
 		SseTestClient client = this.replica.listen("hits");
-		assertThat(client.awaitEvent("hits", TIMEOUT).data()).isEqualTo("{\"value\":0}");
+		assertThat(client.awaitEvent("hits", TIMEOUT).data()).isEqualTo("{\"value\":0,\"version\":1}");
 		WebTestClient http = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.replica.port())
 			.responseTimeout(TIMEOUT)

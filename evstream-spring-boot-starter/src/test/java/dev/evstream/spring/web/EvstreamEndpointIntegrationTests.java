@@ -52,9 +52,9 @@ class EvstreamEndpointIntegrationTests {
 			assertThat(events.get(0).event()).isEqualTo("connected");
 			assertThat(events.get(0).data()).contains("\"channels\":[\"score\",\"news\"]");
 			assertThat(events.get(1).event()).isEqualTo("score");
-			assertThat(events.get(1).data()).isEqualTo("{\"value\":12}");
+			assertThat(events.get(1).data()).isEqualTo("{\"value\":12,\"version\":1}");
 			score.set(13);
-			assertThat(client.awaitCount("score", 2, TIMEOUT).get(1).data()).isEqualTo("{\"value\":13}");
+			assertThat(client.awaitCount("score", 2, TIMEOUT).get(1).data()).isEqualTo("{\"value\":13,\"version\":2}");
 		}
 	}
 

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResumingClient implements AutoCloseable {
 
-	private static final Pattern COUNTER = Pattern.compile("^\\{\"value\":(-?\\d+)}$");
+	private static final Pattern COUNTER = Pattern.compile("^\\{\"value\":(-?\\d+),\"version\":\\d+}$");
 
 	private static final Pattern CHANNEL = Pattern.compile("\"channel\":\"([^\"]*)\"");
 

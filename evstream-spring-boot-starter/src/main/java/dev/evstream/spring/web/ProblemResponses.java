@@ -1,0 +1,55 @@
+package dev.evstream.spring.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The RFC 9457 problem details the endpoint answers with. The {@code instance} is the
+ * path alone: the query may hold a token.
+ */
+final class ProblemResponses {
+
+	private ProblemResponses() {
+	}
+
+	static Mono<ServerResponse> of(HttpStatus status, @Nullable String detail, ServerRequest request) {
+		return of(status, detail, request, (headers) -> {
+		});
+	}
+
+	static Mono<ServerResponse> unavailable(@Nullable String detail, ServerRequest request, Duration retryAfter) {
+		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+		return of(HttpStatus.SERVICE_UNAVAILABLE, detail, request,
+				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+	}
+
+	static Mono<ServerResponse> methodNotAllowed(ServerRequest request, HttpMethod allowed, String hint) {
+		return of(HttpStatus.METHOD_NOT_ALLOWED,
+				"Method " + request.method().name() + " is not supported here: " + hint, request,
+				(headers) -> headers.setAllow(Set.of(allowed)));
+	}
+
+	static Mono<ServerResponse> of(HttpStatus status, @Nullable String detail, ServerRequest request,
+			Consumer<HttpHeaders> headers) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setInstance(URI.create(request.path()));
+		return ServerResponse.status(status)
+			.headers(headers)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problem);
+	}
+
+}

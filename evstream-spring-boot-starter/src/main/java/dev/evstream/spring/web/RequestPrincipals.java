@@ -1,0 +1,143 @@
+package dev.evstream.spring.web;
+
+import java.security.Principal;
+
+import dev.evstream.core.auth.Authenticator;
+import dev.evstream.core.auth.EvAuthenticationException;
+import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.core.metrics.StreamMetrics.Rejection;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.function.server.ServerRequest;
+
+/**
+ * Establishes who sends a request to the endpoint: the principal of the request when one
+ * is authenticated (by Spring Security, for example); otherwise the token verified by the
+ * {@link Authenticator}, if one is defined; otherwise anonymous. Fails with a
+ * {@link Refusal} for a missing or rejected token.
+ */
+final class RequestPrincipals {
+
+	private static final boolean SPRING_SECURITY = ClassUtils
+		.isPresent("org.springframework.security.core.Authentication", RequestPrincipals.class.getClassLoader());
+
+	private final @Nullable Authenticator authenticator;
+
+	private final String tokenParameter;
+
+	private final @Nullable QueryTokenHider tokenHider;
+
+	/**
+	 * Creates the resolver.
+	 * @param authenticator the authenticator of tokens, or {@code null} to accept clients
+	 * without a token
+	 * @param tokenParameter the query parameter that carries the token on the stream
+	 * @param tokenHider where tokens taken out of the query are kept, or {@code null}
+	 */
+	RequestPrincipals(@Nullable Authenticator authenticator, String tokenParameter,
+			@Nullable QueryTokenHider tokenHider) {
+		this.authenticator = authenticator;
+		this.tokenParameter = tokenParameter;
+		this.tokenHider = tokenHider;
+	}
+
+	/**
+	 * Resolves the principal of a request that may carry its token in the query or in the
+	 * {@code Authorization} header, as the stream does.
+	 */
+	Mono<EvPrincipal> ofStream(ServerRequest request) {
+		return resolve(request, true);
+	}
+
+	/**
+	 * Resolves the principal of a write, whose token may only be in the
+	 * {@code Authorization} header: a query is logged too often for a credential.
+	 */
+	Mono<EvPrincipal> ofWrite(ServerRequest request) {
+		return resolve(request, false);
+	}
+
+	private Mono<EvPrincipal> resolve(ServerRequest request, boolean queryToken) {
+		return request.principal()
+			.filter((principal) -> !isAnonymous(principal))
+			.map(RequestPrincipals::of)
+			.switchIfEmpty(Mono.defer(() -> verifyToken(request, queryToken)));
+	}
+
+	private Mono<EvPrincipal> verifyToken(ServerRequest request, boolean queryToken) {
+		Authenticator authenticator = this.authenticator;
+		if (authenticator == null) {
+			return Mono.just(EvPrincipal.anonymous());
+		}
+		String token;
+		try {
+			token = queryToken ? token(request) : headerToken(request, true);
+		}
+		catch (Refusal refusal) {
+			return Mono.error(refusal);
+		}
+		if (token == null) {
+			return Mono.error(new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+					queryToken
+							? "A token is required: send it as query parameter '" + this.tokenParameter
+									+ "' or as an 'Authorization: Bearer' header"
+							: "A token is required: send it as an 'Authorization: Bearer' header"));
+		}
+		return Mono.defer(() -> authenticator.authenticate(token))
+			.onErrorMap(EvAuthenticationException.class,
+					(ex) -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+							"The token was rejected: " + ex.getMessage()))
+			.switchIfEmpty(Mono
+				.error(() -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, "The token was rejected")));
+	}
+
+	private @Nullable String token(ServerRequest request) {
+		String fromQuery = (this.tokenHider != null) ? this.tokenHider.takeToken(request.exchange().getRequest())
+				: null;
+		if (fromQuery == null) {
+			fromQuery = request.queryParam(this.tokenParameter).orElse(null);
+		}
+		String fromHeader = headerToken(request, false);
+		if (fromQuery != null && fromHeader != null) {
+			throw new Refusal(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST,
+					"The token was sent both as query parameter '" + this.tokenParameter
+							+ "' and in the Authorization header; send it once");
+		}
+		String token = (fromQuery != null) ? fromQuery : fromHeader;
+		return (token == null || token.isEmpty()) ? null : token;
+	}
+
+	private @Nullable String headerToken(ServerRequest request, boolean refuseQuery) {
+		if (refuseQuery && request.queryParam(this.tokenParameter).isPresent()) {
+			throw new Refusal(HttpStatus.BAD_REQUEST, "Send the token of a write as an 'Authorization: Bearer' header,"
+					+ " not as query parameter '" + this.tokenParameter + "'");
+		}
+		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization == null) {
+			return null;
+		}
+		if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()) {
+			throw new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+					"The Authorization header must be 'Bearer <token>'; other schemes are not accepted");
+		}
+		return authorization.substring(7).trim();
+	}
+
+	private static boolean isAnonymous(Principal principal) {
+		return principal.getClass()
+			.getName()
+			.equals("org.springframework.security.authentication.AnonymousAuthenticationToken");
+	}
+
+	private static EvPrincipal of(Principal principal) {
+		if (SPRING_SECURITY) {
+			return SecurityPrincipals.of(principal);
+		}
+		return EvPrincipal.of(principal.getName());
+	}
+
+}
