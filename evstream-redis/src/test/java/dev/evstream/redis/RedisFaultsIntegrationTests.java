@@ -191,13 +191,12 @@ class RedisFaultsIntegrationTests {
 	@Test
 	void compareAndSetSentTwiceShouldApplyOnce() {
 		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
-		List<String> args = List.of("s", "1", "1", "same-update", this.keys.bus());
-		List<Object> first = this.redis
-			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s"), this.keys.restoring("s")), args)
+		List<String> keys = List.of(this.keys.state("s"), this.keys.restoring("s"), this.keys.operation("s", ""));
+		List<String> args = List.of("s", "1", "1", "same-update", this.keys.bus(), "", "600");
+		List<Object> first = this.redis.execute(RedisScripts.STATE_COMPARE_AND_SET, keys, args)
 			.next()
 			.block(Duration.ofSeconds(5));
-		List<Object> resent = this.redis
-			.execute(RedisScripts.STATE_COMPARE_AND_SET, List.of(this.keys.state("s"), this.keys.restoring("s")), args)
+		List<Object> resent = this.redis.execute(RedisScripts.STATE_COMPARE_AND_SET, keys, args)
 			.next()
 			.block(Duration.ofSeconds(5));
 		assertThat(first).startsWith("updated", "2");
