@@ -163,7 +163,9 @@ class SamplePageBrowserIntegrationTests {
 			page.await("the message sent to the added channel", "extra.length === 1 && extra[0].n === 1");
 			assertThat(page.script("return evstream.connectionId")).as("the connection id after adding a channel")
 				.isEqualTo(connectionId);
-			assertThat(page.script("return statuses")).as("status changes after adding a channel")
+			// a listener may hear the current status when added: only changes count
+			assertThat(page.script("return statuses.filter((status) => status !== 'open')"))
+				.as("status changes after adding a channel")
 				.asInstanceOf(InstanceOfAssertFactories.LIST)
 				.isEmpty();
 			assertThat(page.script("return evstream.status")).isEqualTo("open");
