@@ -187,7 +187,7 @@ class SampleApplicationIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.value((html) -> assertThat(html).contains("new EventSource(url)").contains("/api/chat"));
+			.value((html) -> assertThat(html).contains("from '/evstream/client.js'").contains("/api/chat"));
 	}
 
 	@Test
