@@ -111,6 +111,8 @@ public final class EvStreamManager implements AutoCloseable {
 
 	private final Disposable heartbeat;
 
+	private volatile boolean closed;
+
 	private EvStreamManager(Builder builder) {
 		this.retry = builder.retry;
 		this.closeTimeout = builder.closeTimeout;
@@ -480,9 +482,24 @@ public final class EvStreamManager implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		endAll();
 		this.heartbeat.dispose();
 		this.busSubscription.dispose();
+	}
+
+	/**
+	 * Accepts new streams again after {@link #shutdown(Duration)}, for an application
+	 * that is started again after it was stopped (a Spring context stopped and started,
+	 * as the test framework does with the contexts it caches). Streams that shutdown
+	 * ended stay ended; their clients reconnect. A no-op when not shut down.
+	 * @throws IllegalStateException if the manager was closed
+	 */
+	public void resume() {
+		if (this.closed) {
+			throw new IllegalStateException("The manager was closed: build a new one");
+		}
+		this.registry.acceptNewStreams();
 	}
 
 	/**

@@ -155,6 +155,10 @@ final class StreamRegistry implements BusListener {
 		this.shutdown = true;
 	}
 
+	void acceptNewStreams() {
+		this.shutdown = false;
+	}
+
 	boolean isShutdown() {
 		return this.shutdown;
 	}

@@ -44,6 +44,18 @@ class EvStreamManagerTests {
 	}
 
 	@Test
+	void resumeAfterShutdownShouldAcceptNewStreamsAndNotAfterClose() {
+		EvStream before = this.manager.createStream();
+		this.manager.shutdown(Duration.ofMillis(100)).subscribe();
+		assertThat(before.isClosed()).isTrue();
+		assertThatExceptionOfType(EvShutdownException.class).isThrownBy(this.manager::createStream);
+		this.manager.resume();
+		assertThat(this.manager.createStream().isClosed()).isFalse();
+		this.manager.close();
+		assertThatIllegalStateException().isThrownBy(this.manager::resume).withMessageContaining("closed");
+	}
+
+	@Test
 	void builderWithoutJsonMapperShouldThrow() {
 		assertThatIllegalStateException().isThrownBy(() -> EvStreamManager.builder().build())
 			.withMessageContaining("JSON mapper");

@@ -37,8 +37,15 @@ public class EvstreamGracefulShutdown implements SmartLifecycle {
 		this.grace = grace;
 	}
 
+	/**
+	 * Starts, and after a stop accepts new streams again: a context may be stopped and
+	 * started again (the test framework pauses the contexts it caches that way).
+	 */
 	@Override
 	public void start() {
+		if (this.streams.isShutdown()) {
+			this.streams.resume();
+		}
 		this.running = true;
 	}
 

@@ -234,6 +234,18 @@ class EvstreamAutoConfigurationTests {
 	}
 
 	@Test
+	void contextStartedAgainAfterAStopShouldAcceptStreamsAgain() {
+		this.contextRunner.run((context) -> {
+			EvStreamManager streams = context.getBean(EvStreamManager.class);
+			context.stop();
+			assertThat(streams.isShutdown()).isTrue();
+			context.start();
+			assertThat(streams.isShutdown()).isFalse();
+			assertThat(streams.createStream().isClosed()).isFalse();
+		});
+	}
+
+	@Test
 	void userManagerShouldBeUsed() {
 		this.contextRunner.withUserConfiguration(UserManagerConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(EvStreamManager.class);

@@ -39,6 +39,23 @@ class EvstreamWebFluxAutoConfigurationTests {
 	}
 
 	@Test
+	void clientEndpointsShouldBeConfiguredByDefault() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(EvstreamStateWriteHandler.class)
+			.hasSingleBean(EvstreamSubscriptionHandler.class)
+			.hasSingleBean(EvstreamClientScriptHandler.class)
+			.hasBean("evstreamStateWriteHandler")
+			.hasBean("evstreamSubscriptionHandler")
+			.hasBean("evstreamClientScriptHandler")
+			.hasBean("evstreamJsonOnlyWrites"));
+	}
+
+	@Test
+	void jsonOnlyWritesShouldBackOffFromBeanOfSameName() {
+		this.contextRunner.withBean("evstreamJsonOnlyWrites", String.class, () -> "user's")
+			.run((context) -> assertThat(context).getBean("evstreamJsonOnlyWrites").isEqualTo("user's"));
+	}
+
+	@Test
 	void endpointShouldBeOffOutsideReactiveWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EvstreamAutoConfiguration.class,

@@ -111,6 +111,7 @@ public final class ReconnectStorm {
 			Map<String, String> headers = (lastEventId != null) ? Map.of("Last-Event-ID", lastEventId) : Map.of();
 			try (SseTestClient client = SseTestClient.get("127.0.0.1", portOfAttempt.applyAsInt(attempt),
 					"/evstream?channel=" + channel, headers)) {
+				assertThat(client.status()).as("status of connection %d: %s", attempt, client.body()).isEqualTo(200);
 				client.awaitEvents((events) -> events.stream().filter((e) -> e.event().equals("chat")).count() >= 2,
 						TIMEOUT);
 				// the reader goes on while this runs: the id must be that of the last
