@@ -1,6 +1,7 @@
 package dev.evstream.core.memory;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,7 +45,7 @@ final class RecentOperations {
 	}
 
 	private void expire(long now) {
-		var iterator = this.expiries.entrySet().iterator();
+		Iterator<Map.Entry<String, Long>> iterator = this.expiries.entrySet().iterator();
 		while (iterator.hasNext()) {
 			Map.Entry<String, Long> eldest = iterator.next();
 			if (eldest.getValue() - now > 0) {
