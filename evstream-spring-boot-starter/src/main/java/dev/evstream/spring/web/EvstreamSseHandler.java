@@ -1,12 +1,8 @@
 package dev.evstream.spring.web;
 
-import java.net.URI;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 
 import dev.evstream.core.EvConnectRequest;
 import dev.evstream.core.EvLimitException;
@@ -14,19 +10,14 @@ import dev.evstream.core.EvShutdownException;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
-import dev.evstream.core.auth.EvAuthenticationException;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.metrics.StreamMetrics;
 import dev.evstream.core.metrics.StreamMetrics.Rejection;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -40,11 +31,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * down. Tokens are never logged nor echoed.
  * <p>
  * Who connects is the principal of the request when one is authenticated (by Spring
- * Security, for example); otherwise the token verified by the
- * {@link dev.evstream.core.auth.Authenticator}, if one is defined; otherwise anonymous.
- * Who may listen to a channel is decided by the
- * {@link dev.evstream.core.auth.ChannelAuthorizer} and, for a state, by the rule it was
- * declared with.
+ * Security, for example); otherwise the token verified by the {@link Authenticator}, if
+ * one is defined; otherwise anonymous. Who may listen to a channel is decided by the
+ * {@link ChannelAuthorizer} and, for a state, by the rule it was declared with.
  *
  * @since 0.1.0
  */
