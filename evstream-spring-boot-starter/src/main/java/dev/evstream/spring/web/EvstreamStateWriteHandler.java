@@ -12,7 +12,6 @@ import dev.evstream.core.EvStateUpdateRefusedException;
 import dev.evstream.core.EvStateVersion;
 import dev.evstream.core.EvUnavailableException;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -108,18 +107,9 @@ public final class EvstreamStateWriteHandler {
 	}
 
 	private Mono<JsonNode> patch(ServerRequest request) {
-		return request.bodyToMono(String.class)
-			.switchIfEmpty(Mono.error(() -> new Refusal(HttpStatus.BAD_REQUEST,
-					"A JSON merge patch is required as the body, for example {\"title\": \"New title\"}")))
-			.map((body) -> {
-				try {
-					return this.jsonMapper.readTree(body);
-				}
-				catch (JacksonException ex) {
-					throw new Refusal(HttpStatus.BAD_REQUEST,
-							"The body is not a JSON merge patch: " + ex.getOriginalMessage());
-				}
-			});
+		return JsonRequestBodies.read(request, this.jsonMapper,
+				"A JSON merge patch is required as the body, for example {\"title\": \"New title\"}",
+				"a JSON merge patch");
 	}
 
 	private static Map<String, Object> body(EvStateVersion written) {

@@ -13,7 +13,6 @@ import dev.evstream.core.EvStream;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.EvPrincipal;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -132,20 +131,13 @@ public final class EvstreamSubscriptionHandler {
 	}
 
 	private Mono<Change> change(ServerRequest request) {
-		return request.bodyToMono(String.class)
-			.switchIfEmpty(Mono.error(() -> new Refusal(HttpStatus.BAD_REQUEST,
-					"A JSON body {\"connectionId\": \"…\", \"add\": […], \"remove\": […]} is required")))
-			.map(this::read);
+		return JsonRequestBodies
+			.read(request, this.jsonMapper,
+					"A JSON body {\"connectionId\": \"…\", \"add\": […], \"remove\": […]} is required", "JSON")
+			.map(EvstreamSubscriptionHandler::read);
 	}
 
-	private Change read(String body) {
-		JsonNode json;
-		try {
-			json = this.jsonMapper.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw new Refusal(HttpStatus.BAD_REQUEST, "The body is not JSON: " + ex.getOriginalMessage());
-		}
+	private static Change read(JsonNode json) {
 		if (!json.isObject()) {
 			throw new IllegalArgumentException(
 					"The body must be a JSON object with 'connectionId', 'add' and 'remove'");
