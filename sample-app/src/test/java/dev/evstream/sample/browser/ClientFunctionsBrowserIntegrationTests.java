@@ -1,7 +1,7 @@
 package dev.evstream.sample.browser;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,26 +23,16 @@ class ClientFunctionsBrowserIntegrationTests {
 
 	private static final String CLIENT = "/evstream/client.js";
 
-	private static Browser browser;
+	@RegisterExtension
+	static final BrowserExtension browser = new BrowserExtension();
 
 	private static Page page;
 
 	@LocalServerPort
 	int port;
 
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
-
 	@BeforeEach
 	void openPage() {
-		// here rather than in @BeforeAll, so that each test reports itself skipped
-		if (browser == null) {
-			browser = Browser.start();
-		}
 		if (page == null) {
 			// any page of the server's origin can import the module
 			page = browser.open("http://127.0.0.1:" + this.port + "/api/counter");

@@ -11,9 +11,8 @@ import dev.evstream.core.EvMessage;
 import dev.evstream.core.EvState;
 import dev.evstream.core.EvStreamManager;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +33,8 @@ class SamplePageBrowserIntegrationTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	private static Browser browser;
+	@RegisterExtension
+	static final BrowserExtension browser = new BrowserExtension();
 
 	@LocalServerPort
 	int port;
@@ -44,21 +44,6 @@ class SamplePageBrowserIntegrationTests {
 
 	@Autowired
 	EvStreamManager streams;
-
-	@BeforeEach
-	void startBrowser() {
-		// here rather than in @BeforeAll, so that each test reports itself skipped
-		if (browser == null) {
-			browser = Browser.start();
-		}
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
 
 	@Test
 	void pageShouldShowTheCounter() {

@@ -13,9 +13,8 @@ import dev.evstream.core.EvMessage;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.test.net.TcpProxy;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,28 +37,14 @@ class SamplePageNetworkCutBrowserIntegrationTests {
 
 	private static final int MESSAGES = (CUTS + 1) * BURST;
 
-	private static Browser browser;
+	@RegisterExtension
+	static final BrowserExtension browser = new BrowserExtension();
 
 	@LocalServerPort
 	int port;
 
 	@Autowired
 	EvStreamManager streams;
-
-	@BeforeEach
-	void startBrowser() {
-		// here rather than in @BeforeAll, so that each test reports itself skipped
-		if (browser == null) {
-			browser = Browser.start();
-		}
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
 
 	@Test
 	void cutsWhileMessagesAreSentShouldLoseNothingAndRepeatNothing() throws Exception {
