@@ -3,6 +3,7 @@ package dev.evstream.core;
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.StateStore;
 import java.time.Duration;
 
@@ -39,6 +40,11 @@ final class Engines {
 	}
 
 	private record Parts(EventBus bus, StateStore stateStore, ChannelHistory channelHistory) implements Backend {
+
+		@Override
+		public CollectionStore collectionStore() {
+			throw new UnsupportedOperationException("A backend of parts has no collection store");
+		}
 
 	}
 

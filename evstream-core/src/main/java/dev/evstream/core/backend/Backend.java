@@ -2,6 +2,7 @@ package dev.evstream.core.backend;
 
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.StateStore;
 import reactor.core.publisher.Mono;
 
@@ -29,6 +30,13 @@ public interface Backend extends AutoCloseable {
 	 * @return the state store
 	 */
 	StateStore stateStore();
+
+	/**
+	 * Returns the store of collection items, which appends to the
+	 * {@link #channelHistory() channel history}.
+	 * @return the collection store
+	 */
+	CollectionStore collectionStore();
 
 	/**
 	 * Returns the history that gives channel messages their positions.

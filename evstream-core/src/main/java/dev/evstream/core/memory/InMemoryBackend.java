@@ -21,6 +21,8 @@ public final class InMemoryBackend implements Backend {
 
 	private final InMemoryChannelHistory channelHistory;
 
+	private final InMemoryCollectionStore collectionStore;
+
 	/**
 	 * Creates a backend that keeps {@value ChannelHistory#DEFAULT_SIZE} messages per
 	 * channel, for {@link InMemoryChannelHistory#DEFAULT_TIME_TO_LIVE one day} after a
@@ -33,6 +35,7 @@ public final class InMemoryBackend implements Backend {
 	private InMemoryBackend(Builder builder) {
 		this.channelHistory = new InMemoryChannelHistory(this.bus, builder.historySize, builder.historyTimeToLive,
 				builder.historyMaxBytes);
+		this.collectionStore = new InMemoryCollectionStore(this.channelHistory);
 	}
 
 	/**
@@ -56,6 +59,11 @@ public final class InMemoryBackend implements Backend {
 	@Override
 	public InMemoryChannelHistory channelHistory() {
 		return this.channelHistory;
+	}
+
+	@Override
+	public InMemoryCollectionStore collectionStore() {
+		return this.collectionStore;
 	}
 
 	@Override

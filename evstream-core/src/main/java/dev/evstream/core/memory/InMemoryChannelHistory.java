@@ -98,21 +98,27 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 
 	@Override
 	public Mono<Long> append(String channel, @Nullable String event, String data) {
-		return Mono.fromSupplier(() -> {
-			long now = this.clock.getAsLong();
-			sweepIfDue(now);
-			while (true) {
-				Log log = this.logs.computeIfAbsent(channel, this::newLog);
-				Long sequence = log.append(event, data, now);
-				if (sequence != null) {
-					if (this.bytes.get() > this.maxBytes) {
-						evict(log, now);
-					}
-					return sequence;
+		return Mono.fromSupplier(() -> appendNow(channel, event, data));
+	}
+
+	/**
+	 * Appends at once, on the caller's thread, for a store that appends under its own
+	 * lock so that its write and the message are one step.
+	 */
+	long appendNow(String channel, @Nullable String event, String data) {
+		long now = this.clock.getAsLong();
+		sweepIfDue(now);
+		while (true) {
+			Log log = this.logs.computeIfAbsent(channel, this::newLog);
+			Long sequence = log.append(event, data, now);
+			if (sequence != null) {
+				if (this.bytes.get() > this.maxBytes) {
+					evict(log, now);
 				}
-				// forgotten meanwhile: its successor starts above it
+				return sequence;
 			}
-		});
+			// forgotten meanwhile: its successor starts above it
+		}
 	}
 
 	@Override
@@ -128,10 +134,15 @@ public final class InMemoryChannelHistory implements ChannelHistory {
 
 	@Override
 	public Mono<Long> head(String channel) {
-		return Mono.fromSupplier(() -> {
-			Log log = this.logs.get(channel);
-			return (log != null) ? log.head(this.clock.getAsLong()) : NO_SEQUENCE;
-		});
+		return Mono.fromSupplier(() -> headNow(channel));
+	}
+
+	/**
+	 * Reads the head at once, on the caller's thread.
+	 */
+	long headNow(String channel) {
+		Log log = this.logs.get(channel);
+		return (log != null) ? log.head(this.clock.getAsLong()) : NO_SEQUENCE;
 	}
 
 	/**

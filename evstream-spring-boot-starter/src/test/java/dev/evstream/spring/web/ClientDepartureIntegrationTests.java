@@ -19,6 +19,7 @@ import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.core.memory.InMemoryChannelHistory;
+import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
@@ -257,6 +258,11 @@ class ClientDepartureIntegrationTests {
 				@Override
 				public ChannelHistory channelHistory() {
 					return gated;
+				}
+
+				@Override
+				public CollectionStore collectionStore() {
+					return Gates.this.memory.collectionStore();
 				}
 
 			};
