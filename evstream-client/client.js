@@ -639,15 +639,59 @@ function addTo(map, key, fn) {
 // Writes and handles
 
 /**
+ * @typedef {(path: string, contentType: string, body: string, key: string, signal: AbortSignal)
+ *   => Promise<{error?: EvWriteError, answer?: any}>} Post
+ */
+
+/**
+ * The POST of every write: under the endpoint's path, with the token as a header (query
+ * tokens would reach logs) and the operation id as `Idempotency-Key`, sent once more with
+ * the same key after a network error since the server applies a key once.
+ *
+ * @param {{fetchFn: Function, base: {path: string, query: string}, resolveToken: () => Promise<string | undefined>}} settings
+ * @returns {Post}
+ */
+function createPost({ fetchFn, base, resolveToken }) {
+	return async function post(path, contentType, body, key, signal) {
+		const headers = { 'Content-Type': contentType, Accept: 'application/json', 'Idempotency-Key': key };
+		try {
+			const bearer = await resolveToken();
+			if (bearer) {
+				headers.Authorization = `Bearer ${bearer}`;
+			}
+		}
+		catch (error) {
+			return { error: new EvWriteError(0, clientProblem('No token', String(error?.message ?? error))) };
+		}
+		const target = withQuery(`${base.path}${path}`, [base.query]);
+		for (let tries = 1; ; tries++) {
+			let response;
+			try {
+				response = await fetchFn(target, { method: 'POST', headers, body, signal });
+			}
+			catch (error) {
+				if (tries < 2 && !signal.aborted) {
+					continue;
+				}
+				return { error: new EvWriteError(0, clientProblem('Network error', String(error?.message ?? error))) };
+			}
+			if (!response.ok) {
+				return { error: new EvWriteError(response.status, await readProblem(response)) };
+			}
+			return { answer: await response.json().catch(() => ({})) };
+		}
+	};
+}
+
+/**
  * State writes: each merge patch is shown at once (pending on its state entry) and POSTed
  * with an operation id; the entry drops it when the stream or the answer confirms it, or
  * when it is refused, fails or times out, which also rejects its promise.
  *
- * @param {{fetchFn: Function, base: {path: string, query: string}, resolveToken: () => Promise<string | undefined>,
- *   writeTimeout: number, lifetime: AbortSignal}} settings
+ * @param {{post: Post, writeTimeout: number, lifetime: AbortSignal}} settings
  * @returns {(entry: ReturnType<typeof createStateEntry>, patch: unknown) => Promise<{version: number, value: unknown}>}
  */
-function createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime }) {
+function createWriter({ post, writeTimeout, lifetime }) {
 	function write(entry, patch) {
 		if (lifetime.aborted) {
 			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
@@ -706,41 +750,13 @@ function createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime }) {
 		});
 	}
 
-	/** POSTs a write, once more with the same operation id after a network error. */
+	/**
+	 * POSTs a state's merge patch; the answer carries the version and value after it.
+	 * @returns {Promise<{error?: EvWriteError, version?: number, value?: unknown}>}
+	 */
 	async function postWrite(entry, pending, body, signal) {
-		const headers = {
-			'Content-Type': 'application/merge-patch+json',
-			Accept: 'application/json',
-			'Idempotency-Key': pending.id,
-		};
-		try {
-			// writes always send the token as a header: query tokens would reach logs
-			const bearer = await resolveToken();
-			if (bearer) {
-				headers.Authorization = `Bearer ${bearer}`;
-			}
-		}
-		catch (error) {
-			return { error: new EvWriteError(0, clientProblem('No token', String(error?.message ?? error))) };
-		}
-		const target = withQuery(`${base.path}/states/${encodeURIComponent(entry.name)}`, [base.query]);
-		for (let tries = 1; ; tries++) {
-			let response;
-			try {
-				response = await fetchFn(target, { method: 'POST', headers, body, signal });
-			}
-			catch (error) {
-				if (tries < 2 && !signal.aborted) {
-					continue;
-				}
-				return { error: new EvWriteError(0, clientProblem('Network error', String(error?.message ?? error))) };
-			}
-			if (!response.ok) {
-				return { error: new EvWriteError(response.status, await readProblem(response)) };
-			}
-			const answer = await response.json().catch(() => ({}));
-			return { version: answer.version, value: answer.value };
-		}
+		const outcome = await post(`/states/${encodeURIComponent(entry.name)}`, 'application/merge-patch+json', body, pending.id, signal);
+		return outcome.error ? outcome : { version: outcome.answer.version, value: outcome.answer.value };
 	}
 
 	return write;
@@ -879,7 +895,8 @@ export function connect(options = {}) {
 	const errorListeners = new Set();
 	/** Direct messages: events of the connection that belong to no channel. */
 	const directListeners = new Map();
-	const write = createWriter({ fetchFn, base, resolveToken, writeTimeout, lifetime: lifetime.signal });
+	const post = createPost({ fetchFn, base, resolveToken });
+	const write = createWriter({ post, writeTimeout, lifetime: lifetime.signal });
 
 	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
 	let status = 'connecting';
