@@ -142,6 +142,136 @@ export function mergePatch(target, patch) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Collection update ops: the server's atomic item updates, replayed on the page
+
+/**
+ * Builders of the update ops that `collection.update(id, ops)` sends, in their JSON form.
+ * A path names fields separated by dots (a numeric segment indexes an array); `''` is the
+ * item itself, for `set` and `merge`.
+ */
+export const ops = Object.freeze({
+	/** Sets the field at `path` (its parent must exist). */
+	set: (path, value) => ({ op: 'set', path, value }),
+	/** Adds `by` to the number at `path`, from 0 when the field is missing. */
+	increment: (path, by = 1) => ({ op: 'increment', path, by }),
+	/** Appends `value` to the array at `path`, from `[]` when the field is missing. */
+	append: (path, value) => ({ op: 'append', path, value }),
+	/** Removes the field (or array element) at `path`, which must exist. */
+	remove: (path) => ({ op: 'remove', path }),
+	/** Applies a JSON merge patch (RFC 7396) to the value at `path`. */
+	merge: (path, value) => ({ op: 'merge', path, value }),
+});
+
+/** What a change returns to take its field out of the parent. */
+const REMOVE = Symbol('remove');
+
+/** An update op that cannot apply to the item, as the server would answer 422. */
+class UpdateOpError extends Error {
+}
+
+/**
+ * Applies update ops to an item in order, as the server does, without modifying it: the
+ * result shares the untouched parts. Throws when an op cannot apply (a missing parent, a
+ * missing field to remove, a field of the wrong type), as the server refuses the update.
+ *
+ * @param {any} item the item's data
+ * @param {ReadonlyArray<{op: string, path: string, value?: unknown, by?: number}>} updateOps
+ * @returns {any} the item after the ops
+ */
+export function applyUpdateOps(item, updateOps) {
+	return updateOps.reduce((value, op) => applyUpdateOp(value, op), item);
+}
+
+function applyUpdateOp(item, op) {
+	if (!isObject(op) || typeof op.path !== 'string') {
+		throw new UpdateOpError('An update op is an object with a string path');
+	}
+	const change = fieldChange(op);
+	if (op.path === '') {
+		if (op.op !== 'set' && op.op !== 'merge') {
+			throw new UpdateOpError(`'${op.op}' needs a path to a field`);
+		}
+		return change(item, true);
+	}
+	return changeIn(item, op.path.split('.'), 0, change);
+}
+
+/** The op as a function of the field's current value (and whether it exists) to its next one. */
+function fieldChange(op) {
+	switch (op.op) {
+		case 'set':
+			return () => op.value;
+		case 'merge':
+			return (current) => mergePatch(current, op.value);
+		case 'increment':
+			return (current, exists) => {
+				if (typeof op.by !== 'number' || (exists && typeof current !== 'number')) {
+					throw new UpdateOpError(`'${op.path}' is not a number to increment`);
+				}
+				return (exists ? current : 0) + op.by;
+			};
+		case 'append':
+			return (current, exists) => {
+				if (exists && !Array.isArray(current)) {
+					throw new UpdateOpError(`'${op.path}' is not an array to append to`);
+				}
+				return [...(exists ? current : []), op.value];
+			};
+		case 'remove':
+			return (current, exists) => {
+				if (!exists) {
+					throw new UpdateOpError(`'${op.path}' does not exist`);
+				}
+				return REMOVE;
+			};
+		default:
+			throw new UpdateOpError(`Unknown update op '${op.op}'`);
+	}
+}
+
+/** Copies `node` with `change` applied at `names[at…]`, the parents along the way copied too. */
+function changeIn(node, names, at, change) {
+	const name = names[at];
+	const last = at === names.length - 1;
+	if (Array.isArray(node)) {
+		const index = /^\d+$/.test(name) ? Number(name) : -1;
+		if (index < 0 || index >= node.length) {
+			throw new UpdateOpError(`'${names.slice(0, at + 1).join('.')}' is not an index of the array`);
+		}
+		const next = last ? change(node[index], true) : changeIn(node[index], names, at + 1, change);
+		const copy = [...node];
+		if (next === REMOVE) {
+			copy.splice(index, 1);
+		}
+		else {
+			copy[index] = next;
+		}
+		return copy;
+	}
+	if (!isObject(node)) {
+		throw new UpdateOpError(`'${names.slice(0, at).join('.') || 'the item'}' is not an object or an array`);
+	}
+	const exists = Object.hasOwn(node, name);
+	if (!last && !exists) {
+		throw new UpdateOpError(`'${names.slice(0, at + 1).join('.')}' does not exist`);
+	}
+	const next = last ? change(node[name], exists) : changeIn(node[name], names, at + 1, change);
+	const copy = { ...node };
+	if (next === REMOVE) {
+		delete copy[name];
+	}
+	else {
+		defineMember(copy, name, next);
+	}
+	return copy;
+}
+
+/** Sets a property such that a `"__proto__"` name stays a plain property. */
+function defineMember(target, name, value) {
+	Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+// ---------------------------------------------------------------------------------------
 // Event ids: which channel an event belongs to
 
 /**
