@@ -1,7 +1,7 @@
 /**
  * The browser client of evstream for Spring Boot: one Server-Sent Events connection per
- * page that carries every state and channel the page uses, with resume, heartbeat
- * watchdog, reconnect back-off, live subscription changes and optimistic state writes.
+ * page that carries every state, collection and channel the page uses, with resume,
+ * heartbeat watchdog, reconnect back-off, live subscription changes and optimistic writes.
  *
  * A single dependency-free ES module, served by the starter at `{evstream.path}/client.js`.
  * It reads the stream with `fetch` rather than `EventSource` so that it can send
@@ -41,9 +41,9 @@ export class EvError extends Error {
 }
 
 /**
- * A refused, failed or timed-out state write. The optimistic change it made has been
- * rolled back when this is thrown. A write that timed out may still have been applied by
- * the server: the stream then shows it like any other change.
+ * A refused, failed or timed-out state or collection write. The optimistic change it made
+ * has been rolled back when this is thrown. A write that timed out may still have been
+ * applied by the server: the stream then shows it like any other change.
  */
 export class EvWriteError extends EvError {
 	/**
@@ -766,6 +766,258 @@ function addTo(map, key, fn) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Collections: confirmed items, pending optimistic ops, listeners
+
+/** Stream and group names, as the server accepts them. */
+const COLLECTION_NAME = /^[A-Za-z0-9_.:@-]{1,64}$/;
+
+/** Item ids, as the server accepts them. */
+const ITEM_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
+
+/**
+ * One group of a collection as the page sees it: the confirmed items from the stream (a
+ * snapshot, then its create / update / delete events) and the optimistic ops still
+ * pending, replayed on top in order to give the shown items. Shared by every handle of the
+ * same group.
+ */
+function createCollectionEntry(stream, group) {
+	let resolveReady;
+	let rejectReady;
+	const ready = new Promise((resolve, reject) => {
+		resolveReady = resolve;
+		rejectReady = reject;
+	});
+	// handled here so that a page that never awaits `ready` sees no unhandled rejection
+	ready.catch(() => {});
+	const entry = {
+		kind: 'collection',
+		name: `${stream}/${group}`,
+		token: channelToken(`${stream}/${group}`),
+		users: 0,
+		stream,
+		group,
+		/** @type {Map<string, unknown>} sorted by id, as the server lists them */
+		confirmed: new Map(),
+		/** @type {PendingOp[]} */
+		pending: [],
+		/** @type {Map<string, unknown>} */
+		shown: new Map(),
+		/** Snapshots received: an answered op sent before the last one may be in it. */
+		epoch: 0,
+		received: false,
+		/** After a reset, until the fresh snapshot: changes until then are in it. */
+		resetting: false,
+		/** @type {Set<(items: Map<string, unknown>) => void>} */
+		listeners: new Set(),
+		/** @type {Map<string, Set<Function>>} */
+		eventListeners: new Map(),
+		ready,
+
+		/** Recomputes the shown items and tells listeners when they changed. */
+		refresh() {
+			const next = replay(entry.confirmed, entry.pending);
+			if (!sameItems(entry.shown, next)) {
+				entry.shown = next;
+				for (const fn of [...entry.listeners]) {
+					safeCall(fn, next);
+				}
+			}
+		},
+
+		/** A message of the group's channel. */
+		receive(message) {
+			switch (message.op) {
+				case 'snapshot':
+					onSnapshot(Array.isArray(message.items) ? message.items : []);
+					return;
+				case 'create':
+				case 'update':
+				case 'delete':
+					onChange(message);
+					return;
+				case 'event':
+					onEvent(message);
+					return;
+				default:
+				// ops of later servers are ignored, as SSE ignores unknown fields
+			}
+		},
+
+		/** Messages were missed for good: the fresh snapshot that follows replaces the items. */
+		reset() {
+			entry.resetting = true;
+		},
+
+		/** Takes an op out of the shown items (refused, timed out, or confirmed). */
+		drop(op) {
+			if (leave(op)) {
+				entry.refresh();
+			}
+		},
+
+		/**
+		 * The server applied an op. Returns whether its change event is still to come: when
+		 * a snapshot came since the op was sent, the snapshot may hold it, and no event will
+		 * follow, so the answer confirms it.
+		 */
+		acknowledge(op) {
+			if (!entry.pending.includes(op)) {
+				return false;
+			}
+			if (op.epoch !== entry.epoch) {
+				entry.drop(op);
+				return false;
+			}
+			op.acked = true;
+			return true;
+		},
+
+		/** The subscription ended before the first snapshot (handle closed, refused, client closed). */
+		abandon(error) {
+			if (!entry.received) {
+				rejectReady(error);
+			}
+		},
+	};
+
+	function onSnapshot(items) {
+		entry.confirmed = sortedById(new Map(items.filter(isObject).map((item) => [String(item.id), item.data])));
+		entry.epoch++;
+		entry.resetting = false;
+		// an answered op is in this snapshot, or its event follows it
+		for (const op of entry.pending.filter((pending) => pending.acked)) {
+			leave(op);
+		}
+		entry.refresh();
+		if (!entry.received) {
+			entry.received = true;
+			resolveReady(entry.shown);
+		}
+	}
+
+	function onChange(message) {
+		const id = String(message.id);
+		// between a reset and its snapshot, a change is already in the snapshot to come
+		if (!entry.resetting) {
+			entry.confirmed = message.op === 'delete'
+				? without(entry.confirmed, id)
+				: withItem(entry.confirmed, id, message.data);
+		}
+		const op = entry.pending.find((pending) => pending.id === message.operationId);
+		if (op !== undefined) {
+			leave(op);
+		}
+		entry.refresh();
+	}
+
+	function onEvent(message) {
+		const fns = entry.eventListeners.get(message.type);
+		for (const fn of fns ? [...fns] : []) {
+			safeCall(fn, message.data);
+		}
+	}
+
+	/** Removes an op from the pending ones; whether it was there. */
+	function leave(op) {
+		const index = entry.pending.indexOf(op);
+		if (index < 0) {
+			return false;
+		}
+		entry.pending.splice(index, 1);
+		op.left();
+		return true;
+	}
+
+	return entry;
+}
+
+/**
+ * @typedef {object} PendingOp
+ * @property {string} id the operation id, sent as `Idempotency-Key`
+ * @property {string} itemId the item it writes
+ * @property {{op: 'set', data: unknown} | {op: 'update', ops: unknown[]} | {op: 'delete'}} body the write, as sent
+ * @property {number} epoch the entry's snapshots received when it was sent
+ * @property {boolean} acked whether the server answered that it applied it
+ * @property {() => void} left called when it leaves the pending ops, to stop its timer
+ */
+
+/** The confirmed items with the pending ops applied in order: a new map, sorted by id. */
+function replay(confirmed, pending) {
+	if (pending.length === 0) {
+		return confirmed;
+	}
+	const items = new Map(confirmed);
+	let added = false;
+	for (const op of pending) {
+		added = applyPendingOp(items, op) || added;
+	}
+	return added ? sortedById(items) : items;
+}
+
+/** Applies one pending op to the items; whether it added an id. */
+function applyPendingOp(items, op) {
+	const { itemId, body } = op;
+	if (body.op === 'delete') {
+		items.delete(itemId);
+		return false;
+	}
+	if (body.op === 'set') {
+		const added = !items.has(itemId);
+		items.set(itemId, body.data);
+		return added;
+	}
+	if (items.has(itemId)) {
+		try {
+			items.set(itemId, applyUpdateOps(items.get(itemId), body.ops));
+		}
+		catch {
+			// the page's items may be behind the server's: the server decides, and the
+			// answer rolls the op back if it cannot apply there either
+		}
+	}
+	return false;
+}
+
+/** A copy of the items with `id` set to `data`, kept sorted by id. */
+function withItem(items, id, data) {
+	const copy = new Map(items);
+	copy.set(id, data);
+	return items.has(id) ? copy : sortedById(copy);
+}
+
+function without(items, id) {
+	if (!items.has(id)) {
+		return items;
+	}
+	const copy = new Map(items);
+	copy.delete(id);
+	return copy;
+}
+
+/** Sorted by id as the server sorts them: by UTF-16 code units, as Java compares strings. */
+function sortedById(items) {
+	return new Map([...items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Whether two item maps show the same: the same ids in order, each with the same JSON. */
+function sameItems(a, b) {
+	if (a === b) {
+		return true;
+	}
+	if (a.size !== b.size) {
+		return false;
+	}
+	const bEntries = b.entries();
+	for (const [id, data] of a) {
+		const [otherId, otherData] = bEntries.next().value;
+		if (id !== otherId || (data !== otherData && !sameJson(data, otherData))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+// ---------------------------------------------------------------------------------------
 // Writes and handles
 
 /**
@@ -989,6 +1241,150 @@ function createChannelHandle(entry, release) {
 	};
 }
 
+/**
+ * Collection writes: each op is shown at once (pending on its group's entry) and POSTed
+ * with an operation id. The entry drops it when its change event arrives (or a snapshot
+ * holds it), or when it is refused, fails or times out, which also rejects its promise.
+ * The promise resolves with the server's answer; an answered op whose event has not come
+ * within `writeTimeout` changed nothing the stream would show (a delete of a missing
+ * item), so it leaves the pending ops then.
+ *
+ * @param {{post: Post, writeTimeout: number, lifetime: AbortSignal}} settings
+ * @returns {(entry: ReturnType<typeof createCollectionEntry>, itemId: string, body: PendingOp['body']) => Promise<unknown>}
+ */
+function createCollectionWriter({ post, writeTimeout, lifetime }) {
+	return function write(entry, itemId, body) {
+		if (lifetime.aborted) {
+			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+		}
+		if (typeof itemId !== 'string' || !ITEM_ID.test(itemId)) {
+			return Promise.reject(new TypeError(`'${itemId}' is not an item id: 1 to 128 of A-Z a-z 0-9 _ . : @ -`));
+		}
+		const text = JSON.stringify(body);
+		if (text === undefined || (body.op === 'set' && body.data === undefined)) {
+			return Promise.reject(new TypeError('The item must be a JSON value'));
+		}
+		return new Promise((resolve, reject) => {
+			const controller = new AbortController();
+			let timer = setTimeout(() => {
+				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
+				controller.abort();
+			}, writeTimeout);
+			const onClose = () => {
+				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+				controller.abort();
+			};
+			lifetime.addEventListener('abort', onClose, { once: true });
+			let settled = false;
+			/** @type {PendingOp} */
+			const op = {
+				id: operationId(),
+				itemId,
+				body: JSON.parse(text),
+				epoch: entry.epoch,
+				acked: false,
+				left() {
+					clearTimeout(timer);
+				},
+			};
+			function settle(error, result) {
+				lifetime.removeEventListener('abort', onClose);
+				if (!settled) {
+					settled = true;
+					error ? reject(error) : resolve(result);
+				}
+			}
+			function fail(error) {
+				clearTimeout(timer);
+				// after close, listeners hear nothing more: only the promise learns
+				if (!lifetime.aborted) {
+					entry.drop(op);
+				}
+				settle(error);
+			}
+			entry.pending.push(op);
+			entry.refresh();
+			post(collectionPath(entry, itemId), 'application/json', text, op.id, controller.signal).then((outcome) => {
+				if (outcome.error) {
+					fail(outcome.error);
+					return;
+				}
+				clearTimeout(timer);
+				settle(null, outcome.answer?.data ?? null);
+				if (entry.acknowledge(op)) {
+					timer = setTimeout(() => lifetime.aborted || entry.drop(op), writeTimeout);
+				}
+			});
+		});
+	};
+}
+
+function collectionPath(entry, itemId) {
+	return `/collections/${encodeURIComponent(entry.stream)}/${encodeURIComponent(entry.group)}/${encodeURIComponent(itemId)}`;
+}
+
+/** One user's handle on a shared collection entry: its listeners go when it closes. */
+function createCollectionHandle(entry, write, release) {
+	const offs = new Set();
+	let closed = false;
+
+	function own(off) {
+		if (closed) {
+			off();
+			return () => {};
+		}
+		const once = () => {
+			offs.delete(once);
+			off();
+		};
+		offs.add(once);
+		return once;
+	}
+
+	return {
+		stream: entry.stream,
+		group: entry.group,
+		get items() {
+			return entry.shown;
+		},
+		ready: entry.ready,
+		subscribe(fn) {
+			// a listener of its own, so that the same fn subscribed twice unsubscribes once
+			const listener = (items) => fn(items);
+			const off = own(() => entry.listeners.delete(listener));
+			if (!closed) {
+				entry.listeners.add(listener);
+				safeCall(listener, entry.shown);
+			}
+			return off;
+		},
+		on(type, fn) {
+			return own(addTo(entry.eventListeners, type, fn));
+		},
+		set(id, data) {
+			return write(entry, id, { op: 'set', data });
+		},
+		update(id, updateOps) {
+			if (!Array.isArray(updateOps)) {
+				return Promise.reject(new TypeError('The update ops must be an array'));
+			}
+			return write(entry, id, { op: 'update', ops: updateOps });
+		},
+		delete(id) {
+			return write(entry, id, { op: 'delete' }).then(() => undefined);
+		},
+		close() {
+			if (!closed) {
+				closed = true;
+				for (const off of [...offs]) {
+					off();
+				}
+				release(entry);
+			}
+		},
+	};
+}
+
 // ---------------------------------------------------------------------------------------
 // The client
 
@@ -1019,7 +1415,7 @@ export function connect(options = {}) {
 	const backoff = createBackoff(backoffOptions);
 	/** Aborted by close(): every request, timer and wait of the client listens to it. */
 	const lifetime = new AbortController();
-	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry>>} */
+	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry>>} */
 	const subscriptions = new Map();
 	const statusListeners = new Set();
 	const errorListeners = new Set();
@@ -1027,6 +1423,7 @@ export function connect(options = {}) {
 	const directListeners = new Map();
 	const post = createPost({ fetchFn, base, resolveToken });
 	const write = createWriter({ post, writeTimeout, lifetime: lifetime.signal });
+	const writeItem = createCollectionWriter({ post, writeTimeout, lifetime: lifetime.signal });
 
 	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
 	let status = 'connecting';
@@ -1201,8 +1598,8 @@ export function connect(options = {}) {
 			case 'reset': {
 				const reset = parseData(event.data);
 				const subscription = subscriptions.get(reset?.channel);
-				// a state's fresh snapshot follows its reset: nothing to do
-				if (subscription?.kind === 'channel') {
+				// a state's fresh snapshot follows its reset and replaces its value: nothing to do
+				if (subscription !== undefined && subscription.kind !== 'state') {
 					subscription.reset(reset.reason);
 				}
 				return;
@@ -1446,6 +1843,16 @@ export function connect(options = {}) {
 		channel(name) {
 			const entry = /** @type {ReturnType<typeof createChannelEntry>} */ (hold(name, () => createChannelEntry(name), 'channel'));
 			return createChannelHandle(entry, release);
+		},
+		collection(stream, group) {
+			for (const name of [stream, group]) {
+				if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
+					throw new TypeError(`'${name}' is not a stream or group name: 1 to 64 of A-Z a-z 0-9 _ . : @ -`);
+				}
+			}
+			const entry = /** @type {ReturnType<typeof createCollectionEntry>} */ (
+				hold(`${stream}/${group}`, () => createCollectionEntry(stream, group), 'collection'));
+			return createCollectionHandle(entry, writeItem, release);
 		},
 		close() {
 			shutDown(new EvError(0, clientProblem('Closed', 'This evstream client is closed')));
