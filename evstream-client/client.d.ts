@@ -27,15 +27,15 @@ export class EvError extends Error {
 
 /**
  * A refused (`status` 4xx/5xx), failed (0, "Network error") or timed-out (0, "Timeout")
- * state write, or one cut short by `close()` (0, "Closed"). Its optimistic change has been
- * rolled back. A timed-out write may still have been applied by the server.
+ * state or collection write, or one cut short by `close()` (0, "Closed"). Its optimistic
+ * change has been rolled back. A timed-out write may still have been applied by the server.
  */
 export class EvWriteError extends EvError {
 	constructor(status: number, problem: EvProblem);
 }
 
 export interface ConnectOptions {
-	/** The stream endpoint; writes go to `${url}/states/…`. Default `/evstream`. */
+	/** The stream endpoint; writes go to `${url}/states/…` and `${url}/collections/…`. Default `/evstream`. */
 	url?: string;
 	/** A bearer token, or a function giving one, called before each connection and write. */
 	token?: string | (() => string | undefined | Promise<string | undefined>);
@@ -43,7 +43,7 @@ export interface ConnectOptions {
 	tokenIn?: 'header' | 'query';
 	/** The query parameter for `tokenIn: 'query'`. Default `token`. */
 	tokenParam?: string;
-	/** Channels to listen to for the client's lifetime, besides those of `state()` and `channel()`. */
+	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()` and `channel()`. */
 	channels?: string[];
 	/**
 	 * Reconnect delays in ms, doubled after each failure up to `max`, each picked at random
@@ -51,7 +51,10 @@ export interface ConnectOptions {
 	 * `retry:` sets it (500 before the server said). Defaults `{ initial: 500, max: 30000 }`.
 	 */
 	backoff?: { initial?: number; max?: number };
-	/** Ms before an unanswered optimistic write is rolled back. Default 10000. */
+	/**
+	 * Ms before an unanswered optimistic write is rolled back; also how long an answered
+	 * collection write waits for its change event before the answer alone confirms it. Default 10000.
+	 */
 	writeTimeout?: number;
 	/** The `fetch` to use (tests, or credentials/headers of your own). Default `globalThis.fetch`. */
 	fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -115,6 +118,74 @@ export interface EvStateHandle<T = unknown> {
 	close(): void;
 }
 
+/**
+ * An atomic update of a collection item, in its JSON form (build them with `ops`). A path
+ * names fields separated by dots, a numeric segment indexes an array; `''` is the item
+ * itself, for `set` and `merge`.
+ */
+export type UpdateOp =
+	| { op: 'set'; path: string; value: unknown }
+	| { op: 'increment'; path: string; by: number }
+	| { op: 'append'; path: string; value: unknown }
+	| { op: 'remove'; path: string }
+	| { op: 'merge'; path: string; value: unknown };
+
+/** Builders of update ops. */
+export const ops: {
+	/** Sets the field at `path`; its parent must exist. */
+	set(path: string, value: unknown): UpdateOp;
+	/** Adds `by` (default 1) to the number at `path`, from 0 when the field is missing. */
+	increment(path: string, by?: number): UpdateOp;
+	/** Appends `value` to the array at `path`, from `[]` when the field is missing. */
+	append(path: string, value: unknown): UpdateOp;
+	/** Removes the field or array element at `path`, which must exist. */
+	remove(path: string): UpdateOp;
+	/** Applies a JSON merge patch (RFC 7396) to the value at `path`. */
+	merge(path: string, value: unknown): UpdateOp;
+};
+
+/**
+ * The page's view of one group of a collection (channel `<stream>/<group>`): its items by
+ * id, sorted by id. Handles of the same group share its items and writes.
+ */
+export interface EvCollectionHandle<T = unknown> {
+	readonly stream: string;
+	readonly group: string;
+	/**
+	 * The shown items: the confirmed ones with pending writes replayed on top in order. A
+	 * new map on each change (do not modify it); empty before the first snapshot.
+	 */
+	readonly items: ReadonlyMap<string, T>;
+	/** Resolves with the items once the first snapshot arrived; rejects if the channel is refused or closed first. */
+	readonly ready: Promise<ReadonlyMap<string, T>>;
+	/**
+	 * Calls `fn` with the items now and on every change of them (a snapshot, a change, an
+	 * optimistic write or its roll back).
+	 * @returns the unsubscribe function
+	 */
+	subscribe(fn: (items: ReadonlyMap<string, T>) => void): () => void;
+	/**
+	 * Calls `fn` with the data of each custom event of `type` that the server sends to the group.
+	 * @returns the function that removes it
+	 */
+	on<D = unknown>(type: string, fn: (data: D) => void): () => void;
+	/**
+	 * Creates or replaces an item, at once (optimistically), and sends it. Resolves with the
+	 * item the server stored; rejects with `EvWriteError` after rolling it back.
+	 */
+	set(id: string, data: T): Promise<T>;
+	/**
+	 * Applies update ops to an item at once and sends them; the server applies them
+	 * atomically (404 when the item does not exist, 422 when an op cannot apply).
+	 * Resolves with the item after them; rejects with `EvWriteError` after rolling back.
+	 */
+	update(id: string, ops: readonly UpdateOp[]): Promise<T>;
+	/** Deletes an item at once and sends it; rejects with `EvWriteError` after rolling back. */
+	delete(id: string): Promise<void>;
+	/** Removes this handle's listeners; the last handle of the group unsubscribes. */
+	close(): void;
+}
+
 /** One channel of the connection. */
 export interface EvChannelHandle {
 	readonly name: string;
@@ -148,10 +219,16 @@ export interface EvClient {
 	onError(fn: (error: EvError) => void): () => void;
 	/** Calls `fn` for events that belong to no channel: the server's direct messages. */
 	on<D = unknown>(type: string, fn: (data: D, event: EvMessageEvent) => void): () => void;
-	/** A handle on a state; throws `TypeError` if the key is used as a channel or with another `dataKey`. */
+	/** A handle on a state; throws `TypeError` if the key is used as a channel or a collection, or with another `dataKey`. */
 	state<T = unknown>(key: string, options?: { dataKey?: string }): EvStateHandle<T>;
-	/** A handle on a channel; throws `TypeError` if the name is used as a state. */
+	/** A handle on a channel; throws `TypeError` if the name is used as a state or a collection. */
 	channel(name: string): EvChannelHandle;
+	/**
+	 * A handle on one group of a collection, over channel `<stream>/<group>`; throws
+	 * `TypeError` for a name outside 1 to 64 of `A-Z a-z 0-9 _ . : @ -`, or if the channel
+	 * is used as another kind.
+	 */
+	collection<T = unknown>(stream: string, group: string): EvCollectionHandle<T>;
 	/** Stops everything: the stream, reconnects, pending writes (rejected); status `closed`. */
 	close(): void;
 }
@@ -161,6 +238,12 @@ export function connect(options?: ConnectOptions): EvClient;
 
 /** Applies a JSON merge patch (RFC 7396) without modifying its arguments. */
 export function mergePatch(target: unknown, patch: unknown): unknown;
+
+/**
+ * Applies update ops to an item in order, as the server does, without modifying it.
+ * Throws when an op cannot apply (missing parent, missing field to remove, wrong type).
+ */
+export function applyUpdateOps<T>(item: T, ops: readonly UpdateOp[]): T;
 
 /** The token standing for a channel in the server's event ids. */
 export function channelToken(name: string): string;
