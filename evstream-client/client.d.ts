@@ -140,8 +140,8 @@ export const ops: {
 	append(path: string, value: unknown): UpdateOp;
 	/** Removes the field or array element at `path`, which must exist. */
 	remove(path: string): UpdateOp;
-	/** Applies a JSON merge patch (RFC 7396) to the value at `path`. */
-	merge(path: string, value: unknown): UpdateOp;
+	/** Merges an object into the object at `path` (`''`: the item) as a JSON merge patch (RFC 7396). */
+	merge(path: string, value: object): UpdateOp;
 };
 
 /**

@@ -158,7 +158,7 @@ export const ops = Object.freeze({
 	append: (path, value) => ({ op: 'append', path, value }),
 	/** Removes the field (or array element) at `path`, which must exist. */
 	remove: (path) => ({ op: 'remove', path }),
-	/** Applies a JSON merge patch (RFC 7396) to the value at `path`. */
+	/** Merges an object into the object at `path` as a JSON merge patch (RFC 7396). */
 	merge: (path, value) => ({ op: 'merge', path, value }),
 });
 
@@ -193,7 +193,9 @@ function applyUpdateOp(item, op) {
 		}
 		return change(item, true);
 	}
-	return changeIn(item, op.path.split('.'), 0, change);
+	// increment and append create their missing field, in an array too: at its end
+	const growsArrays = op.op === 'increment' || op.op === 'append';
+	return changeIn(item, op.path.split('.'), 0, change, growsArrays);
 }
 
 /** The op as a function of the field's current value (and whether it exists) to its next one. */
@@ -202,7 +204,12 @@ function fieldChange(op) {
 		case 'set':
 			return () => op.value;
 		case 'merge':
-			return (current) => mergePatch(current, op.value);
+			return (current, exists) => {
+				if (!exists || !isObject(current) || !isObject(op.value)) {
+					throw new UpdateOpError(`A merge needs an object at '${op.path}' and an object to merge`);
+				}
+				return mergePatch(current, op.value);
+			};
 		case 'increment':
 			return (current, exists) => {
 				if (typeof op.by !== 'number' || (exists && typeof current !== 'number')) {
@@ -230,15 +237,16 @@ function fieldChange(op) {
 }
 
 /** Copies `node` with `change` applied at `names[at…]`, the parents along the way copied too. */
-function changeIn(node, names, at, change) {
+function changeIn(node, names, at, change, growsArrays) {
 	const name = names[at];
 	const last = at === names.length - 1;
 	if (Array.isArray(node)) {
 		const index = /^\d+$/.test(name) ? Number(name) : -1;
-		if (index < 0 || index >= node.length) {
-			throw new UpdateOpError(`'${names.slice(0, at + 1).join('.')}' is not an index of the array`);
+		const exists = index >= 0 && index < node.length;
+		if (!exists && !(last && growsArrays && index === node.length)) {
+			throw new UpdateOpError(`'${names.slice(0, at + 1).join('.')}' does not exist in the item`);
 		}
-		const next = last ? change(node[index], true) : changeIn(node[index], names, at + 1, change);
+		const next = last ? change(node[index], exists) : changeIn(node[index], names, at + 1, change, growsArrays);
 		const copy = [...node];
 		if (next === REMOVE) {
 			copy.splice(index, 1);
@@ -253,9 +261,9 @@ function changeIn(node, names, at, change) {
 	}
 	const exists = Object.hasOwn(node, name);
 	if (!last && !exists) {
-		throw new UpdateOpError(`'${names.slice(0, at + 1).join('.')}' does not exist`);
+		throw new UpdateOpError(`'${names.slice(0, at + 1).join('.')}' does not exist in the item`);
 	}
-	const next = last ? change(node[name], exists) : changeIn(node[name], names, at + 1, change);
+	const next = last ? change(node[name], exists) : changeIn(node[name], names, at + 1, change, growsArrays);
 	const copy = { ...node };
 	if (next === REMOVE) {
 		delete copy[name];
