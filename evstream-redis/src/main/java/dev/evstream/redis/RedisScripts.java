@@ -34,6 +34,10 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> CHANNEL_READ = load("channel-read.lua");
 
+	static final RedisScript<List<Object>> COLLECTION_WRITE = list(appending("collection-write.lua"));
+
+	static final RedisScript<List<Object>> COLLECTION_SNAPSHOT = load("collection-snapshot.lua");
+
 	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);
 
 	private RedisScripts() {
@@ -42,6 +46,11 @@ final class RedisScripts {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static RedisScript<List<Object>> load(String name) {
 		return (RedisScript) RedisScript.of(resource(name), List.class);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static RedisScript<List<Object>> list(String script) {
+		return (RedisScript) RedisScript.of(script, List.class);
 	}
 
 	private static String appending(String name) {
