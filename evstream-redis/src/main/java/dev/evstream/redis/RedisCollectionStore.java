@@ -138,14 +138,19 @@ public final class RedisCollectionStore implements CollectionStore {
 		@Nullable StoredItem item = stored.isEmpty() ? null : item(write.id(), stored);
 		return switch (outcome) {
 			case "written" -> new ItemWriteResult(Outcome.WRITTEN, item, sequence);
-			// sent again by the client after a reconnect, and applied the first time: it
-			// is this write's own outcome, whatever came after it
-			case "resent" -> new ItemWriteResult(Outcome.WRITTEN, write.isDelete() ? null : item, sequence);
+			// sent again by the client after a reconnect, and applied the first time: the
+			// answer is the first one, whatever was written since
+			case "resent" -> new ItemWriteResult(Outcome.WRITTEN, written(write), sequence);
 			case "repeated" -> new ItemWriteResult(Outcome.REPEATED, item, 0);
 			case "conflict" -> new ItemWriteResult(Outcome.CONFLICT, item, 0);
 			case "full" -> new ItemWriteResult(Outcome.GROUP_FULL, null, 0);
 			default -> throw new IllegalStateException("Unexpected reply to an item write: " + outcome);
 		};
+	}
+
+	private static @Nullable StoredItem written(ItemWrite write) {
+		String json = write.json();
+		return (json != null) ? new StoredItem(write.id(), write.expectedVersion() + 1, json) : null;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -13,11 +13,11 @@
 --       operation id ('' for none), operation retention in seconds, channel, message, message id,
 --       base, history size, bus channel, time to live in seconds
 -- Returns: {'written'|'resent'|'repeated'|'conflict'|'full', sequence or '0', stored item or ''}
-local current = redis.call('HGET', KEYS[1], ARGV[2]) or ''
 local done = appended(KEYS[3], ARGV[11])
 if done then
-	return {'resent', done, current}
+	return {'resent', done, ''}
 end
+local current = redis.call('HGET', KEYS[1], ARGV[2]) or ''
 if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then
 	return {'repeated', '0', current}
 end
