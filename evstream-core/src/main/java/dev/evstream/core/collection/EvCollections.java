@@ -169,7 +169,8 @@ public final class EvCollections implements AutoCloseable {
 			// no write can reach a group with such a name: it is empty for good
 			return Mono.just(new ChannelSnapshot(ChannelHistory.NO_SEQUENCE, ChangeEvents.snapshot(List.of())));
 		}
-		return bounded(this.store.snapshot(stream, group)).publishOn(this.worker)
+		return bounded(this.store.snapshot(stream, group)).subscribeOn(this.worker)
+			.publishOn(this.worker)
 			.map((snapshot) -> new ChannelSnapshot(snapshot.sequence(), ChangeEvents.snapshot(snapshot.items())));
 	}
 

@@ -3,12 +3,25 @@ package dev.evstream.core.collection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.bus.EventBus;
+import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.memory.InMemoryBackend;
+import dev.evstream.core.store.CollectionStore;
+import dev.evstream.core.store.GroupSnapshot;
+import dev.evstream.core.store.ItemWrite;
+import dev.evstream.core.store.ItemWriteResult;
+import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.StoredItem;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What each write and update operation does, and the clear errors that leave an item as
@@ -157,6 +171,65 @@ class EvCollectionTests {
 		assertThat(todos.get("ann", "a").block(TIMEOUT)).isEqualTo(new Todo("milk", true));
 	}
 
+	@Test
+	void largeGroupShouldBeReadAndEncodedOffTheEventLoopThatAsks() throws Exception {
+		List<String> storeThreads = new CopyOnWriteArrayList<>();
+		InMemoryBackend memory = new InMemoryBackend();
+		EvStreamManager streams = EvStreamManager.builder().jsonMapper(JSON).backend(new Backend() {
+
+			@Override
+			public EventBus bus() {
+				return memory.bus();
+			}
+
+			@Override
+			public StateStore stateStore() {
+				return memory.stateStore();
+			}
+
+			@Override
+			public ChannelHistory channelHistory() {
+				return memory.channelHistory();
+			}
+
+			@Override
+			public CollectionStore collectionStore() {
+				return new ThreadRecordingStore(memory.collectionStore(), storeThreads);
+			}
+
+		}).build();
+		EvCollections big = new EvCollections(streams, JSON);
+		EvCollection<Map<String, Object>> items = big.collection("big", new TypeReference<Map<String, Object>>() {
+		});
+		for (int i = 0; i < 10_000; i++) {
+			items.set("g", "item-" + i, Map.of("n", i)).block(TIMEOUT);
+		}
+		storeThreads.clear();
+		List<String> emittedOn = new CopyOnWriteArrayList<>();
+		List<Object> results = new CopyOnWriteArrayList<>();
+		// a thread named as Reactor Netty names its event loops asks, as a handler would
+		Thread eventLoop = new Thread(() -> {
+			items.list("g").doOnNext((list) -> emittedOn.add(Thread.currentThread().getName())).subscribe(results::add);
+			items.listJson("g")
+				.doOnNext((json) -> emittedOn.add(Thread.currentThread().getName()))
+				.subscribe(results::add);
+			big.snapshot("big/g")
+				.doOnNext((snapshot) -> emittedOn.add(Thread.currentThread().getName()))
+				.subscribe(results::add);
+		}, "reactor-http-nio-7");
+		eventLoop.start();
+		eventLoop.join();
+		await().atMost(TIMEOUT).until(() -> results.size() == 3);
+		assertThat(storeThreads).hasSize(3).allSatisfy((thread) -> assertThat(thread).startsWith("parallel-"));
+		assertThat(emittedOn).hasSize(3).allSatisfy((thread) -> assertThat(thread).startsWith("parallel-"));
+		assertThat(results).filteredOn(Map.class::isInstance)
+			.singleElement()
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.hasSize(10_000);
+		big.close();
+		streams.close();
+	}
+
 	private void assertUpdateFails(UpdateOp op, String message) {
 		assertThatExceptionOfType(EvCollectionUpdateException.class)
 			.isThrownBy(() -> this.things.update("g", "a", op).block(TIMEOUT))
@@ -164,6 +237,41 @@ class EvCollectionTests {
 	}
 
 	record Todo(String title, boolean done) {
+	}
+
+	/**
+	 * Records the threads that subscribe to the store's reads: where their work runs.
+	 */
+	private record ThreadRecordingStore(CollectionStore delegate, List<String> threads) implements CollectionStore {
+
+		@Override
+		public Mono<StoredItem> get(String stream, String group, String id) {
+			return this.delegate.get(stream, group, id);
+		}
+
+		@Override
+		public Mono<GroupSnapshot> snapshot(String stream, String group) {
+			return Mono.defer(() -> {
+				this.threads.add(Thread.currentThread().getName());
+				return this.delegate.snapshot(stream, group);
+			});
+		}
+
+		@Override
+		public Flux<String> groups(String stream) {
+			return this.delegate.groups(stream);
+		}
+
+		@Override
+		public Mono<ItemWriteResult> write(ItemWrite write) {
+			return this.delegate.write(write);
+		}
+
+		@Override
+		public Mono<Long> send(String stream, String group, String data) {
+			return this.delegate.send(stream, group, data);
+		}
+
 	}
 
 }
