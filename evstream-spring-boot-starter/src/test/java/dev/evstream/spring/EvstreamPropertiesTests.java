@@ -92,7 +92,7 @@ class EvstreamPropertiesTests {
 			.isEqualTo(value));
 		assertThat(properties.get("evstream.cors.allowed-headers").get("defaultValue").values())
 			.extracting(JsonNode::asString)
-			.containsExactly("Last-Event-ID", "Authorization");
+			.containsExactly("Last-Event-ID", "Authorization", "Content-Type", "Idempotency-Key");
 	}
 
 	private static Map<String, JsonNode> metadata() throws IOException {

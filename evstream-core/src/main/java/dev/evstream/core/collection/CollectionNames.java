@@ -4,8 +4,11 @@ package dev.evstream.core.collection;
  * The rules for the names of streams and groups (1 to 64 characters) and of items (1 to
  * 128), from {@code A-Z a-z 0-9 _ . : @ -}: a group's channel {@code <stream>/<group>} is
  * then a valid channel name, and ids need no escaping in JSON, URLs or Redis keys.
+ * Endpoints check names here before they ask who may use them.
+ *
+ * @since 0.1.0
  */
-final class CollectionNames {
+public final class CollectionNames {
 
 	static final int MAX_NAME_LENGTH = 64;
 
@@ -14,15 +17,33 @@ final class CollectionNames {
 	private CollectionNames() {
 	}
 
-	static String stream(String stream) {
+	/**
+	 * Checks a stream name.
+	 * @param stream the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String stream(String stream) {
 		return check("Stream name", stream, MAX_NAME_LENGTH);
 	}
 
-	static String group(String group) {
+	/**
+	 * Checks a group name.
+	 * @param group the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String group(String group) {
 		return check("Group name", group, MAX_NAME_LENGTH);
 	}
 
-	static String id(String id) {
+	/**
+	 * Checks an item id.
+	 * @param id the id
+	 * @return the id
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String id(String id) {
 		return check("Item id", id, MAX_ID_LENGTH);
 	}
 

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import dev.evstream.core.EvUnavailableException;
 import dev.evstream.core.auth.EvPrincipal;
+import dev.evstream.core.collection.CollectionNames;
 import dev.evstream.core.collection.EvCollection;
 import dev.evstream.core.collection.EvCollectionItem;
 import dev.evstream.core.collection.EvCollectionItemNotFoundException;
@@ -57,8 +57,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * @since 0.1.0
  */
 public final class EvstreamCollectionHandler {
-
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
 
 	private final EvCollections collections;
 
@@ -139,20 +137,12 @@ public final class EvstreamCollectionHandler {
 	}
 
 	/**
-	 * Refuses names no collection can have, as the collections do, before the principal's
-	 * permissions are asked about a channel that cannot exist.
+	 * Refuses names no collection can have, before the principal's permissions are asked
+	 * about a channel that cannot exist.
 	 */
 	private static void checkNames(String stream, String group) {
-		checkName("Stream name", stream);
-		checkName("Group name", group);
-	}
-
-	private static void checkName(String what, String name) {
-		if (!NAME.matcher(name).matches()) {
-			String shown = (name.length() > 40) ? name.substring(0, 40) + "…" : name;
-			throw new IllegalArgumentException(what + " '" + shown.replaceAll("\\p{Cntrl}", "?")
-					+ "' is invalid: use 1 to 64 characters from A-Z a-z 0-9 _ . : @ -");
-		}
+		CollectionNames.stream(stream);
+		CollectionNames.group(group);
 	}
 
 	private Mono<EvCollectionWriteAuthorizer> authorizer(String stream) {
@@ -171,7 +161,7 @@ public final class EvstreamCollectionHandler {
 							+ " or {\"op\":\"delete\"}",
 					"JSON")
 			.map((json) -> {
-				checkName("Stream name", stream);
+				CollectionNames.stream(stream);
 				// checks the group and the id too
 				return EvCollectionWrite.fromJson(group, id, json);
 			});
