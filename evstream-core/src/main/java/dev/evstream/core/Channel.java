@@ -2,6 +2,7 @@ package dev.evstream.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -42,6 +43,9 @@ final class Channel {
 
 	private final Engine engine;
 
+	// the model that starts every listener with a snapshot, or null for a plain channel
+	private final @Nullable ChannelSnapshots snapshots;
+
 	private volatile ChannelCursor[] cursors = NONE;
 
 	// guarded by this
@@ -65,6 +69,7 @@ final class Channel {
 		this.name = name;
 		this.token = EventIds.token(name);
 		this.engine = engine;
+		this.snapshots = engine.snapshotsOf(name);
 	}
 
 	/**
@@ -92,7 +97,7 @@ final class Channel {
 	 * successor.
 	 */
 	boolean join(ChannelCursor cursor, int maxListeners) {
-		Replay replay;
+		Runnable replay;
 		synchronized (this) {
 			if (this.retired) {
 				return false;
@@ -171,8 +176,12 @@ final class Channel {
 	 * the lock is released, since a backend may deliver while it holds its own lock.
 	 * @return the replay to run once the lock is released, or {@code null}
 	 */
-	private @Nullable Replay startCursor(ChannelCursor cursor) {
+	private @Nullable Runnable startCursor(ChannelCursor cursor) {
 		long from = cursor.resumeFrom;
+		if (from == ChannelCursor.UNKNOWN && this.snapshots != null) {
+			cursor.connection.awaitSnapshot(cursor);
+			return new SnapshotLoad(this.snapshots, cursor, null);
+		}
 		if (from == ChannelCursor.UNKNOWN || from == this.lastSequence) {
 			cursor.connection.position(cursor, this.lastSequence, false);
 			return null;
@@ -207,6 +216,11 @@ final class Channel {
 
 		private void reset(long position, ResetReason reason) {
 			Channel.this.engine.metrics.resumed(StreamMetrics.ResumeOutcome.RESET);
+			ChannelSnapshots source = Channel.this.snapshots;
+			if (source != null) {
+				new SnapshotLoad(source, this.cursor, reason).run();
+				return;
+			}
 			this.cursor.connection.replay(this.cursor, position, List.of(),
 					ControlFrames.reset(Channel.this.name, reason));
 		}
@@ -223,6 +237,56 @@ final class Channel {
 			else {
 				reset(slice.head(), ResetReason.OUT_OF_HISTORY);
 			}
+		}
+
+	}
+
+	/**
+	 * A listener's start from a snapshot: the changes that arrive meanwhile are held, and
+	 * written after it when they are newer than its sequence. Tried again until it is
+	 * read, unless the listener left.
+	 */
+	private final class SnapshotLoad implements Runnable {
+
+		private final ChannelSnapshots source;
+
+		private final ChannelCursor cursor;
+
+		// why the client is reset first, or null for a listener that is new
+		private final @Nullable ResetReason reset;
+
+		SnapshotLoad(ChannelSnapshots source, ChannelCursor cursor, @Nullable ResetReason reset) {
+			this.source = source;
+			this.cursor = cursor;
+			this.reset = reset;
+		}
+
+		@Override
+		public void run() {
+			String name = Channel.this.name;
+			Engine engine = Channel.this.engine;
+			Mono.defer(() -> this.source.snapshot(name))
+				.subscribeOn(engine.scheduler())
+				.retryWhen(engine.backoff()
+					.filter((ex) -> this.cursor.connection.isListening(this.cursor))
+					.doBeforeRetry((signal) -> logger.debug("Channel '{}' could not read its snapshot: {}", name,
+							signal.failure().toString())))
+				.subscribe(this::send,
+						(ex) -> logger.debug("Channel '{}' gave up a snapshot: {}", name, ex.toString()));
+		}
+
+		private void send(ChannelSnapshots.ChannelSnapshot snapshot) {
+			byte[] event = SseEncoder.encode(null, Channel.this.name, snapshot.data());
+			if (this.reset != null) {
+				event = concat(ControlFrames.reset(Channel.this.name, this.reset), event);
+			}
+			this.cursor.connection.replay(this.cursor, snapshot.sequence(), List.of(), event);
+		}
+
+		private static byte[] concat(byte[] first, byte[] second) {
+			byte[] both = Arrays.copyOf(first, first.length + second.length);
+			System.arraycopy(second, 0, both, first.length, second.length);
+			return both;
 		}
 
 	}
@@ -286,9 +350,15 @@ final class Channel {
 			if (!this.ready || this.lastSequence != ChannelHistory.NO_SEQUENCE) {
 				return;
 			}
+			ChannelSnapshots source = this.snapshots;
 			byte[] reset = ControlFrames.reset(this.name, ResetReason.OUT_OF_HISTORY);
 			for (ChannelCursor cursor : this.cursors) {
-				cursor.connection.reset(cursor, ChannelHistory.NO_SEQUENCE, reset, true);
+				if (source == null) {
+					cursor.connection.reset(cursor, ChannelHistory.NO_SEQUENCE, reset, true);
+				}
+				else if (cursor.connection.holdForSnapshot(cursor, ChannelCursor.UNKNOWN)) {
+					this.engine.runLater(new SnapshotLoad(source, cursor, ResetReason.OUT_OF_HISTORY));
+				}
 			}
 		}
 	}
@@ -351,10 +421,7 @@ final class Channel {
 				// is then lower, or none)
 				logger.warn("Channel '{}' lost messages that its history no longer holds; its listeners are reset",
 						this.name);
-				byte[] reset = ControlFrames.reset(this.name, ResetReason.OUT_OF_HISTORY);
-				for (ChannelCursor cursor : this.cursors) {
-					cursor.connection.reset(cursor, slice.head(), reset, false);
-				}
+				resetListeners(slice.head());
 				this.lastSequence = slice.head();
 			}
 			if (!dispatchPending() && !this.overrun) {
@@ -363,6 +430,24 @@ final class Channel {
 			beginCatchUp();
 		}
 		catchUp();
+	}
+
+	/**
+	 * Resets every listener to a new position after messages were lost, with a new
+	 * snapshot on a channel that has them. A listener already there lacks nothing.
+	 */
+	private void resetListeners(long head) {
+		ChannelSnapshots source = this.snapshots;
+		byte[] reset = ControlFrames.reset(this.name, ResetReason.OUT_OF_HISTORY);
+		for (ChannelCursor cursor : this.cursors) {
+			if (source == null) {
+				cursor.connection.reset(cursor, head, reset, false);
+			}
+			else if (cursor.connection.holdForSnapshot(cursor, head)) {
+				// later, since the snapshot is read without the channel's lock
+				this.engine.runLater(new SnapshotLoad(source, cursor, ResetReason.OUT_OF_HISTORY));
+			}
+		}
 	}
 
 	/**
@@ -402,7 +487,7 @@ final class Channel {
 	}
 
 	private void onHead(long head) {
-		List<Replay> replays = new ArrayList<>();
+		List<Runnable> replays = new ArrayList<>();
 		boolean catchUp;
 		synchronized (this) {
 			if (this.ready || this.retired) {
@@ -411,7 +496,7 @@ final class Channel {
 			this.ready = true;
 			this.lastSequence = head;
 			for (ChannelCursor cursor : this.cursors) {
-				Replay replay = startCursor(cursor);
+				Runnable replay = startCursor(cursor);
 				if (replay != null) {
 					replays.add(replay);
 				}
@@ -423,7 +508,7 @@ final class Channel {
 				beginCatchUp();
 			}
 		}
-		replays.forEach(Replay::run);
+		replays.forEach(Runnable::run);
 		if (catchUp) {
 			catchUp();
 		}

@@ -153,6 +153,42 @@ final class Connection implements BatchSource {
 		completeReadyIfDone();
 	}
 
+	/**
+	 * Starts a cursor that waits for its snapshot: it holds what arrives meanwhile, and
+	 * its channel stays out of the id until the snapshot is written, so that a client
+	 * that reconnects before then asks for a snapshot again.
+	 */
+	void awaitSnapshot(ChannelCursor cursor) {
+		synchronized (this) {
+			if (cursor.positioned) {
+				return;
+			}
+			cursor.held = new ArrayList<>();
+			positionedLocked(cursor);
+		}
+		completeReadyIfDone();
+	}
+
+	/**
+	 * Makes a live cursor hold what arrives until a new snapshot is written, unless it is
+	 * already at the given position or waiting for a snapshot or replay.
+	 * @return whether a snapshot should now be read for it
+	 */
+	synchronized boolean holdForSnapshot(ChannelCursor cursor, long position) {
+		if (this.closing || cursor.detached || cursor.held != null || cursor.position == position) {
+			return false;
+		}
+		cursor.held = new ArrayList<>();
+		return true;
+	}
+
+	/**
+	 * Returns whether a cursor still listens on an open connection.
+	 */
+	synchronized boolean isListening(ChannelCursor cursor) {
+		return !this.closing && !cursor.detached;
+	}
+
 	private void positionedLocked(ChannelCursor cursor) {
 		if (!cursor.positioned) {
 			cursor.positioned = true;

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.metrics.StreamMetrics;
+import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
@@ -35,6 +36,9 @@ final class Engine {
 	private final Scheduler scheduler;
 
 	private final ConcurrentMap<Executor, DrainGroup> drainGroups = new ConcurrentHashMap<>();
+
+	// by prefix up to and including the first '/', such as "todos/"
+	private final ConcurrentMap<String, ChannelSnapshots> snapshots = new ConcurrentHashMap<>();
 
 	Engine(ChannelHistory history, StreamMetrics metrics, SseEncoder encoder, int bufferSize, Scheduler scheduler) {
 		this.history = history;
@@ -66,6 +70,24 @@ final class Engine {
 	 */
 	RetryBackoffSpec backoff() {
 		return Retry.backoff(Long.MAX_VALUE, FIRST_RETRY).maxBackoff(MAX_RETRY).scheduler(this.scheduler);
+	}
+
+	/**
+	 * Gives the channels under a prefix to a model that starts them with a snapshot.
+	 */
+	void claim(String prefix, ChannelSnapshots source) {
+		ChannelSnapshots existing = this.snapshots.putIfAbsent(prefix, source);
+		if (existing != null && existing != source) {
+			throw new IllegalStateException("Channels under '" + prefix + "' already belong to another model");
+		}
+	}
+
+	/**
+	 * Returns the model that owns a channel, or {@code null} for a plain channel.
+	 */
+	@Nullable ChannelSnapshots snapshotsOf(String channel) {
+		int slash = channel.indexOf('/');
+		return (slash > 0 && !this.snapshots.isEmpty()) ? this.snapshots.get(channel.substring(0, slash + 1)) : null;
 	}
 
 	DrainGroup drainGroup(Executor executor) {

@@ -64,6 +64,8 @@ public final class EvStateManager implements AutoCloseable {
 
 	private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
 
+	private final EvStreamManager streams;
+
 	private final StreamRegistry channels;
 
 	private final StreamMetrics metrics;
@@ -89,7 +91,7 @@ public final class EvStateManager implements AutoCloseable {
 	 * @param jsonMapper the application's JSON mapper
 	 */
 	public EvStateManager(EvStreamManager streams, ObjectMapper jsonMapper) {
-		Objects.requireNonNull(streams, "'streams' must not be null");
+		this.streams = Objects.requireNonNull(streams, "'streams' must not be null");
 		this.channels = streams.registry();
 		this.metrics = streams.engine().metrics;
 		this.store = streams.backend().stateStore();
@@ -266,13 +268,21 @@ public final class EvStateManager implements AutoCloseable {
 			EvStateOptions options) {
 		Objects.requireNonNull(options, "'options' must not be null");
 		return Mono.defer(() -> {
-			ChannelNames.check(key);
+			checkKey(key);
 			StateCell existing = this.cells.get(key);
 			if (existing != null) {
 				return Mono.just(viewOf(existing, type, options));
 			}
 			return createOrAdopt(initial(key, initialValue, options), type, options);
 		});
+	}
+
+	private void checkKey(String key) {
+		ChannelNames.check(key);
+		if (this.streams.isClaimed(key)) {
+			throw new IllegalArgumentException(
+					"State key '" + key + "' names a channel of a collection; one channel carries one kind of model");
+		}
 	}
 
 	/**
@@ -283,7 +293,7 @@ public final class EvStateManager implements AutoCloseable {
 	private <T extends @Nullable Object> EvState<T> createBlocking(String key, JavaType type, T initialValue,
 			EvStateOptions options) {
 		Objects.requireNonNull(options, "'options' must not be null");
-		ChannelNames.check(key);
+		checkKey(key);
 		StateCell existing = this.cells.get(key);
 		if (existing != null) {
 			return viewOf(existing, type, options);

@@ -307,7 +307,8 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @param message the message, without an id
 	 * @return the outcome
 	 * @throws IllegalArgumentException if the channel name is invalid, the message has an
-	 * id, the channel carries a state, or the data cannot be written as JSON
+	 * id, the channel carries a state or belongs to a collection, or the data cannot be
+	 * written as JSON
 	 */
 	public Mono<Void> send(String channel, EvMessage message) {
 		ChannelNames.check(channel);
@@ -315,6 +316,10 @@ public final class EvStreamManager implements AutoCloseable {
 		if (message.id() != null) {
 			throw new IllegalArgumentException("Messages sent to a channel get their id from evstream, "
 					+ "which clients resume from; leave the id of the message null");
+		}
+		if (isClaimed(channel)) {
+			throw new IllegalArgumentException(
+					"Channel '" + channel + "' belongs to a collection; send to it with the collection's send instead");
 		}
 		Channel existing = this.registry.channel(channel);
 		if (existing != null && existing.hasState()) {
@@ -434,10 +439,48 @@ public final class EvStreamManager implements AutoCloseable {
 	// ---- engine side
 
 	/**
-	 * Returns the backend this manager shares with the {@link EvStateManager}.
+	 * Returns the backend this manager shares with the models built on it, such as the
+	 * {@link EvStateManager} and collections.
+	 * @return the backend
 	 */
-	Backend backend() {
+	public Backend backend() {
 		return this.backend;
+	}
+
+	/**
+	 * Returns the metrics this manager records to, which the models built on it share.
+	 * @return the metrics
+	 */
+	public StreamMetrics metrics() {
+		return this.engine.metrics;
+	}
+
+	/**
+	 * Gives a model the channels whose names start with {@code <prefix>/}: a listener
+	 * that joins one starts from the model's snapshot, and {@link #send} refuses them,
+	 * since only the model may append to them. Claim before any client listens to them.
+	 * @param prefix the first segment of the channels' names, such as a collection's
+	 * stream name
+	 * @param snapshots how the model reads a channel's snapshot
+	 * @throws IllegalStateException if another model claimed the prefix
+	 */
+	public void claimChannels(String prefix, ChannelSnapshots snapshots) {
+		Objects.requireNonNull(prefix, "'prefix' must not be null");
+		Objects.requireNonNull(snapshots, "'snapshots' must not be null");
+		if (prefix.isEmpty() || prefix.indexOf('/') >= 0) {
+			throw new IllegalArgumentException(
+					"A claimed prefix is one segment of a channel name, but was '" + prefix + "'");
+		}
+		this.engine.claim(prefix + "/", snapshots);
+	}
+
+	/**
+	 * Returns whether a model claimed a channel with {@link #claimChannels}.
+	 * @param channel the channel
+	 * @return whether the channel belongs to a model
+	 */
+	public boolean isClaimed(String channel) {
+		return this.engine.snapshotsOf(channel) != null;
 	}
 
 	StreamRegistry registry() {

@@ -9,9 +9,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * JSON merge patch (RFC 7396): an object patch merges into the value member by member, a
  * {@code null} member removes that member, and anything else (an array, a string, a
- * number) replaces the value whole.
+ * number) replaces the value whole. States apply client patches with it, and collections
+ * their {@code merge} updates.
+ *
+ * @since 0.1.0
  */
-final class MergePatch {
+public final class MergePatch {
 
 	private MergePatch() {
 	}
@@ -22,7 +25,7 @@ final class MergePatch {
 	 * @param patch the patch
 	 * @return the new value
 	 */
-	static JsonNode apply(JsonNode target, JsonNode patch) {
+	public static JsonNode apply(JsonNode target, JsonNode patch) {
 		if (!patch.isObject()) {
 			return patch.deepCopy();
 		}

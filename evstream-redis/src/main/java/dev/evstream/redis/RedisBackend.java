@@ -12,9 +12,9 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 import org.springframework.util.Assert;
 
 /**
- * The {@link Backend} that lets replicas share states, channel positions and history
- * through one Redis: one template, one set of key names and one bus for all its parts, so
- * that every write's Lua script publishes where every replica listens.
+ * The {@link Backend} that lets replicas share states, collections, channel positions and
+ * history through one Redis: one template, one set of key names and one bus for all its
+ * parts, so that every write's Lua script publishes where every replica listens.
  * <p>
  * {@link #start()} subscribes to the bus in the background and keeps trying while Redis
  * is unreachable; nothing in the backend blocks.
@@ -49,6 +49,8 @@ public final class RedisBackend implements Backend {
 
 	private final RedisChannelHistory channelHistory;
 
+	private final RedisCollectionStore collectionStore;
+
 	private RedisBackend(Builder builder) {
 		RedisKeys keys = new RedisKeys(builder.keyPrefix);
 		this.bus = new RedisEventBus(builder.listenerContainers, builder.redis, keys, builder.timeout,
@@ -56,6 +58,7 @@ public final class RedisBackend implements Backend {
 		this.stateStore = new RedisStateStore(builder.redis, keys, builder.timeout);
 		this.channelHistory = new RedisChannelHistory(builder.redis, keys, builder.historySize,
 				builder.historyTimeToLive, builder.timeout);
+		this.collectionStore = new RedisCollectionStore(builder.redis, keys, this.channelHistory, builder.timeout);
 	}
 
 	/**
@@ -80,6 +83,11 @@ public final class RedisBackend implements Backend {
 	@Override
 	public RedisStateStore stateStore() {
 		return this.stateStore;
+	}
+
+	@Override
+	public RedisCollectionStore collectionStore() {
+		return this.collectionStore;
 	}
 
 	@Override

@@ -98,7 +98,11 @@ public final class RedisChannelHistory implements ChannelHistory {
 				"read the position of channel '" + channel + "'");
 	}
 
-	private String ttlSeconds() {
+	int size() {
+		return this.size;
+	}
+
+	String ttlSeconds() {
 		return Long.toString(Math.max(1, this.timeToLive.toSeconds()));
 	}
 

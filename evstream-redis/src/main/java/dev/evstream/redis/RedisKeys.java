@@ -70,6 +70,19 @@ public final class RedisKeys {
 		return this.prefix + ":op:" + key + "|" + operationId;
 	}
 
+	String itemOperation(String channel, String operationId) {
+		// apart from the states' markers: a state key may read like a group's channel
+		return this.prefix + ":item-op:" + channel + "|" + operationId;
+	}
+
+	String items(String channel) {
+		return this.prefix + ":items:" + channel;
+	}
+
+	String groups(String stream) {
+		return this.prefix + ":groups:" + stream;
+	}
+
 	String sequence(String channel) {
 		return this.prefix + ":seq:" + channel;
 	}

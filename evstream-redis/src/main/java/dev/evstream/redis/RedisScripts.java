@@ -1,5 +1,8 @@
 package dev.evstream.redis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
@@ -8,6 +11,10 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * The Lua scripts that make each write atomic with the event it publishes. They are run
  * by digest and sent again when Redis has forgotten them (after a restart).
+ * <p>
+ * Every script that appends to a channel starts with the functions of
+ * {@code channel-append-functions.lua}, so that a channel's messages are appended one way
+ * whichever write sends them.
  */
 final class RedisScripts {
 
@@ -21,11 +28,15 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> STATE_ALL = load("state-all.lua");
 
-	static final RedisScript<String> CHANNEL_APPEND = RedisScript.of(resource("channel-append.lua"), String.class);
+	static final RedisScript<String> CHANNEL_APPEND = RedisScript.of(appending("channel-append.lua"), String.class);
 
 	static final RedisScript<String> CHANNEL_HEAD = RedisScript.of(resource("channel-head.lua"), String.class);
 
 	static final RedisScript<List<Object>> CHANNEL_READ = load("channel-read.lua");
+
+	static final RedisScript<List<Object>> COLLECTION_WRITE = list(appending("collection-write.lua"));
+
+	static final RedisScript<List<Object>> COLLECTION_SNAPSHOT = load("collection-snapshot.lua");
 
 	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);
 
@@ -35,6 +46,24 @@ final class RedisScripts {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static RedisScript<List<Object>> load(String name) {
 		return (RedisScript) RedisScript.of(resource(name), List.class);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static RedisScript<List<Object>> list(String script) {
+		return (RedisScript) RedisScript.of(script, List.class);
+	}
+
+	private static String appending(String name) {
+		return text("channel-append-functions.lua") + "\n" + text(name);
+	}
+
+	private static String text(String name) {
+		try {
+			return resource(name).getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read script '" + name + "'", ex);
+		}
 	}
 
 	private static ClassPathResource resource(String name) {

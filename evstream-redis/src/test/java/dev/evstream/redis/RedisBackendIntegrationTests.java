@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
+import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.test.redis.RedisServer;
@@ -59,6 +60,11 @@ class RedisBackendIntegrationTests extends BackendContract {
 		@Override
 		public StateStore stateStore() {
 			return this.backend.stateStore();
+		}
+
+		@Override
+		public CollectionStore collectionStore() {
+			return this.backend.collectionStore();
 		}
 
 		@Override

@@ -82,6 +82,8 @@ public class EvstreamProperties {
 
 	private final Json json = new Json();
 
+	private final Collections collections = new Collections();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -181,6 +183,10 @@ public class EvstreamProperties {
 
 	public Json getJson() {
 		return this.json;
+	}
+
+	public Collections getCollections() {
+		return this.collections;
 	}
 
 	private static boolean isPositive(Duration duration) {
@@ -622,6 +628,42 @@ public class EvstreamProperties {
 
 		public void setRejectDuplicateKeys(boolean rejectDuplicateKeys) {
 			this.rejectDuplicateKeys = rejectDuplicateKeys;
+		}
+
+	}
+
+	/**
+	 * Limits of keyed collections, which guard the store and every client's snapshot
+	 * against a group that grows without bound.
+	 */
+	public static class Collections {
+
+		/**
+		 * Maximum number of items one group of a collection may hold; a write that would
+		 * create one more is refused.
+		 */
+		private int maxItemsPerGroup = 10000;
+
+		/**
+		 * Maximum size of one item as JSON; a write that would make an item larger is
+		 * refused.
+		 */
+		private DataSize maxItemBytes = DataSize.ofKilobytes(64);
+
+		public int getMaxItemsPerGroup() {
+			return this.maxItemsPerGroup;
+		}
+
+		public void setMaxItemsPerGroup(int maxItemsPerGroup) {
+			this.maxItemsPerGroup = maxItemsPerGroup;
+		}
+
+		public DataSize getMaxItemBytes() {
+			return this.maxItemBytes;
+		}
+
+		public void setMaxItemBytes(DataSize maxItemBytes) {
+			this.maxItemBytes = maxItemBytes;
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.collection.EvCollectionLimits;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.memory.InMemoryChannelHistory;
 import dev.evstream.redis.RedisBackend;
@@ -51,6 +52,10 @@ class EvstreamPropertiesTests {
 		assertThat(properties.getRedis().getTimeout()).isEqualTo(RedisBackend.DEFAULT_TIMEOUT);
 		assertThat(properties.getRedis().getProbeInterval()).isEqualTo(RedisBackend.DEFAULT_PROBE_INTERVAL);
 		assertThat(properties.getRedis().getMaxReconnectDelay()).isNull();
+		assertThat(properties.getCollections().getMaxItemsPerGroup())
+			.isEqualTo(EvCollectionLimits.DEFAULT.maxItemsPerGroup());
+		assertThat(properties.getCollections().getMaxItemBytes().toBytes())
+			.isEqualTo(EvCollectionLimits.DEFAULT.maxItemBytes());
 	}
 
 	@Test
@@ -81,11 +86,13 @@ class EvstreamPropertiesTests {
 		expected.put("evstream.connection.claim-timeout", "5s");
 		expected.put("evstream.history.ttl", "1d");
 		expected.put("evstream.history.max-size", "64MB");
+		expected.put("evstream.collections.max-items-per-group", "10000");
+		expected.put("evstream.collections.max-item-bytes", "64KB");
 		expected.forEach((name, value) -> assertThat(properties.get(name).get("defaultValue").asString()).as(name)
 			.isEqualTo(value));
 		assertThat(properties.get("evstream.cors.allowed-headers").get("defaultValue").values())
 			.extracting(JsonNode::asString)
-			.containsExactly("Last-Event-ID", "Authorization");
+			.containsExactly("Last-Event-ID", "Authorization", "Content-Type", "Idempotency-Key");
 	}
 
 	private static Map<String, JsonNode> metadata() throws IOException {

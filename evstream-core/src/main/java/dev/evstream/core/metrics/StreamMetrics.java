@@ -97,6 +97,14 @@ public interface StreamMetrics {
 	}
 
 	/**
+	 * A trigger the application registered (such as a collection's {@code onChange})
+	 * threw. The change it was told of stands.
+	 * @param model the kind of model whose trigger failed, such as {@code collection}
+	 */
+	default void triggerFailed(String model) {
+	}
+
+	/**
 	 * Why a connection was refused.
 	 */
 	enum Rejection {

@@ -17,8 +17,15 @@ import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.history.HistorySlice;
+import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.CompareAndSetResult;
+import dev.evstream.core.store.GroupSnapshot;
+import dev.evstream.core.store.ItemWrite;
+import dev.evstream.core.store.ItemWriteResult;
+import dev.evstream.core.store.ItemWriteResult.Outcome;
+import dev.evstream.core.store.StoredItem;
 import dev.evstream.core.store.StoredState;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The contract every backend of the SPIs meets: the {@code EventBus}, the
- * {@code StateStore} and the {@code ChannelHistory} together, since writes publish their
- * events atomically. A backend is done when its subclass of this kit passes.
+ * {@code StateStore}, the {@code CollectionStore} and the {@code ChannelHistory}
+ * together, since writes publish their events atomically. A backend is done when its
+ * subclass of this kit passes.
  */
 public abstract class BackendContract {
 
@@ -40,6 +48,11 @@ public abstract class BackendContract {
 	public static final int HISTORY_SIZE = 5;
 
 	protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * The channel of the group most collection tests write to.
+	 */
+	protected static final String CHANNEL = "todos/g";
 
 	private Backend backend;
 
@@ -353,6 +366,192 @@ public abstract class BackendContract {
 			.isEqualTo(99);
 		List<ChannelMessage> published = awaitEvents(ChannelMessage.class, 100);
 		assertThat(published).extracting(ChannelMessage::sequence).isSorted();
+	}
+
+	// ---- collection store
+
+	@Test
+	void writeShouldCreateUpdateAndDeleteWithVersions() {
+		ItemWriteResult created = block(items().write(set("a", 0, "{\"n\":1}", null)));
+		assertThat(created.outcome()).isEqualTo(Outcome.WRITTEN);
+		assertThat(created.item()).isEqualTo(new StoredItem("a", 1, "{\"n\":1}"));
+		assertThat(created.sequence()).isGreaterThan(ChannelHistory.NO_SEQUENCE);
+		ItemWriteResult updated = block(items().write(set("a", 1, "{\"n\":2}", null)));
+		assertThat(updated.item()).isEqualTo(new StoredItem("a", 2, "{\"n\":2}"));
+		assertThat(updated.sequence()).isEqualTo(created.sequence() + 1);
+		assertThat(block(items().get("todos", "g", "a"))).isEqualTo(updated.item());
+		ItemWriteResult deleted = block(items().write(delete("a", 2, null)));
+		assertThat(deleted).isEqualTo(new ItemWriteResult(Outcome.WRITTEN, null, created.sequence() + 2));
+		assertThat(block(items().get("todos", "g", "a"))).isNull();
+		assertThat(block(items().write(set("a", 0, "{\"n\":3}", null))).item())
+			.isEqualTo(new StoredItem("a", 1, "{\"n\":3}"));
+	}
+
+	@Test
+	void writeWithStaleVersionShouldConflictWithTheCurrentItemAndAppendNothing() {
+		StoredItem current = block(items().write(set("a", 0, "1", null))).item();
+		long head = block(this.backend.channelHistory().head(CHANNEL));
+		assertThat(block(items().write(set("a", 0, "2", null))))
+			.isEqualTo(new ItemWriteResult(Outcome.CONFLICT, current, 0));
+		assertThat(block(items().write(set("a", 7, "2", null))))
+			.isEqualTo(new ItemWriteResult(Outcome.CONFLICT, current, 0));
+		assertThat(block(items().write(delete("a", 2, null))))
+			.isEqualTo(new ItemWriteResult(Outcome.CONFLICT, current, 0));
+		assertThat(block(items().write(set("none", 1, "2", null))))
+			.isEqualTo(new ItemWriteResult(Outcome.CONFLICT, null, 0));
+		assertThat(block(items().write(delete("none", 1, null))))
+			.isEqualTo(new ItemWriteResult(Outcome.CONFLICT, null, 0));
+		assertThat(block(items().get("todos", "g", "a"))).isEqualTo(current);
+		assertThat(block(this.backend.channelHistory().head(CHANNEL))).isEqualTo(head);
+	}
+
+	@Test
+	void writeCreatingInAFullGroupShouldBeRefusedAndWriteNothing() {
+		block(items().write(new ItemWrite("todos", "g", "a", 0, "1", "m", null, 2)));
+		block(items().write(new ItemWrite("todos", "g", "b", 0, "1", "m", null, 2)));
+		long head = block(this.backend.channelHistory().head(CHANNEL));
+		assertThat(block(items().write(new ItemWrite("todos", "g", "c", 0, "1", "m", null, 2))))
+			.isEqualTo(new ItemWriteResult(Outcome.GROUP_FULL, null, 0));
+		assertThat(block(items().get("todos", "g", "c"))).isNull();
+		assertThat(block(this.backend.channelHistory().head(CHANNEL))).isEqualTo(head);
+		assertThat(block(items().write(new ItemWrite("todos", "g", "a", 1, "2", "m", null, 2))).outcome())
+			.isEqualTo(Outcome.WRITTEN);
+		assertThat(block(items().write(new ItemWrite("todos", "other", "c", 0, "1", "m", null, 2))).outcome())
+			.isEqualTo(Outcome.WRITTEN);
+	}
+
+	@Test
+	void writeWithRepeatedOperationIdShouldWriteNothingAndAppendNothing() {
+		StoredItem written = block(items().write(set("a", 0, "1", "op-1"))).item();
+		block(items().write(set("b", 0, "1", null)));
+		long head = block(this.backend.channelHistory().head(CHANNEL));
+		assertThat(block(items().write(set("a", 0, "1", "op-1"))))
+			.isEqualTo(new ItemWriteResult(Outcome.REPEATED, written, 0));
+		assertThat(block(items().write(set("a", 1, "2", "op-1"))))
+			.isEqualTo(new ItemWriteResult(Outcome.REPEATED, written, 0));
+		assertThat(block(items().write(delete("b", 1, "op-1"))))
+			.isEqualTo(new ItemWriteResult(Outcome.REPEATED, new StoredItem("b", 1, "1"), 0));
+		assertThat(block(items().get("todos", "g", "a"))).isEqualTo(written);
+		assertThat(block(this.backend.channelHistory().head(CHANNEL))).isEqualTo(head);
+		assertThat(block(items().write(new ItemWrite("todos", "other", "a", 0, "1", "m", "op-1", 0))).outcome())
+			.isEqualTo(Outcome.WRITTEN);
+	}
+
+	@Test
+	void snapshotShouldHoldTheItemsAndTheHeadOfTheChannel() {
+		assertThat(block(items().snapshot("todos", "g")))
+			.isEqualTo(new GroupSnapshot(ChannelHistory.NO_SEQUENCE, List.of()));
+		block(items().write(set("a", 0, "{\"x\":\"line\\nbreak ✓\"}", null)));
+		block(items().write(set("b", 0, "[1,2]", null)));
+		block(items().write(set("c", 0, "3", null)));
+		block(items().write(delete("c", 1, null)));
+		long last = block(items().write(set("b", 1, "[1,2,3]", null))).sequence();
+		GroupSnapshot snapshot = block(items().snapshot("todos", "g"));
+		assertThat(snapshot.sequence()).isEqualTo(last);
+		assertThat(snapshot.sequence()).isEqualTo(block(this.backend.channelHistory().head(CHANNEL)));
+		assertThat(snapshot.items()).containsExactlyInAnyOrder(new StoredItem("a", 1, "{\"x\":\"line\\nbreak ✓\"}"),
+				new StoredItem("b", 2, "[1,2,3]"));
+		assertThat(block(items().snapshot("todos", "other")).items()).isEmpty();
+	}
+
+	@Test
+	void everyWriteShouldAppendOneMessageNamedAfterTheChannel() {
+		long first = block(items().write(new ItemWrite("todos", "g", "a", 0, "1", "created\nline two", null, 0)))
+			.sequence();
+		block(items().write(new ItemWrite("todos", "g", "a", 1, "2", "updated", null, 0)));
+		block(items().write(new ItemWrite("todos", "g", "a", 2, null, "deleted", null, 0)));
+		List<ChannelMessage> expected = List.of(new ChannelMessage(CHANNEL, first, CHANNEL, "created\nline two"),
+				new ChannelMessage(CHANNEL, first + 1, CHANNEL, "updated"),
+				new ChannelMessage(CHANNEL, first + 2, CHANNEL, "deleted"));
+		assertThat(awaitEvents(ChannelMessage.class, 3)).containsExactlyElementsOf(expected);
+		assertThat(block(this.backend.channelHistory().readAfter(CHANNEL, first - 1)).messages())
+			.containsExactlyElementsOf(expected);
+		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(this.recorder.events(ChannelMessage.class)).hasSize(3);
+	}
+
+	@Test
+	void groupsShouldListOnlyTheGroupsHoldingItems() {
+		assertThat(block(items().groups("todos").collectList())).isEmpty();
+		block(items().write(new ItemWrite("todos", "one", "a", 0, "1", "m", null, 0)));
+		block(items().write(new ItemWrite("todos", "two", "a", 0, "1", "m", null, 0)));
+		block(items().write(new ItemWrite("todos", "two", "b", 0, "1", "m", null, 0)));
+		block(items().write(new ItemWrite("notes", "three", "a", 0, "1", "m", null, 0)));
+		block(items().send("todos", "events-only", "hello"));
+		assertThat(block(items().groups("todos").collectList())).containsExactlyInAnyOrder("one", "two");
+		block(items().write(new ItemWrite("todos", "two", "a", 1, null, "m", null, 0)));
+		assertThat(block(items().groups("todos").collectList())).containsExactlyInAnyOrder("one", "two");
+		block(items().write(new ItemWrite("todos", "two", "b", 1, null, "m", null, 0)));
+		assertThat(block(items().groups("todos").collectList())).containsExactly("one");
+		assertThat(block(items().groups("notes").collectList())).containsExactly("three");
+	}
+
+	@Test
+	void sendShouldAppendInOrderWithWrites() {
+		long first = block(items().write(new ItemWrite("todos", "g", "a", 0, "1", "w1", null, 0))).sequence();
+		long sent = block(items().send("todos", "g", "{\"op\":\"event\"}"));
+		long last = block(items().write(new ItemWrite("todos", "g", "a", 1, "2", "w2", null, 0))).sequence();
+		assertThat(sent).isEqualTo(first + 1);
+		assertThat(last).isEqualTo(first + 2);
+		assertThat(awaitEvents(ChannelMessage.class, 3)).containsExactly(
+				new ChannelMessage(CHANNEL, first, CHANNEL, "w1"),
+				new ChannelMessage(CHANNEL, sent, CHANNEL, "{\"op\":\"event\"}"),
+				new ChannelMessage(CHANNEL, last, CHANNEL, "w2"));
+		assertThat(block(items().snapshot("todos", "g")).sequence()).isEqualTo(last);
+	}
+
+	@Test
+	void concurrentWritersRetryingOnConflictShouldCountEveryWrite() throws Exception {
+		block(items().write(set("counter", 0, "0", null)));
+		int writers = 8;
+		int increments = 25;
+		ExecutorService pool = Executors.newFixedThreadPool(writers);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Integer>> conflicts = new ArrayList<>();
+		for (int i = 0; i < writers; i++) {
+			conflicts.add(pool.submit(() -> {
+				start.await();
+				int lost = 0;
+				for (int n = 0; n < increments; n++) {
+					StoredItem current = block(items().get("todos", "g", "counter"));
+					while (true) {
+						String next = Long.toString(Long.parseLong(current.json()) + 1);
+						ItemWriteResult result = block(items().write(set("counter", current.version(), next, null)));
+						if (result.outcome() == Outcome.WRITTEN) {
+							break;
+						}
+						assertThat(result.outcome()).isEqualTo(Outcome.CONFLICT);
+						lost++;
+						current = result.item();
+					}
+				}
+				return lost;
+			}));
+		}
+		start.countDown();
+		for (Future<Integer> conflict : conflicts) {
+			conflict.get(60, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+		int total = writers * increments;
+		assertThat(block(items().get("todos", "g", "counter")))
+			.isEqualTo(new StoredItem("counter", total + 1, Integer.toString(total)));
+		List<ChannelMessage> messages = awaitEvents(ChannelMessage.class, total + 1);
+		assertThat(messages).extracting(ChannelMessage::sequence).isSorted().doesNotHaveDuplicates();
+		assertThat(block(items().snapshot("todos", "g")).sequence()).isEqualTo(messages.get(total).sequence());
+	}
+
+	protected CollectionStore items() {
+		return this.backend.collectionStore();
+	}
+
+	protected static ItemWrite set(String id, long expectedVersion, String json, @Nullable String operationId) {
+		return new ItemWrite("todos", "g", id, expectedVersion, json, "set " + id, operationId, 0);
+	}
+
+	protected static ItemWrite delete(String id, long expectedVersion, @Nullable String operationId) {
+		return new ItemWrite("todos", "g", id, expectedVersion, null, "delete " + id, operationId, 0);
 	}
 
 	protected static StoredState initial(String key, String json) {

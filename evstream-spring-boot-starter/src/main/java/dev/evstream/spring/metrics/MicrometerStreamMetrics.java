@@ -138,6 +138,16 @@ public class MicrometerStreamMetrics implements StreamMetrics {
 			.increment();
 	}
 
+	@Override
+	public void triggerFailed(String model) {
+		counter(new TriggerKey(model),
+				(key) -> Counter.builder("evstream.triggers.failed")
+					.description("Triggers of the application that threw; the changes they were told of stand")
+					.tag("model", model)
+					.register(this.registry))
+			.increment();
+	}
+
 	private Counter channelCounter(String name, String description, String channel) {
 		String tag = this.channelTags ? channel : null;
 		return counter(new ChannelKey(name, tag), (key) -> {
@@ -159,6 +169,9 @@ public class MicrometerStreamMetrics implements StreamMetrics {
 	}
 
 	private record ChannelKey(String meter, String channel) {
+	}
+
+	private record TriggerKey(String model) {
 	}
 
 }

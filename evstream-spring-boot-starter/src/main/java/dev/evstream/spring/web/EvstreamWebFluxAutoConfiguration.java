@@ -4,8 +4,11 @@ import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
+import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
+import dev.evstream.core.collection.EvCollections;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
+import dev.evstream.spring.collection.EvstreamCollectionAutoConfiguration;
 import dev.evstream.spring.json.JsonOnlyWebFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,7 +55,7 @@ import org.springframework.web.reactive.result.view.ViewResolver;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = EvstreamAutoConfiguration.class,
+@AutoConfiguration(after = { EvstreamAutoConfiguration.class, EvstreamCollectionAutoConfiguration.class },
 		afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
@@ -81,6 +84,17 @@ public final class EvstreamWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(EvCollections.class)
+	EvstreamCollectionHandler evstreamCollectionHandler(EvCollections collections, EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
+			ObjectProvider<EvStateManager> states, ObjectProvider<EvCollectionWriteAuthorizer> writeAuthorizer,
+			ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+		return new EvstreamCollectionHandler(collections, principals(properties, authenticator, tokenHider),
+				permissions(authorizer, states), writeAuthorizer.getIfUnique(), jsonMapper, properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	EvstreamSubscriptionHandler evstreamSubscriptionHandler(EvStreamManager manager, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
@@ -99,7 +113,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 	RouterFunction<ServerResponse> evstreamRouterFunction(EvstreamSseHandler evstreamSseHandler,
 			EvstreamSubscriptionHandler evstreamSubscriptionHandler,
 			EvstreamClientScriptHandler evstreamClientScriptHandler,
-			ObjectProvider<EvstreamStateWriteHandler> evstreamStateWriteHandler, EvstreamProperties properties) {
+			ObjectProvider<EvstreamStateWriteHandler> evstreamStateWriteHandler,
+			ObjectProvider<EvstreamCollectionHandler> evstreamCollectionHandler, EvstreamProperties properties) {
 		String path = properties.getPath();
 		// every other method at a path is answered 405 rather than left to fall through
 		// to
@@ -112,6 +127,12 @@ public final class EvstreamWebFluxAutoConfiguration {
 			.route(RequestPredicates.path(path + "/subscriptions"), evstreamSubscriptionHandler::methodNotAllowed);
 		evstreamStateWriteHandler.ifAvailable((writes) -> routes.POST(path + "/states/{*key}", writes::handle)
 			.route(RequestPredicates.path(path + "/states/{*key}"), writes::methodNotAllowed));
+		evstreamCollectionHandler.ifAvailable((collections) -> routes
+			.GET(path + "/collections/{stream}/{group}", collections::list)
+			.route(RequestPredicates.path(path + "/collections/{stream}/{group}"), collections::listMethodNotAllowed)
+			.POST(path + "/collections/{stream}/{group}/{id}", collections::write)
+			.route(RequestPredicates.path(path + "/collections/{stream}/{group}/{id}"),
+					collections::writeMethodNotAllowed));
 		return routes.route(RequestPredicates.path(path), evstreamSseHandler::methodNotAllowed).build();
 	}
 
@@ -123,7 +144,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamJsonOnlyWrites")
 	JsonOnlyWebFilter evstreamJsonOnlyWrites(EvstreamProperties properties, JsonMapper jsonMapper) {
 		return new JsonOnlyWebFilter(jsonMapper, properties.getPath() + "/states/**",
-				properties.getPath() + "/subscriptions");
+				properties.getPath() + "/subscriptions", properties.getPath() + "/collections/**");
 	}
 
 	private static RequestPrincipals principals(EvstreamProperties properties,
@@ -140,7 +161,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "evstreamQueryTokenHider")
 	QueryTokenHider evstreamQueryTokenHider(EvstreamProperties properties) {
-		return new QueryTokenHider(properties.getPath(), properties.getAuth().getQueryParam());
+		String path = properties.getPath();
+		return new QueryTokenHider(List.of(path, path + "/collections/*/*"), properties.getAuth().getQueryParam());
 	}
 
 	@Bean

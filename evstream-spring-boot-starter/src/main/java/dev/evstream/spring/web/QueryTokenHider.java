@@ -1,6 +1,7 @@
 package dev.evstream.spring.web;
 
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -13,12 +14,13 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * Takes the token out of the query of requests to the SSE endpoint before anything else
- * sees them, and keeps it in a request attribute for the endpoint: so the token reaches
- * no log line that prints the request (Spring's own request logging included), no
- * exchange recorder and no error page. Spring picks the bean up when it builds the
- * application's {@link HttpHandler}. Tokens are held by request id until the endpoint
- * takes them, or the response ends.
+ * Takes the token out of the query of requests to the SSE endpoint (and of the reads of
+ * collections, which take their token as the stream does) before anything else sees them,
+ * and keeps it in a request attribute for the endpoint: so the token reaches no log line
+ * that prints the request (Spring's own request logging included), no exchange recorder
+ * and no error page. Spring picks the bean up when it builds the application's
+ * {@link HttpHandler}. Tokens are held by request id until the endpoint takes them, or
+ * the response ends.
  * <p>
  * The request is recognised as the endpoint's, and the token parameter found, exactly as
  * the endpoint reads them: the path is matched the way the router matches it (decoded,
@@ -30,7 +32,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 final class QueryTokenHider implements HttpHandlerDecoratorFactory {
 
-	private final PathPattern path;
+	private final List<PathPattern> paths;
 
 	private final String parameter;
 
@@ -39,19 +41,19 @@ final class QueryTokenHider implements HttpHandlerDecoratorFactory {
 
 	/**
 	 * Creates the hider.
-	 * @param path the path of the SSE endpoint
+	 * @param paths the path patterns of the endpoints that take a token in their query:
+	 * the SSE endpoint and the reads of collections
 	 * @param parameter the query parameter that carries the token
 	 */
-	QueryTokenHider(String path, String parameter) {
-		this.path = PathPatternParser.defaultInstance.parse(path);
+	QueryTokenHider(List<String> paths, String parameter) {
+		this.paths = paths.stream().map(PathPatternParser.defaultInstance::parse).toList();
 		this.parameter = parameter;
 	}
 
 	@Override
 	public HttpHandler apply(HttpHandler handler) {
 		return (request, response) -> {
-			ServerHttpRequest hidden = this.path.matches(request.getPath().pathWithinApplication()) ? hide(request)
-					: request;
+			ServerHttpRequest hidden = takesToken(request) ? hide(request) : request;
 			if (hidden == request) {
 				return handler.handle(request, response);
 			}
@@ -63,6 +65,15 @@ final class QueryTokenHider implements HttpHandlerDecoratorFactory {
 			this.tokens.put(id, token);
 			return handler.handle(hidden, response).doFinally((signal) -> this.tokens.remove(id));
 		};
+	}
+
+	private boolean takesToken(ServerHttpRequest request) {
+		for (PathPattern path : this.paths) {
+			if (path.matches(request.getPath().pathWithinApplication())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private @Nullable String token(ServerHttpRequest request) {

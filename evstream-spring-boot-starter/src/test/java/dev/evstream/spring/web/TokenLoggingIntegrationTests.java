@@ -60,9 +60,14 @@ class TokenLoggingIntegrationTests {
 					Map.of("Authorization", "Bearer " + BAD))) {
 				assertThat(bearer.status()).isEqualTo(401);
 			}
+			// the reads of collections take the token as the stream does
+			try (SseTestClient list = SseTestClient.get(port, "/evstream/collections/logs/all?token=" + GOOD)) {
+				assertThat(list.status()).isEqualTo(404);
+			}
 			context.close();
 			assertThat(output.getOut()).contains("\"GET /evstream?token=***&channel=logs HTTP/1.1\" 401")
-				.contains("HTTP GET \"/evstream?channel=logs\"");
+				.contains("HTTP GET \"/evstream?channel=logs\"")
+				.contains("HTTP GET \"/evstream/collections/logs/all\"");
 		}
 		finally {
 			if (previous == null) {

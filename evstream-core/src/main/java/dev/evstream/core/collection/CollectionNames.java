@@ -1,0 +1,77 @@
+package dev.evstream.core.collection;
+
+/**
+ * The rules for the names of streams and groups (1 to 64 characters) and of items (1 to
+ * 128), from {@code A-Z a-z 0-9 _ . : @ -}: a group's channel {@code <stream>/<group>} is
+ * then a valid channel name, and ids need no escaping in JSON, URLs or Redis keys.
+ * Endpoints check names here before they ask who may use them.
+ *
+ * @since 0.1.0
+ */
+public final class CollectionNames {
+
+	static final int MAX_NAME_LENGTH = 64;
+
+	static final int MAX_ID_LENGTH = 128;
+
+	private CollectionNames() {
+	}
+
+	/**
+	 * Checks a stream name.
+	 * @param stream the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String stream(String stream) {
+		return check("Stream name", stream, MAX_NAME_LENGTH);
+	}
+
+	/**
+	 * Checks a group name.
+	 * @param group the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String group(String group) {
+		return check("Group name", group, MAX_NAME_LENGTH);
+	}
+
+	/**
+	 * Checks an item id.
+	 * @param id the id
+	 * @return the id
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String id(String id) {
+		return check("Item id", id, MAX_ID_LENGTH);
+	}
+
+	private static String check(String what, String name, int maxLength) {
+		if (name == null) {
+			throw new IllegalArgumentException(what + " must not be null");
+		}
+		if (!isValid(name, maxLength)) {
+			String shown = (name.length() > 40) ? name.substring(0, 40) + "…" : name;
+			throw new IllegalArgumentException(what + " '" + shown.replaceAll("[\\p{Cntrl}]", "?")
+					+ "' is invalid: use 1 to " + maxLength + " characters from A-Z a-z 0-9 _ . : @ -");
+		}
+		return name;
+	}
+
+	static boolean isValid(String name, int maxLength) {
+		if (name.isEmpty() || name.length() > maxLength) {
+			return false;
+		}
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+					|| c == '.' || c == ':' || c == '@' || c == '-';
+			if (!allowed) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}
