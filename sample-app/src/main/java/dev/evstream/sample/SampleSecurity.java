@@ -20,14 +20,15 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 /**
  * Spring Security in the sample. By default everything is open (the SSE endpoint then
  * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
- * and its write endpoints (states, subscriptions) require HTTP Basic authentication (the
- * client, {@code /evstream/client.js}, stays public), and channel {@code admin} requires
- * role {@code ADMIN}: evstream takes the authenticated principal and hands it to the
- * {@link ChannelAuthorizer}. Actuator needs role {@code ADMIN} too, except health, which
- * anyone may read without details ({@code application-secure.properties}). The API stays
- * open, as in the default profile; its writes accept JSON only, which no page of another
- * site can make a browser send, so CSRF protection is not needed for them. The two demo
- * users are for the demo only.
+ * and its write endpoints (states, subscriptions, collections) require HTTP Basic
+ * authentication (the client, {@code /evstream/client.js}, stays public), and channel
+ * {@code admin} requires role {@code ADMIN}: evstream takes the authenticated principal
+ * and hands it to the {@link ChannelAuthorizer}, which also keeps each user's todo list
+ * to that user. Actuator needs role {@code ADMIN} too, except health, which anyone may
+ * read without details ({@code application-secure.properties}). The API stays open, as in
+ * the default profile; its writes accept JSON only, which no page of another site can
+ * make a browser send, so CSRF protection is not needed for them. The two demo users are
+ * for the demo only.
  *
  * @since 0.1.0
  */
@@ -54,15 +55,15 @@ class SampleSecurity {
 	@Profile("secure")
 	SecurityWebFilterChain secureChain(ServerHttpSecurity http) {
 		return http
-			.authorizeExchange(
-					(exchanges) -> exchanges.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions")
-						.authenticated()
-						.matchers(EndpointRequest.to(HealthEndpoint.class))
-						.permitAll()
-						.matchers(EndpointRequest.toAnyEndpoint())
-						.hasRole("ADMIN")
-						.anyExchange()
-						.permitAll())
+			.authorizeExchange((exchanges) -> exchanges
+				.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions", "/evstream/collections/**")
+				.authenticated()
+				.matchers(EndpointRequest.to(HealthEndpoint.class))
+				.permitAll()
+				.matchers(EndpointRequest.toAnyEndpoint())
+				.hasRole("ADMIN")
+				.anyExchange()
+				.permitAll())
 			.httpBasic(Customizer.withDefaults())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.build();
@@ -73,7 +74,7 @@ class SampleSecurity {
 	ChannelAuthorizer adminChannelAuthorizer() {
 		return (principal, channel) -> {
 			if (!channel.equals("admin")) {
-				return Mono.just(true);
+				return Mono.just(TodoCollection.mayListen(principal, channel));
 			}
 			Object authorities = principal.attributes().getOrDefault("authorities", List.of());
 			return Mono.just(authorities instanceof List<?> list && list.contains("ROLE_ADMIN"));

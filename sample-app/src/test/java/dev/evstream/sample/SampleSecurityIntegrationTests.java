@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -71,6 +72,50 @@ class SampleSecurityIntegrationTests {
 			assertThat(ann.status()).isEqualTo(200);
 			bob.awaitEvent("connected", TIMEOUT);
 			assertThat(ann.awaitEvent("connected", TIMEOUT).data()).contains("\"admin\"");
+		}
+	}
+
+	@Test
+	void todoListsShouldBelongToTheirUser() {
+		this.http.post()
+			.uri("/evstream/collections/todos/bob/t1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"op\":\"set\",\"data\":{\"title\":\"sneaky\",\"completed\":false}}")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		this.http.post()
+			.uri("/evstream/collections/todos/bob/t1")
+			.headers((headers) -> headers.setBasicAuth("ann", "ann-password"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"op\":\"set\",\"data\":{\"title\":\"sneaky\",\"completed\":false}}")
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		this.http.post()
+			.uri("/evstream/collections/todos/bob/t1")
+			.headers((headers) -> headers.setBasicAuth("bob", "bob-password"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"op\":\"set\",\"data\":{\"title\":\"milk\",\"completed\":false}}")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.http.get()
+			.uri("/evstream/collections/todos/bob")
+			.headers((headers) -> headers.setBasicAuth("ann", "ann-password"))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		this.http.get()
+			.uri("/evstream/collections/todos/bob")
+			.headers((headers) -> headers.setBasicAuth("bob", "bob-password"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.isEqualTo("[{\"id\":\"t1\",\"data\":{\"title\":\"milk\",\"completed\":false}}]");
+		try (SseTestClient ann = get("/evstream?channel=todos/bob", "ann", "ann-password")) {
+			assertThat(ann.status()).isEqualTo(403);
 		}
 	}
 
