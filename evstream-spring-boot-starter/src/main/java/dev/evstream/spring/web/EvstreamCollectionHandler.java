@@ -18,7 +18,6 @@ import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
 import dev.evstream.core.collection.EvCollections;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.http.HttpMethod;
