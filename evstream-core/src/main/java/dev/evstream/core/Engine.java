@@ -37,7 +37,8 @@ final class Engine {
 
 	private final ConcurrentMap<Executor, DrainGroup> drainGroups = new ConcurrentHashMap<>();
 
-	// by prefix up to and including the first '/', such as "todos/"
+	// by whole channel name, such as a log's, or by prefix up to and including the first
+	// '/', such as "todos/"
 	private final ConcurrentMap<String, ChannelSnapshots> snapshots = new ConcurrentHashMap<>();
 
 	Engine(ChannelHistory history, StreamMetrics metrics, SseEncoder encoder, int bufferSize, Scheduler scheduler) {
@@ -73,12 +74,13 @@ final class Engine {
 	}
 
 	/**
-	 * Gives the channels under a prefix to a model that starts them with a snapshot.
+	 * Gives a channel, or the channels under a prefix ending with '/', to a model that
+	 * starts them with a snapshot.
 	 */
-	void claim(String prefix, ChannelSnapshots source) {
-		ChannelSnapshots existing = this.snapshots.putIfAbsent(prefix, source);
+	void claim(String nameOrPrefix, ChannelSnapshots source) {
+		ChannelSnapshots existing = this.snapshots.putIfAbsent(nameOrPrefix, source);
 		if (existing != null && existing != source) {
-			throw new IllegalStateException("Channels under '" + prefix + "' already belong to another model");
+			throw new IllegalStateException("Channel '" + nameOrPrefix + "' already belongs to another model");
 		}
 	}
 
@@ -86,8 +88,15 @@ final class Engine {
 	 * Returns the model that owns a channel, or {@code null} for a plain channel.
 	 */
 	@Nullable ChannelSnapshots snapshotsOf(String channel) {
+		if (this.snapshots.isEmpty()) {
+			return null;
+		}
+		ChannelSnapshots whole = this.snapshots.get(channel);
+		if (whole != null) {
+			return whole;
+		}
 		int slash = channel.indexOf('/');
-		return (slash > 0 && !this.snapshots.isEmpty()) ? this.snapshots.get(channel.substring(0, slash + 1)) : null;
+		return (slash > 0) ? this.snapshots.get(channel.substring(0, slash + 1)) : null;
 	}
 
 	DrainGroup drainGroup(Executor executor) {

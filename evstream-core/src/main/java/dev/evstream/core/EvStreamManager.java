@@ -475,7 +475,23 @@ public final class EvStreamManager implements AutoCloseable {
 	}
 
 	/**
-	 * Returns whether a model claimed a channel with {@link #claimChannels}.
+	 * Gives a model one channel, as {@link #claimChannels} gives it those under a prefix.
+	 * @param channel the channel, such as an event log's name
+	 * @param snapshots how the model reads the channel's snapshot
+	 * @throws IllegalStateException if another model claimed the channel
+	 */
+	public void claimChannel(String channel, ChannelSnapshots snapshots) {
+		ChannelNames.check(channel);
+		Objects.requireNonNull(snapshots, "'snapshots' must not be null");
+		if (channel.indexOf('/') >= 0) {
+			throw new IllegalArgumentException("A channel claimed whole has no '/', but was '" + channel + "'");
+		}
+		this.engine.claim(channel, snapshots);
+	}
+
+	/**
+	 * Returns whether a model claimed a channel with {@link #claimChannels} or
+	 * {@link #claimChannel}.
 	 * @param channel the channel
 	 * @return whether the channel belongs to a model
 	 */

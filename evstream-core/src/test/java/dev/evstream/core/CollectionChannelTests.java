@@ -195,10 +195,10 @@ class CollectionChannelTests {
 	@Test
 	void collectionChannelsShouldBelongToTheCollectionOnly() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.send("todos/ann", EvMessage.of("forged")))
-			.withMessageContaining("belongs to a collection");
+			.withMessageContaining("belongs to a model");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Engines.states(this.manager).createStateBlocking("todos/ann", 1))
-			.withMessageContaining("names a channel of a collection");
+			.withMessageContaining("names a channel of another model");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.collections.collection("todos", Counter.class))
 			.withMessageContaining("holds");
 	}

@@ -4,6 +4,7 @@ import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
+import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.StateStore;
 import java.time.Duration;
 
@@ -44,6 +45,11 @@ final class Engines {
 		@Override
 		public CollectionStore collectionStore() {
 			throw new UnsupportedOperationException("A backend of parts has no collection store");
+		}
+
+		@Override
+		public LogStore logStore() {
+			throw new UnsupportedOperationException("A backend of parts has no log store");
 		}
 
 	}

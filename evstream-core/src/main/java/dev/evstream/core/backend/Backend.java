@@ -3,6 +3,7 @@ package dev.evstream.core.backend;
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
+import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.StateStore;
 import reactor.core.publisher.Mono;
 
@@ -37,6 +38,13 @@ public interface Backend extends AutoCloseable {
 	 * @return the collection store
 	 */
 	CollectionStore collectionStore();
+
+	/**
+	 * Returns the store of event logs, which appends to the {@link #channelHistory()
+	 * channel history}.
+	 * @return the log store
+	 */
+	LogStore logStore();
 
 	/**
 	 * Returns the history that gives channel messages their positions.

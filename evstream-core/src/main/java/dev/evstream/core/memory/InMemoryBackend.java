@@ -23,6 +23,8 @@ public final class InMemoryBackend implements Backend {
 
 	private final InMemoryCollectionStore collectionStore;
 
+	private final InMemoryLogStore logStore;
+
 	/**
 	 * Creates a backend that keeps {@value ChannelHistory#DEFAULT_SIZE} messages per
 	 * channel, for {@link InMemoryChannelHistory#DEFAULT_TIME_TO_LIVE one day} after a
@@ -36,6 +38,7 @@ public final class InMemoryBackend implements Backend {
 		this.channelHistory = new InMemoryChannelHistory(this.bus, builder.historySize, builder.historyTimeToLive,
 				builder.historyMaxBytes);
 		this.collectionStore = new InMemoryCollectionStore(this.channelHistory);
+		this.logStore = new InMemoryLogStore(this.channelHistory);
 	}
 
 	/**
@@ -64,6 +67,11 @@ public final class InMemoryBackend implements Backend {
 	@Override
 	public InMemoryCollectionStore collectionStore() {
 		return this.collectionStore;
+	}
+
+	@Override
+	public InMemoryLogStore logStore() {
+		return this.logStore;
 	}
 
 	@Override

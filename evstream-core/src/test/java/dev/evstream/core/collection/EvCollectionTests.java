@@ -15,6 +15,7 @@ import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.GroupSnapshot;
 import dev.evstream.core.store.ItemWrite;
 import dev.evstream.core.store.ItemWriteResult;
+import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -195,6 +196,11 @@ class EvCollectionTests {
 			@Override
 			public CollectionStore collectionStore() {
 				return new ThreadRecordingStore(memory.collectionStore(), storeThreads);
+			}
+
+			@Override
+			public LogStore logStore() {
+				return memory.logStore();
 			}
 
 		}).build();

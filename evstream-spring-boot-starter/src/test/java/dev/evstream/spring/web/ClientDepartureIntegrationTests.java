@@ -19,6 +19,7 @@ import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.core.memory.InMemoryChannelHistory;
 import dev.evstream.core.store.CollectionStore;
+import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
@@ -261,6 +262,11 @@ class ClientDepartureIntegrationTests {
 				@Override
 				public CollectionStore collectionStore() {
 					return Gates.this.memory.collectionStore();
+				}
+
+				@Override
+				public LogStore logStore() {
+					return Gates.this.memory.logStore();
 				}
 
 			};
