@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.evstream.core.EvUnavailableException;
+import dev.evstream.core.ModelNames;
 import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.collection.CollectionNames;
 import dev.evstream.core.collection.EvCollection;
 import dev.evstream.core.collection.EvCollectionItem;
 import dev.evstream.core.collection.EvCollectionItemNotFoundException;
@@ -140,8 +140,8 @@ public final class EvstreamCollectionHandler {
 	 * about a channel that cannot exist.
 	 */
 	private static void checkNames(String stream, String group) {
-		CollectionNames.stream(stream);
-		CollectionNames.group(group);
+		ModelNames.stream(stream);
+		ModelNames.group(group);
 	}
 
 	private Mono<EvCollectionWriteAuthorizer> authorizer(String stream) {
@@ -160,7 +160,7 @@ public final class EvstreamCollectionHandler {
 							+ " or {\"op\":\"delete\"}",
 					"JSON")
 			.map((json) -> {
-				CollectionNames.stream(stream);
+				ModelNames.stream(stream);
 				// checks the group and the id too
 				return EvCollectionWrite.fromJson(group, id, json);
 			});
