@@ -90,6 +90,13 @@ public final class RedisLogStore implements LogStore {
 	}
 
 	@Override
+	public Mono<Long> sequenceOf(String name, String eventId) {
+		Mono<Long> read = this.redis.opsForValue().get(this.keys.logEventId(name, eventId)).map(Long::parseLong);
+		return RedisFailures.bounded(this.firstConnection.guard(read), this.timeout,
+				"read event '" + eventId + "' of log '" + name + "'");
+	}
+
+	@Override
 	public Mono<LogAppendResult> append(LogAppend append) {
 		String name = append.name();
 		// made once per append, so that a command the client sends again carries the same

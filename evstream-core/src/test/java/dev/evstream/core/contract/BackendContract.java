@@ -593,11 +593,14 @@ public abstract class BackendContract {
 		LogAppendResult repeated = new LogAppendResult(LogAppendResult.Outcome.REPEATED, head, 1);
 		assertThat(block(logs().append(logAppend(2, 3, "e-1")))).isEqualTo(repeated);
 		assertThat(block(logs().append(logAppend(0, 1, "e-1")))).isEqualTo(repeated);
+		assertThat(block(logs().sequenceOf(LOG, "e-1"))).isEqualTo(1);
+		assertThat(block(logs().sequenceOf(LOG, "e-2"))).isNull();
 		assertThat(block(logs().head(LOG))).isEqualTo(head);
 		assertThat(block(logs().snapshot(LOG)).events()).containsExactly(logEvent(1), logEvent(2));
 		assertThat(block(this.backend.channelHistory().head(LOG))).isEqualTo(channelHead);
 		assertThat(block(logs().append(new LogAppend("other", 0, logState(1), logEvent(1), "m", "e-1", 0))))
 			.isEqualTo(new LogAppendResult(LogAppendResult.Outcome.APPENDED, new LogHead(1, logState(1)), 1));
+		assertThat(block(logs().sequenceOf("other", "e-1"))).isEqualTo(1);
 	}
 
 	@Test
