@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.evstream.core.EvUnavailableException;
 import dev.evstream.core.ModelNames;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.collection.EvCollection;
@@ -185,22 +184,13 @@ public final class EvstreamCollectionHandler {
 	}
 
 	private Mono<ServerResponse> refused(Throwable ex, ServerRequest request) {
-		if (ex instanceof Refusal refusal) {
-			return ProblemResponses.of(refusal.status(), refusal.getMessage(), request);
-		}
 		if (ex instanceof EvCollectionItemNotFoundException) {
 			return ProblemResponses.of(HttpStatus.NOT_FOUND, ex.getMessage(), request);
 		}
 		if (ex instanceof EvCollectionUpdateException || ex instanceof EvCollectionLimitException) {
 			return ProblemResponses.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), request);
 		}
-		if (ex instanceof IllegalArgumentException) {
-			return ProblemResponses.of(HttpStatus.BAD_REQUEST, ex.getMessage(), request);
-		}
-		if (ex instanceof EvUnavailableException) {
-			return ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter);
-		}
-		return Mono.error(ex);
+		return ProblemResponses.refused(ex, request, this.retryAfter);
 	}
 
 	private static Map<String, @Nullable Object> body(EvCollectionItem item) {
