@@ -28,6 +28,7 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Server-validated event logs: Krmx's claimable counter, its history on join, its
@@ -225,6 +226,18 @@ class EvLogTests {
 		assertThat(events).extracting(SseEvent::event).containsExactly("connected", "reset", "claimable-counter");
 		assertThat(reset.data("claimable-counter").get(0)).startsWith("{\"op\":\"history\"")
 			.contains("{\"sequence\":11,");
+	}
+
+	@Test
+	void failingHandlerShouldBeReportedAsItsDefectNotTheStores() {
+		EvLog<Counter> broken = this.logs.register("broken", EvLogModel.of(Counter.class, new Counter(0, null))
+			.when("explode", Void.class, (state, dispatcher, none) -> {
+				throw new ArithmeticException("bug");
+			}));
+		assertThatIllegalStateException().isThrownBy(() -> broken.append("explode", null, ANN).block(TIMEOUT))
+			.withMessage("The handler of event 'explode' failed")
+			.withCauseInstanceOf(ArithmeticException.class);
+		assertThat(broken.history().block(TIMEOUT).entries()).isEmpty();
 	}
 
 	@Test

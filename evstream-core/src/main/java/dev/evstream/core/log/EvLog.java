@@ -91,7 +91,9 @@ public final class EvLog<S> {
 		Objects.requireNonNull(dispatcher, "'dispatcher' must not be null");
 		Mono<EvLogEntry> append = Mono.defer(() -> appendChecked(request, dispatcher))
 			.onErrorResume(EvLogEventRejectedException.class, (ex) -> refused(request, dispatcher, ex))
-			.onErrorMap((ex) -> !(ex instanceof EvException || ex instanceof IllegalArgumentException),
+			.onErrorMap(
+					(ex) -> !(ex instanceof EvException || ex instanceof IllegalArgumentException
+							|| ex instanceof IllegalStateException),
 					(ex) -> new EvUnavailableException(
 							"Could not append to log '" + this.name + "': the log store did not answer", ex));
 		Mono<EvLogEntry> outcome = append.cache();
@@ -263,9 +265,21 @@ public final class EvLog<S> {
 	private record Event<S>(EvLogAppendRequest request, Handler<S, ?> handler, @Nullable Object payload,
 			String payloadJson, EvPrincipal dispatcher) {
 
+		/**
+		 * Runs the handler; a failure other than a rejection is a defect of the handler,
+		 * reported as such rather than as the store's.
+		 */
 		@SuppressWarnings({ "unchecked", "rawtypes" })
 		S apply(S state) {
-			return (S) ((EvLogHandler) this.handler.handler()).apply(state, this.dispatcher, this.payload);
+			try {
+				return (S) ((EvLogHandler) this.handler.handler()).apply(state, this.dispatcher, this.payload);
+			}
+			catch (EvLogEventRejectedException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalStateException("The handler of event '" + this.request.type() + "' failed", ex);
+			}
 		}
 
 		EvLogEntry entry(long sequence, EvLogs owner) {
