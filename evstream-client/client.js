@@ -1073,6 +1073,73 @@ function createPost({ fetchFn, base, resolveToken }) {
 	};
 }
 
+function closedError() {
+	return new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed'));
+}
+
+/**
+ * The life of one optimistic write: its promise, the signal of its request, and its ends.
+ * `succeed` resolves it; `fail` takes it out of the shown value with `drop` (except after
+ * close, when listeners hear nothing more) and rejects it. No answer within
+ * `writeTimeout`, or the client's close, fails it and aborts its request. Only the first
+ * end counts.
+ *
+ * @param {{writeTimeout: number, lifetime: AbortSignal}} settings
+ * @param {() => void} drop takes the write out of its entry's pending ones
+ */
+function trackWrite({ writeTimeout, lifetime }, drop) {
+	const controller = new AbortController();
+	let resolve;
+	let reject;
+	const promise = new Promise((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	let settled = false;
+	const timer = setTimeout(() => {
+		fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
+		controller.abort();
+	}, writeTimeout);
+	const onClose = () => {
+		fail(closedError());
+		controller.abort();
+	};
+	lifetime.addEventListener('abort', onClose, { once: true });
+
+	function end() {
+		clearTimeout(timer);
+		lifetime.removeEventListener('abort', onClose);
+	}
+
+	function fail(error) {
+		end();
+		if (!lifetime.aborted) {
+			drop();
+		}
+		if (!settled) {
+			settled = true;
+			reject(error);
+		}
+	}
+
+	return {
+		promise,
+		signal: controller.signal,
+		fail,
+		succeed(result) {
+			end();
+			if (!settled) {
+				settled = true;
+				resolve(result);
+			}
+		},
+		/** The write left the shown value confirmed: its answer may take its time. */
+		stopTimer() {
+			clearTimeout(timer);
+		},
+	};
+}
+
 /**
  * State writes: each merge patch is shown at once (pending on its state entry) and POSTed
  * with an operation id; the entry drops it when the stream or the answer confirms it, or
@@ -1084,60 +1151,37 @@ function createPost({ fetchFn, base, resolveToken }) {
 function createWriter({ post, writeTimeout, lifetime }) {
 	function write(entry, patch) {
 		if (lifetime.aborted) {
-			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+			return Promise.reject(closedError());
 		}
 		const body = JSON.stringify(patch);
 		if (body === undefined) {
 			return Promise.reject(new TypeError('The patch must be a JSON value'));
 		}
-		return new Promise((resolve, reject) => {
-			const controller = new AbortController();
-			const timer = setTimeout(() => {
-				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
-				controller.abort();
-			}, writeTimeout);
-			const onClose = () => {
-				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
-				controller.abort();
-			};
-			lifetime.addEventListener('abort', onClose, { once: true });
-			let settled = false;
-			/** @type {PendingWrite} */
-			const pending = {
-				id: operationId(),
-				patch: JSON.parse(body),
-				ackVersion: undefined,
-				settle(error, result) {
-					clearTimeout(timer);
-					lifetime.removeEventListener('abort', onClose);
-					if (!settled) {
-						settled = true;
-						error ? reject(error) : resolve(result);
-					}
-				},
-			};
-			function fail(error) {
-				// after close, listeners hear nothing more: only the promise learns
-				if (!lifetime.aborted) {
-					entry.drop(pending);
-				}
-				pending.settle(error);
+		/** @type {PendingWrite} */
+		const pending = {
+			id: operationId(),
+			patch: JSON.parse(body),
+			ackVersion: undefined,
+			settle(error, result) {
+				error ? tracked.fail(error) : tracked.succeed(result);
+			},
+		};
+		const tracked = trackWrite({ writeTimeout, lifetime }, () => entry.drop(pending));
+		entry.pending.push(pending);
+		entry.refresh();
+		postWrite(entry, pending, body, tracked.signal).then((outcome) => {
+			if (outcome.error) {
+				tracked.fail(outcome.error);
+				return;
 			}
-			entry.pending.push(pending);
-			entry.refresh();
-			postWrite(entry, pending, body, controller.signal).then((outcome) => {
-				if (outcome.error) {
-					fail(outcome.error);
-					return;
-				}
-				pending.ackVersion = outcome.version;
-				pending.settle(null, { version: outcome.version, value: outcome.value });
-				// without a version to wait for, the answer itself confirms the write
-				if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
-					entry.drop(pending);
-				}
-			});
+			pending.ackVersion = outcome.version;
+			tracked.succeed({ version: outcome.version, value: outcome.value });
+			// without a version to wait for, the answer itself confirms the write
+			if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
+				entry.drop(pending);
+			}
 		});
+		return tracked.promise;
 	}
 
 	/**
@@ -1210,23 +1254,45 @@ function createStateHandle(entry, write, release) {
 	};
 }
 
-/** One user's handle on a shared channel entry, as for states. */
-function createChannelHandle(entry, release) {
+/**
+ * The removals of what a handle added (listeners), run once when it closes; one owned
+ * after that runs at once. `end` says whether this call closed it.
+ */
+function createOwnership() {
 	const offs = new Set();
 	let closed = false;
+	return {
+		get closed() {
+			return closed;
+		},
+		own(off) {
+			if (closed) {
+				off();
+				return () => {};
+			}
+			const once = () => {
+				offs.delete(once);
+				off();
+			};
+			offs.add(once);
+			return once;
+		},
+		end() {
+			if (closed) {
+				return false;
+			}
+			closed = true;
+			for (const off of [...offs]) {
+				off();
+			}
+			return true;
+		},
+	};
+}
 
-	function own(off) {
-		if (closed) {
-			off();
-			return () => {};
-		}
-		const once = () => {
-			offs.delete(once);
-			off();
-		};
-		offs.add(once);
-		return once;
-	}
+/** One user's handle on a shared channel entry, as for states. */
+function createChannelHandle(entry, release) {
+	const { own, end } = createOwnership();
 
 	return {
 		name: entry.name,
@@ -1238,11 +1304,7 @@ function createChannelHandle(entry, release) {
 			return own(() => entry.resetListeners.delete(fn));
 		},
 		close() {
-			if (!closed) {
-				closed = true;
-				for (const off of [...offs]) {
-					off();
-				}
+			if (end()) {
 				release(entry);
 			}
 		},
@@ -1263,7 +1325,7 @@ function createChannelHandle(entry, release) {
 function createCollectionWriter({ post, writeTimeout, lifetime }) {
 	return function write(entry, itemId, body) {
 		if (lifetime.aborted) {
-			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+			return Promise.reject(closedError());
 		}
 		if (typeof itemId !== 'string' || !ITEM_ID.test(itemId)) {
 			return Promise.reject(new TypeError(`'${itemId}' is not an item id: 1 to 128 of A-Z a-z 0-9 _ . : @ -`));
@@ -1272,58 +1334,34 @@ function createCollectionWriter({ post, writeTimeout, lifetime }) {
 		if (text === undefined || (body.op === 'set' && body.data === undefined)) {
 			return Promise.reject(new TypeError('The item must be a JSON value'));
 		}
-		return new Promise((resolve, reject) => {
-			const controller = new AbortController();
-			let timer = setTimeout(() => {
-				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
-				controller.abort();
-			}, writeTimeout);
-			const onClose = () => {
-				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
-				controller.abort();
-			};
-			lifetime.addEventListener('abort', onClose, { once: true });
-			let settled = false;
-			/** @type {PendingOp} */
-			const op = {
-				id: operationId(),
-				itemId,
-				body: JSON.parse(text),
-				epoch: entry.epoch,
-				acked: false,
-				left() {
-					clearTimeout(timer);
-				},
-			};
-			function settle(error, result) {
-				lifetime.removeEventListener('abort', onClose);
-				if (!settled) {
-					settled = true;
-					error ? reject(error) : resolve(result);
-				}
+		/** Once answered: the wait for its change event. */
+		let awaiting;
+		/** @type {PendingOp} */
+		const op = {
+			id: operationId(),
+			itemId,
+			body: JSON.parse(text),
+			epoch: entry.epoch,
+			acked: false,
+			left() {
+				tracked.stopTimer();
+				clearTimeout(awaiting);
+			},
+		};
+		const tracked = trackWrite({ writeTimeout, lifetime }, () => entry.drop(op));
+		entry.pending.push(op);
+		entry.refresh();
+		post(collectionPath(entry, itemId), 'application/json', text, op.id, tracked.signal).then((outcome) => {
+			if (outcome.error) {
+				tracked.fail(outcome.error);
+				return;
 			}
-			function fail(error) {
-				clearTimeout(timer);
-				// after close, listeners hear nothing more: only the promise learns
-				if (!lifetime.aborted) {
-					entry.drop(op);
-				}
-				settle(error);
+			tracked.succeed(outcome.answer?.data ?? null);
+			if (entry.acknowledge(op)) {
+				awaiting = setTimeout(() => lifetime.aborted || entry.drop(op), writeTimeout);
 			}
-			entry.pending.push(op);
-			entry.refresh();
-			post(collectionPath(entry, itemId), 'application/json', text, op.id, controller.signal).then((outcome) => {
-				if (outcome.error) {
-					fail(outcome.error);
-					return;
-				}
-				clearTimeout(timer);
-				settle(null, outcome.answer?.data ?? null);
-				if (entry.acknowledge(op)) {
-					timer = setTimeout(() => lifetime.aborted || entry.drop(op), writeTimeout);
-				}
-			});
 		});
+		return tracked.promise;
 	};
 }
 
@@ -1333,21 +1371,8 @@ function collectionPath(entry, itemId) {
 
 /** One user's handle on a shared collection entry: its listeners go when it closes. */
 function createCollectionHandle(entry, write, release) {
-	const offs = new Set();
-	let closed = false;
-
-	function own(off) {
-		if (closed) {
-			off();
-			return () => {};
-		}
-		const once = () => {
-			offs.delete(once);
-			off();
-		};
-		offs.add(once);
-		return once;
-	}
+	const ownership = createOwnership();
+	const { own, end } = ownership;
 
 	return {
 		stream: entry.stream,
@@ -1360,7 +1385,7 @@ function createCollectionHandle(entry, write, release) {
 			// a listener of its own, so that the same fn subscribed twice unsubscribes once
 			const listener = (items) => fn(items);
 			const off = own(() => entry.listeners.delete(listener));
-			if (!closed) {
+			if (!ownership.closed) {
 				entry.listeners.add(listener);
 				safeCall(listener, entry.shown);
 			}
@@ -1382,11 +1407,7 @@ function createCollectionHandle(entry, write, release) {
 			return write(entry, id, { op: 'delete' }).then(() => undefined);
 		},
 		close() {
-			if (!closed) {
-				closed = true;
-				for (const off of [...offs]) {
-					off();
-				}
+			if (end()) {
 				release(entry);
 			}
 		},
