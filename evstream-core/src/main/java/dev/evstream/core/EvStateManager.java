@@ -280,8 +280,8 @@ public final class EvStateManager implements AutoCloseable {
 	private void checkKey(String key) {
 		ChannelNames.check(key);
 		if (this.streams.isClaimed(key)) {
-			throw new IllegalArgumentException(
-					"State key '" + key + "' names a channel of a collection; one channel carries one kind of model");
+			throw new IllegalArgumentException("State key '" + key
+					+ "' names a channel of another model (a collection or an event log); one channel carries one kind of model");
 		}
 	}
 

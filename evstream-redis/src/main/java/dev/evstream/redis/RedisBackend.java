@@ -12,9 +12,10 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 import org.springframework.util.Assert;
 
 /**
- * The {@link Backend} that lets replicas share states, collections, channel positions and
- * history through one Redis: one template, one set of key names and one bus for all its
- * parts, so that every write's Lua script publishes where every replica listens.
+ * The {@link Backend} that lets replicas share states, collections, event logs, channel
+ * positions and history through one Redis: one template, one set of key names and one bus
+ * for all its parts, so that every write's Lua script publishes where every replica
+ * listens.
  * <p>
  * {@link #start()} subscribes to the bus in the background and keeps trying while Redis
  * is unreachable; nothing in the backend blocks.
@@ -51,6 +52,8 @@ public final class RedisBackend implements Backend {
 
 	private final RedisCollectionStore collectionStore;
 
+	private final RedisLogStore logStore;
+
 	private RedisBackend(Builder builder) {
 		RedisKeys keys = new RedisKeys(builder.keyPrefix);
 		this.bus = new RedisEventBus(builder.listenerContainers, builder.redis, keys, builder.timeout,
@@ -59,6 +62,7 @@ public final class RedisBackend implements Backend {
 		this.channelHistory = new RedisChannelHistory(builder.redis, keys, builder.historySize,
 				builder.historyTimeToLive, builder.timeout);
 		this.collectionStore = new RedisCollectionStore(builder.redis, keys, this.channelHistory, builder.timeout);
+		this.logStore = new RedisLogStore(builder.redis, keys, this.channelHistory, builder.timeout);
 	}
 
 	/**
@@ -88,6 +92,11 @@ public final class RedisBackend implements Backend {
 	@Override
 	public RedisCollectionStore collectionStore() {
 		return this.collectionStore;
+	}
+
+	@Override
+	public RedisLogStore logStore() {
+		return this.logStore;
 	}
 
 	@Override

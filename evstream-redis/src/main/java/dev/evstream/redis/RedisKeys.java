@@ -75,6 +75,19 @@ public final class RedisKeys {
 		return this.prefix + ":item-op:" + channel + "|" + operationId;
 	}
 
+	String logHead(String name) {
+		return this.prefix + ":log:" + name;
+	}
+
+	String logEvents(String name) {
+		return this.prefix + ":log-events:" + name;
+	}
+
+	String logEventId(String name, String eventId) {
+		// '|' is in neither a log name nor an event id, so the pair reads one way
+		return this.prefix + ":log-event:" + name + "|" + eventId;
+	}
+
 	String items(String channel) {
 		return this.prefix + ":items:" + channel;
 	}

@@ -38,6 +38,10 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> COLLECTION_SNAPSHOT = load("collection-snapshot.lua");
 
+	static final RedisScript<List<Object>> LOG_APPEND = list(appending("log-append.lua"));
+
+	static final RedisScript<List<Object>> LOG_SNAPSHOT = load("log-snapshot.lua");
+
 	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);
 
 	private RedisScripts() {

@@ -6,6 +6,7 @@ import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
+import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.test.redis.RedisServer;
@@ -65,6 +66,11 @@ class RedisBackendIntegrationTests extends BackendContract {
 		@Override
 		public CollectionStore collectionStore() {
 			return this.backend.collectionStore();
+		}
+
+		@Override
+		public LogStore logStore() {
+			return this.backend.logStore();
 		}
 
 		@Override

@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import dev.evstream.core.EvException;
 import dev.evstream.core.EvUnavailableException;
+import dev.evstream.core.ModelNames;
 import dev.evstream.core.OperationIds;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.collection.EvCollectionChange.Type;
@@ -90,8 +91,8 @@ public final class EvCollection<T> {
 	 * @return the item, or empty if there is none
 	 */
 	public Mono<T> get(String group, String id) {
-		CollectionNames.group(group);
-		CollectionNames.id(id);
+		ModelNames.group(group);
+		ModelNames.id(id);
 		return this.owner.bounded(this.owner.store.get(this.name, group, id))
 			.publishOn(this.owner.worker)
 			.map((item) -> decode(item.json()))
@@ -104,7 +105,7 @@ public final class EvCollection<T> {
 	 * @return the items by id, in the order of their ids
 	 */
 	public Mono<Map<String, T>> list(String group) {
-		CollectionNames.group(group);
+		ModelNames.group(group);
 		return this.owner.bounded(this.owner.store.snapshot(this.name, group))
 			.subscribeOn(this.owner.worker)
 			.publishOn(this.owner.worker)
@@ -125,7 +126,7 @@ public final class EvCollection<T> {
 	 * @return the JSON array
 	 */
 	public Mono<String> listJson(String group) {
-		CollectionNames.group(group);
+		ModelNames.group(group);
 		return this.owner.bounded(this.owner.store.snapshot(this.name, group))
 			.subscribeOn(this.owner.worker)
 			.publishOn(this.owner.worker)
@@ -204,7 +205,7 @@ public final class EvCollection<T> {
 	 * @return completion once the event is appended
 	 */
 	public Mono<Void> send(String group, String eventType, @Nullable Object data) {
-		CollectionNames.group(group);
+		ModelNames.group(group);
 		Objects.requireNonNull(eventType, "'eventType' must not be null");
 		String event = ChangeEvents.custom(eventType, this.owner.jsonMapper.writeValueAsString(data));
 		return actNow(this.owner.bounded(this.owner.store.send(this.name, group, event))
@@ -275,8 +276,8 @@ public final class EvCollection<T> {
 	// ---- internals
 
 	private Mono<Written> write(String group, String id, ItemWrites.Change change, @Nullable String operationId) {
-		CollectionNames.group(group);
-		CollectionNames.id(id);
+		ModelNames.group(group);
+		ModelNames.id(id);
 		return this.owner.writes.write(this.name, group, id, change, operationId).doOnNext((written) -> {
 			if (written.changed()) {
 				fireTriggers(group, id, written, operationId);

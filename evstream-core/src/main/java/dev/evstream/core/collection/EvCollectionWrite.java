@@ -3,6 +3,7 @@ package dev.evstream.core.collection;
 import java.util.List;
 import java.util.Objects;
 
+import dev.evstream.core.ModelNames;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -28,8 +29,8 @@ public record EvCollectionWrite(String group, String id, Kind kind, @Nullable Js
 	 * @param ops the operations of an update
 	 */
 	public EvCollectionWrite {
-		CollectionNames.group(group);
-		CollectionNames.id(id);
+		ModelNames.group(group);
+		ModelNames.id(id);
 		Objects.requireNonNull(kind, "'kind' must not be null");
 		ops = List.copyOf(ops);
 		if (kind == Kind.SET && data == null) {

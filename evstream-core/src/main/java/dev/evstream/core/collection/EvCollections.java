@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import dev.evstream.core.ChannelSnapshots.ChannelSnapshot;
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.ModelNames;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import org.jspecify.annotations.Nullable;
@@ -109,7 +110,7 @@ public final class EvCollections implements AutoCloseable {
 
 	@SuppressWarnings("unchecked")
 	private <T> EvCollection<T> declare(String stream, JavaType type) {
-		CollectionNames.stream(stream);
+		ModelNames.stream(stream);
 		EvCollection<?> collection = this.collections.computeIfAbsent(stream, (name) -> {
 			this.streams.claimChannels(name, this::snapshot);
 			return new EvCollection<>(this, name, type, null);
@@ -143,12 +144,12 @@ public final class EvCollections implements AutoCloseable {
 	 */
 	public <T> Disposable onChange(String stream, @Nullable String group, @Nullable String id,
 			EvCollectionTrigger<T> trigger) {
-		CollectionNames.stream(stream);
+		ModelNames.stream(stream);
 		if (group != null) {
-			CollectionNames.group(group);
+			ModelNames.group(group);
 		}
 		if (id != null) {
-			CollectionNames.id(id);
+			ModelNames.id(id);
 		}
 		return this.triggers.add(stream, group, id, trigger);
 	}
@@ -165,7 +166,7 @@ public final class EvCollections implements AutoCloseable {
 		int slash = channel.indexOf('/');
 		String stream = channel.substring(0, slash);
 		String group = channel.substring(slash + 1);
-		if (!CollectionNames.isValid(group, CollectionNames.MAX_NAME_LENGTH)) {
+		if (!ModelNames.isValidName(group)) {
 			// no write can reach a group with such a name: it is empty for good
 			return Mono.just(new ChannelSnapshot(ChannelHistory.NO_SEQUENCE, ChangeEvents.snapshot(List.of())));
 		}

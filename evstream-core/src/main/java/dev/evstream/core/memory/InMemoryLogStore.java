@@ -45,6 +45,11 @@ public final class InMemoryLogStore implements LogStore {
 	}
 
 	@Override
+	public Mono<Long> sequenceOf(String name, String eventId) {
+		return Mono.fromSupplier(() -> this.eventIds.recall(name, eventId));
+	}
+
+	@Override
 	public Mono<LogAppendResult> append(LogAppend append) {
 		return Mono.fromSupplier(() -> this.logs.computeIfAbsent(append.name(), Log::new).append(append));
 	}

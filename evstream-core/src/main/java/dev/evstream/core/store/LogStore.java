@@ -48,6 +48,16 @@ public interface LogStore {
 	Mono<LogSnapshot> snapshot(String name);
 
 	/**
+	 * Returns the sequence an event with a client's event id got, so that a retried event
+	 * is answered before it is validated again against a state it already changed.
+	 * @param name the log
+	 * @param eventId the event id
+	 * @return the sequence, or empty if no event with the id was appended within
+	 * {@link StateStore#OPERATION_RETENTION}
+	 */
+	Mono<Long> sequenceOf(String name, String eventId);
+
+	/**
 	 * Appends an event if the log's head is at the expected sequence: moves the head to
 	 * the next sequence with the new state, keeps the event, compacts if the append
 	 * leaves more events than allowed, and appends the message to the log's channel, in

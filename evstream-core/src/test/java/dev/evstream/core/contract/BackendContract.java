@@ -23,6 +23,11 @@ import dev.evstream.core.store.GroupSnapshot;
 import dev.evstream.core.store.ItemWrite;
 import dev.evstream.core.store.ItemWriteResult;
 import dev.evstream.core.store.ItemWriteResult.Outcome;
+import dev.evstream.core.store.LogAppend;
+import dev.evstream.core.store.LogAppendResult;
+import dev.evstream.core.store.LogHead;
+import dev.evstream.core.store.LogSnapshot;
+import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.StoredItem;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
@@ -36,9 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The contract every backend of the SPIs meets: the {@code EventBus}, the
- * {@code StateStore}, the {@code CollectionStore} and the {@code ChannelHistory}
- * together, since writes publish their events atomically. A backend is done when its
- * subclass of this kit passes.
+ * {@code StateStore}, the {@code CollectionStore}, the {@code LogStore} and the
+ * {@code ChannelHistory} together, since writes publish their events atomically. A
+ * backend is done when its subclass of this kit passes.
  */
 public abstract class BackendContract {
 
@@ -53,6 +58,11 @@ public abstract class BackendContract {
 	 * The channel of the group most collection tests write to.
 	 */
 	protected static final String CHANNEL = "todos/g";
+
+	/**
+	 * The log most log tests append to, which is also its channel.
+	 */
+	protected static final String LOG = "claims";
 
 	private Backend backend;
 
@@ -540,6 +550,196 @@ public abstract class BackendContract {
 		List<ChannelMessage> messages = awaitEvents(ChannelMessage.class, total + 1);
 		assertThat(messages).extracting(ChannelMessage::sequence).isSorted().doesNotHaveDuplicates();
 		assertThat(block(items().snapshot("todos", "g")).sequence()).isEqualTo(messages.get(total).sequence());
+	}
+
+	// ---- log store
+
+	@Test
+	void appendShouldMoveTheHeadAndKeepTheEvent() {
+		assertThat(block(logs().head(LOG))).isEqualTo(LogHead.EMPTY);
+		assertThat(block(logs().append(logAppend(0, 1, null))))
+			.isEqualTo(new LogAppendResult(LogAppendResult.Outcome.APPENDED, new LogHead(1, logState(1)), 1));
+		assertThat(block(logs().append(logAppend(1, 2, null))))
+			.isEqualTo(new LogAppendResult(LogAppendResult.Outcome.APPENDED, new LogHead(2, logState(2)), 2));
+		assertThat(block(logs().head(LOG))).isEqualTo(new LogHead(2, logState(2)));
+		assertThat(block(logs().snapshot(LOG)).events()).containsExactly(logEvent(1), logEvent(2));
+		assertThat(block(logs().head("other"))).isEqualTo(LogHead.EMPTY);
+	}
+
+	@Test
+	void appendAtAStaleSequenceShouldConflictWithTheCurrentHeadAndAppendNothing() {
+		assertThat(block(logs().append(logAppend(3, 1, null))))
+			.isEqualTo(new LogAppendResult(LogAppendResult.Outcome.CONFLICT, LogHead.EMPTY, 0));
+		block(logs().append(logAppend(0, 1, null)));
+		block(logs().append(logAppend(1, 2, null)));
+		long channelHead = block(this.backend.channelHistory().head(LOG));
+		LogHead head = new LogHead(2, logState(2));
+		LogAppendResult conflict = new LogAppendResult(LogAppendResult.Outcome.CONFLICT, head, 0);
+		assertThat(block(logs().append(logAppend(1, 9, null)))).isEqualTo(conflict);
+		assertThat(block(logs().append(logAppend(0, 9, "e-9")))).isEqualTo(conflict);
+		assertThat(block(logs().append(logAppend(7, 9, null)))).isEqualTo(conflict);
+		assertThat(block(logs().head(LOG))).isEqualTo(head);
+		assertThat(block(logs().snapshot(LOG)).events()).containsExactly(logEvent(1), logEvent(2));
+		assertThat(block(this.backend.channelHistory().head(LOG))).isEqualTo(channelHead);
+		assertThat(block(logs().append(logAppend(2, 3, "e-9"))).outcome()).isEqualTo(LogAppendResult.Outcome.APPENDED);
+	}
+
+	@Test
+	void appendWithARepeatedEventIdShouldAnswerTheFirstSequenceAndAppendNothing() {
+		block(logs().append(logAppend(0, 1, "e-1")));
+		block(logs().append(logAppend(1, 2, null)));
+		long channelHead = block(this.backend.channelHistory().head(LOG));
+		LogHead head = new LogHead(2, logState(2));
+		LogAppendResult repeated = new LogAppendResult(LogAppendResult.Outcome.REPEATED, head, 1);
+		assertThat(block(logs().append(logAppend(2, 3, "e-1")))).isEqualTo(repeated);
+		assertThat(block(logs().append(logAppend(0, 1, "e-1")))).isEqualTo(repeated);
+		assertThat(block(logs().sequenceOf(LOG, "e-1"))).isEqualTo(1);
+		assertThat(block(logs().sequenceOf(LOG, "e-2"))).isNull();
+		assertThat(block(logs().head(LOG))).isEqualTo(head);
+		assertThat(block(logs().snapshot(LOG)).events()).containsExactly(logEvent(1), logEvent(2));
+		assertThat(block(this.backend.channelHistory().head(LOG))).isEqualTo(channelHead);
+		assertThat(block(logs().append(new LogAppend("other", 0, logState(1), logEvent(1), "m", "e-1", 0))))
+			.isEqualTo(new LogAppendResult(LogAppendResult.Outcome.APPENDED, new LogHead(1, logState(1)), 1));
+		assertThat(block(logs().sequenceOf("other", "e-1"))).isEqualTo(1);
+	}
+
+	@Test
+	void logSnapshotShouldHoldTheBaseTheEventsAndTheHeadOfTheChannel() {
+		assertThat(block(logs().snapshot(LOG)))
+			.isEqualTo(new LogSnapshot(ChannelHistory.NO_SEQUENCE, LogHead.EMPTY, List.of()));
+		String event = "{\"text\":\"line\\nbreak ✓\"}";
+		block(logs().append(new LogAppend(LOG, 0, "[1]", event, "m1", null, 0)));
+		block(logs().append(new LogAppend(LOG, 1, "[1,2]", "[2]", "m2", null, 0)));
+		block(logs().append(new LogAppend(LOG, 2, "[1,2,3]", "null", "m3", null, 0)));
+		LogSnapshot snapshot = block(logs().snapshot(LOG));
+		assertThat(snapshot.channelSequence()).isEqualTo(block(this.backend.channelHistory().head(LOG)))
+			.isGreaterThan(ChannelHistory.NO_SEQUENCE);
+		assertThat(snapshot.base()).isEqualTo(LogHead.EMPTY);
+		assertThat(snapshot.events()).containsExactly(event, "[2]", "null");
+		assertThat(block(this.backend.channelHistory().readAfter(LOG, snapshot.channelSequence())).messages())
+			.isEmpty();
+		assertThat(block(logs().snapshot("other")))
+			.isEqualTo(new LogSnapshot(ChannelHistory.NO_SEQUENCE, LogHead.EMPTY, List.of()));
+	}
+
+	@Test
+	void everyAppendShouldAppendOneMessageNamedAfterTheLog() {
+		block(logs().append(new LogAppend(LOG, 0, logState(1), logEvent(1), "appended\nline two", null, 0)));
+		block(logs().append(logAppend(1, 2, "e-2")));
+		block(logs().append(logAppend(1, 9, null)));
+		block(logs().append(logAppend(2, 9, "e-2")));
+		block(logs().append(logAppend(2, 3, null)));
+		long head = block(this.backend.channelHistory().head(LOG));
+		List<ChannelMessage> expected = List.of(new ChannelMessage(LOG, head - 2, LOG, "appended\nline two"),
+				new ChannelMessage(LOG, head - 1, LOG, logMessage(2)),
+				new ChannelMessage(LOG, head, LOG, logMessage(3)));
+		assertThat(awaitEvents(ChannelMessage.class, 3)).containsExactlyElementsOf(expected);
+		assertThat(block(this.backend.channelHistory().readAfter(LOG, head - 3)).messages())
+			.containsExactlyElementsOf(expected);
+		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(this.recorder.events(ChannelMessage.class)).hasSize(3);
+	}
+
+	@Test
+	void appendLeavingMoreEventsThanAllowedShouldCompactToTheNewHead() {
+		for (int n = 1; n <= 3; n++) {
+			block(logs().append(logAppend(n - 1, n, null, 3)));
+		}
+		LogSnapshot full = block(logs().snapshot(LOG));
+		assertThat(full.base()).isEqualTo(LogHead.EMPTY);
+		assertThat(full.events()).containsExactly(logEvent(1), logEvent(2), logEvent(3));
+		assertThat(block(logs().append(logAppend(3, 4, null, 3))))
+			.isEqualTo(new LogAppendResult(LogAppendResult.Outcome.APPENDED, new LogHead(4, logState(4)), 4));
+		LogSnapshot compacted = block(logs().snapshot(LOG));
+		assertThat(compacted.base()).isEqualTo(new LogHead(4, logState(4)));
+		assertThat(compacted.events()).isEmpty();
+		assertThat(compacted.channelSequence()).isEqualTo(block(this.backend.channelHistory().head(LOG)));
+		block(logs().append(logAppend(4, 5, null, 3)));
+		block(logs().append(logAppend(5, 6, null, 3)));
+		LogSnapshot after = block(logs().snapshot(LOG));
+		assertThat(after.base()).isEqualTo(new LogHead(4, logState(4)));
+		assertThat(after.events()).containsExactly(logEvent(5), logEvent(6));
+		assertThat(block(logs().head(LOG))).isEqualTo(new LogHead(6, logState(6)));
+		assertThat(awaitEvents(ChannelMessage.class, 6)).extracting(ChannelMessage::data)
+			.containsExactly(logMessage(1), logMessage(2), logMessage(3), logMessage(4), logMessage(5), logMessage(6));
+	}
+
+	@Test
+	void concurrentAppendersRetryingOnConflictShouldAllLandInOneOrder() throws Exception {
+		int appenders = 8;
+		int events = 15;
+		ExecutorService pool = Executors.newFixedThreadPool(appenders);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<List<String>>> appended = new ArrayList<>();
+		for (int i = 0; i < appenders; i++) {
+			String appender = "a" + i;
+			appended.add(pool.submit(() -> {
+				start.await();
+				List<String> mine = new ArrayList<>();
+				for (int n = 0; n < events; n++) {
+					String event = "\"" + appender + "-" + n + "\"";
+					LogHead head = block(logs().head(LOG));
+					while (true) {
+						String next = Long.toString(head.sequence() + 1);
+						LogAppendResult result = block(
+								logs().append(new LogAppend(LOG, head.sequence(), next, event, event, null, 0)));
+						if (result.outcome() == LogAppendResult.Outcome.APPENDED) {
+							break;
+						}
+						assertThat(result.outcome()).isEqualTo(LogAppendResult.Outcome.CONFLICT);
+						head = result.head();
+					}
+					mine.add(event);
+				}
+				return mine;
+			}));
+		}
+		start.countDown();
+		List<List<String>> byAppender = new ArrayList<>();
+		for (Future<List<String>> future : appended) {
+			byAppender.add(future.get(60, TimeUnit.SECONDS));
+		}
+		pool.shutdown();
+		int total = appenders * events;
+		assertThat(block(logs().head(LOG))).isEqualTo(new LogHead(total, Integer.toString(total)));
+		LogSnapshot snapshot = block(logs().snapshot(LOG));
+		assertThat(snapshot.events()).hasSize(total)
+			.containsExactlyInAnyOrderElementsOf(byAppender.stream().flatMap(List::stream).toList());
+		for (List<String> mine : byAppender) {
+			assertThat(snapshot.events()).containsSubsequence(mine);
+		}
+		List<ChannelMessage> messages = awaitEvents(ChannelMessage.class, total);
+		assertThat(messages).extracting(ChannelMessage::data).containsExactlyElementsOf(snapshot.events());
+		assertThat(messages).extracting(ChannelMessage::sequence).isSorted().doesNotHaveDuplicates();
+		assertThat(snapshot.channelSequence()).isEqualTo(messages.get(total - 1).sequence());
+	}
+
+	protected LogStore logs() {
+		return this.backend.logStore();
+	}
+
+	/**
+	 * An append of the {@code n}th event of {@link #LOG}, kept whatever its length.
+	 */
+	protected static LogAppend logAppend(long expectedSequence, int n, @Nullable String eventId) {
+		return logAppend(expectedSequence, n, eventId, 0);
+	}
+
+	protected static LogAppend logAppend(long expectedSequence, int n, @Nullable String eventId, int compactAbove) {
+		return new LogAppend(LOG, expectedSequence, logState(n), logEvent(n), logMessage(n), eventId, compactAbove);
+	}
+
+	protected static String logState(int n) {
+		return "{\"count\":" + n + "}";
+	}
+
+	protected static String logEvent(int n) {
+		return "{\"type\":\"increment\",\"n\":" + n + "}";
+	}
+
+	protected static String logMessage(int n) {
+		return "{\"op\":\"append\",\"n\":" + n + "}";
 	}
 
 	protected CollectionStore items() {

@@ -5,9 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.evstream.core.EvUnavailableException;
+import dev.evstream.core.ModelNames;
 import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.collection.CollectionNames;
 import dev.evstream.core.collection.EvCollection;
 import dev.evstream.core.collection.EvCollectionItem;
 import dev.evstream.core.collection.EvCollectionItemNotFoundException;
@@ -140,8 +139,8 @@ public final class EvstreamCollectionHandler {
 	 * about a channel that cannot exist.
 	 */
 	private static void checkNames(String stream, String group) {
-		CollectionNames.stream(stream);
-		CollectionNames.group(group);
+		ModelNames.stream(stream);
+		ModelNames.group(group);
 	}
 
 	private Mono<EvCollectionWriteAuthorizer> authorizer(String stream) {
@@ -160,7 +159,7 @@ public final class EvstreamCollectionHandler {
 							+ " or {\"op\":\"delete\"}",
 					"JSON")
 			.map((json) -> {
-				CollectionNames.stream(stream);
+				ModelNames.stream(stream);
 				// checks the group and the id too
 				return EvCollectionWrite.fromJson(group, id, json);
 			});
@@ -185,22 +184,13 @@ public final class EvstreamCollectionHandler {
 	}
 
 	private Mono<ServerResponse> refused(Throwable ex, ServerRequest request) {
-		if (ex instanceof Refusal refusal) {
-			return ProblemResponses.of(refusal.status(), refusal.getMessage(), request);
-		}
 		if (ex instanceof EvCollectionItemNotFoundException) {
 			return ProblemResponses.of(HttpStatus.NOT_FOUND, ex.getMessage(), request);
 		}
 		if (ex instanceof EvCollectionUpdateException || ex instanceof EvCollectionLimitException) {
 			return ProblemResponses.of(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage(), request);
 		}
-		if (ex instanceof IllegalArgumentException) {
-			return ProblemResponses.of(HttpStatus.BAD_REQUEST, ex.getMessage(), request);
-		}
-		if (ex instanceof EvUnavailableException) {
-			return ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter);
-		}
-		return Mono.error(ex);
+		return ProblemResponses.refused(ex, request, this.retryAfter);
 	}
 
 	private static Map<String, @Nullable Object> body(EvCollectionItem item) {

@@ -6,10 +6,13 @@ import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
 import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
 import dev.evstream.core.collection.EvCollections;
+import dev.evstream.core.log.EvLogAppendAuthorizer;
+import dev.evstream.core.log.EvLogs;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
 import dev.evstream.spring.collection.EvstreamCollectionAutoConfiguration;
 import dev.evstream.spring.json.JsonOnlyWebFilter;
+import dev.evstream.spring.log.EvstreamLogAutoConfiguration;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
@@ -55,7 +58,9 @@ import org.springframework.web.reactive.result.view.ViewResolver;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { EvstreamAutoConfiguration.class, EvstreamCollectionAutoConfiguration.class },
+@AutoConfiguration(
+		after = { EvstreamAutoConfiguration.class, EvstreamCollectionAutoConfiguration.class,
+				EvstreamLogAutoConfiguration.class },
 		afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
@@ -95,6 +100,16 @@ public final class EvstreamWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(EvLogs.class)
+	EvstreamLogHandler evstreamLogHandler(EvLogs logs, EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<EvLogAppendAuthorizer> appendAuthorizer,
+			ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+		return new EvstreamLogHandler(logs, principals(properties, authenticator, tokenHider),
+				appendAuthorizer.getIfUnique(), jsonMapper, properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	EvstreamSubscriptionHandler evstreamSubscriptionHandler(EvStreamManager manager, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
@@ -114,7 +129,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 			EvstreamSubscriptionHandler evstreamSubscriptionHandler,
 			EvstreamClientScriptHandler evstreamClientScriptHandler,
 			ObjectProvider<EvstreamStateWriteHandler> evstreamStateWriteHandler,
-			ObjectProvider<EvstreamCollectionHandler> evstreamCollectionHandler, EvstreamProperties properties) {
+			ObjectProvider<EvstreamCollectionHandler> evstreamCollectionHandler,
+			ObjectProvider<EvstreamLogHandler> evstreamLogHandler, EvstreamProperties properties) {
 		String path = properties.getPath();
 		// every other method at a path is answered 405 rather than left to fall through
 		// to
@@ -133,6 +149,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 			.POST(path + "/collections/{stream}/{group}/{id}", collections::write)
 			.route(RequestPredicates.path(path + "/collections/{stream}/{group}/{id}"),
 					collections::writeMethodNotAllowed));
+		evstreamLogHandler.ifAvailable((logs) -> routes.POST(path + "/logs/{name}", logs::append)
+			.route(RequestPredicates.path(path + "/logs/{name}"), logs::methodNotAllowed));
 		return routes.route(RequestPredicates.path(path), evstreamSseHandler::methodNotAllowed).build();
 	}
 
@@ -144,7 +162,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamJsonOnlyWrites")
 	JsonOnlyWebFilter evstreamJsonOnlyWrites(EvstreamProperties properties, JsonMapper jsonMapper) {
 		return new JsonOnlyWebFilter(jsonMapper, properties.getPath() + "/states/**",
-				properties.getPath() + "/subscriptions", properties.getPath() + "/collections/**");
+				properties.getPath() + "/subscriptions", properties.getPath() + "/collections/**",
+				properties.getPath() + "/logs/**");
 	}
 
 	private static RequestPrincipals principals(EvstreamProperties properties,
@@ -162,7 +181,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamQueryTokenHider")
 	QueryTokenHider evstreamQueryTokenHider(EvstreamProperties properties) {
 		String path = properties.getPath();
-		return new QueryTokenHider(List.of(path, path + "/collections/*/*"), properties.getAuth().getQueryParam());
+		return new QueryTokenHider(List.of(path, path + "/collections/*/*", path + "/logs/**"),
+				properties.getAuth().getQueryParam());
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.evstream.core.EvUnavailableException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -34,6 +35,25 @@ final class ProblemResponses {
 		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
 		return of(HttpStatus.SERVICE_UNAVAILABLE, detail, request,
 				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+	}
+
+	/**
+	 * Answers the refusals every endpoint shares: a {@link Refusal} with its status, an
+	 * {@link IllegalArgumentException} (a bad name, id or body) with {@code 400}, and an
+	 * {@link EvUnavailableException} with {@code 503} and {@code Retry-After}. Any other
+	 * error is passed on.
+	 */
+	static Mono<ServerResponse> refused(Throwable ex, ServerRequest request, Duration retryAfter) {
+		if (ex instanceof Refusal refusal) {
+			return of(refusal.status(), refusal.getMessage(), request);
+		}
+		if (ex instanceof IllegalArgumentException) {
+			return of(HttpStatus.BAD_REQUEST, ex.getMessage(), request);
+		}
+		if (ex instanceof EvUnavailableException) {
+			return unavailable(ex.getMessage(), request, retryAfter);
+		}
+		return Mono.error(ex);
 	}
 
 	static Mono<ServerResponse> methodNotAllowed(ServerRequest request, HttpMethod allowed, String hint) {

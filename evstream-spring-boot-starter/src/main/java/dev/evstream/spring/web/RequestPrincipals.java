@@ -112,7 +112,7 @@ final class RequestPrincipals {
 	}
 
 	private @Nullable String headerToken(ServerRequest request, boolean refuseQuery) {
-		if (refuseQuery && request.queryParam(this.tokenParameter).isPresent()) {
+		if (refuseQuery && (request.queryParam(this.tokenParameter).isPresent() || hiddenToken(request))) {
 			throw new Refusal(HttpStatus.BAD_REQUEST, "Send the token of a write as an 'Authorization: Bearer' header,"
 					+ " not as query parameter '" + this.tokenParameter + "'");
 		}
@@ -125,6 +125,15 @@ final class RequestPrincipals {
 					"The Authorization header must be 'Bearer <token>'; other schemes are not accepted");
 		}
 		return authorization.substring(7).trim();
+	}
+
+	/**
+	 * Whether the query of a write carried a token that the {@link QueryTokenHider} took
+	 * out before anything logged the request: refused as if it were still there.
+	 */
+	private boolean hiddenToken(ServerRequest request) {
+		QueryTokenHider tokenHider = this.tokenHider;
+		return tokenHider != null && tokenHider.takeToken(request.exchange().getRequest()) != null;
 	}
 
 	private static boolean isAnonymous(Principal principal) {

@@ -1,5 +1,6 @@
 package dev.evstream.spring.web;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class TokenLoggingIntegrationTests {
 	private static final String ACCESS_LOG = "reactor.netty.http.server.accessLogEnabled";
 
 	@Test
-	void tokensShouldNotBeLogged(CapturedOutput output) {
+	void tokensShouldNotBeLogged(CapturedOutput output) throws IOException {
 		String accessLog = "reactor.netty.http.server.accessLogEnabled";
 		String previous = System.setProperty(accessLog, "true");
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class, Tokens.class)
@@ -64,10 +65,18 @@ class TokenLoggingIntegrationTests {
 			try (SseTestClient list = SseTestClient.get(port, "/evstream/collections/logs/all?token=" + GOOD)) {
 				assertThat(list.status()).isEqualTo(404);
 			}
+			// appends to event logs refuse it, unlogged
+			try (RawHttp append = RawHttp.send(port,
+					"POST /evstream/logs/audit?token=" + GOOD + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+							+ "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")) {
+				assertThat(append.head().status()).isEqualTo(400);
+				assertThat(append.awaitClose()).contains("as an 'Authorization: Bearer' header").doesNotContain(GOOD);
+			}
 			context.close();
 			assertThat(output.getOut()).contains("\"GET /evstream?token=***&channel=logs HTTP/1.1\" 401")
 				.contains("HTTP GET \"/evstream?channel=logs\"")
-				.contains("HTTP GET \"/evstream/collections/logs/all\"");
+				.contains("HTTP GET \"/evstream/collections/logs/all\"")
+				.contains("HTTP POST \"/evstream/logs/audit\"");
 		}
 		finally {
 			if (previous == null) {

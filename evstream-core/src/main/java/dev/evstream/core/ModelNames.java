@@ -1,20 +1,21 @@
-package dev.evstream.core.collection;
+package dev.evstream.core;
 
 /**
- * The rules for the names of streams and groups (1 to 64 characters) and of items (1 to
- * 128), from {@code A-Z a-z 0-9 _ . : @ -}: a group's channel {@code <stream>/<group>} is
- * then a valid channel name, and ids need no escaping in JSON, URLs or Redis keys.
- * Endpoints check names here before they ask who may use them.
+ * The rules for the names of the models built on channels: collection streams and groups,
+ * and event logs, are 1 to 64 characters, collection items 1 to 128, from
+ * {@code A-Z a-z 0-9 _ . : @ -}. A group's channel {@code <stream>/<group>} and a log's
+ * channel are then valid channel names, and names need no escaping in JSON, URLs or Redis
+ * keys. Endpoints check names here before they ask who may use them.
  *
  * @since 0.1.0
  */
-public final class CollectionNames {
+public final class ModelNames {
 
-	static final int MAX_NAME_LENGTH = 64;
+	private static final int MAX_NAME_LENGTH = 64;
 
-	static final int MAX_ID_LENGTH = 128;
+	private static final int MAX_ID_LENGTH = 128;
 
-	private CollectionNames() {
+	private ModelNames() {
 	}
 
 	/**
@@ -35,6 +36,25 @@ public final class CollectionNames {
 	 */
 	public static String group(String group) {
 		return check("Group name", group, MAX_NAME_LENGTH);
+	}
+
+	/**
+	 * Checks an event log's name.
+	 * @param log the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String log(String log) {
+		return check("Log name", log, MAX_NAME_LENGTH);
+	}
+
+	/**
+	 * Returns whether a name is a valid stream, group or log name.
+	 * @param name the name
+	 * @return whether it follows the rule
+	 */
+	public static boolean isValidName(String name) {
+		return isValid(name, MAX_NAME_LENGTH);
 	}
 
 	/**
@@ -59,7 +79,7 @@ public final class CollectionNames {
 		return name;
 	}
 
-	static boolean isValid(String name, int maxLength) {
+	private static boolean isValid(String name, int maxLength) {
 		if (name.isEmpty() || name.length() > maxLength) {
 			return false;
 		}
