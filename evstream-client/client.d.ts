@@ -27,15 +27,17 @@ export class EvError extends Error {
 
 /**
  * A refused (`status` 4xx/5xx), failed (0, "Network error") or timed-out (0, "Timeout")
- * state or collection write, or one cut short by `close()` (0, "Closed"). Its optimistic
- * change has been rolled back. A timed-out write may still have been applied by the server.
+ * state or collection write or log event, or one cut short by `close()` (0, "Closed"). Its
+ * optimistic change has been rolled back. A timed-out write may still have been applied by
+ * the server. A log event the server invalidated on the stream before its answer came is
+ * refused with 422 and the server's reason.
  */
 export class EvWriteError extends EvError {
 	constructor(status: number, problem: EvProblem);
 }
 
 export interface ConnectOptions {
-	/** The stream endpoint; writes go to `${url}/states/…` and `${url}/collections/…`. Default `/evstream`. */
+	/** The stream endpoint; writes go to `${url}/states/…`, `${url}/collections/…` and `${url}/logs/…`. Default `/evstream`. */
 	url?: string;
 	/** A bearer token, or a function giving one, called before each connection and write. */
 	token?: string | (() => string | undefined | Promise<string | undefined>);
@@ -43,7 +45,7 @@ export interface ConnectOptions {
 	tokenIn?: 'header' | 'query';
 	/** The query parameter for `tokenIn: 'query'`. Default `token`. */
 	tokenParam?: string;
-	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()` and `channel()`. */
+	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()`, `log()` and `channel()`. */
 	channels?: string[];
 	/**
 	 * Reconnect delays in ms, doubled after each failure up to `max`, each picked at random
@@ -52,7 +54,7 @@ export interface ConnectOptions {
 	 */
 	backoff?: { initial?: number; max?: number };
 	/**
-	 * Ms before an unanswered optimistic write is rolled back; also how long an answered
+	 * Ms before an unanswered optimistic write or log event is rolled back; also how long an answered
 	 * collection write waits for its change event before the answer alone confirms it. Default 10000.
 	 */
 	writeTimeout?: number;
@@ -186,6 +188,61 @@ export interface EvCollectionHandle<T = unknown> {
 	close(): void;
 }
 
+/**
+ * A log's reducers: for each event type, the next state after an event of that type, from
+ * the state, the dispatcher's principal name and the payload (`null` when none), as the
+ * server's handlers compute it. A reducer gets copies, so it may change `state` in place
+ * and return nothing; it throws to refuse the event.
+ */
+export type EvLogReducers<S> = {
+	[type: string]: (state: S, dispatcher: string | null, payload: any) => S | void;
+};
+
+export interface EvLogOptions<S> {
+	/** The reducers of the log's event types; handles of one log share one reducers object. */
+	reducers: EvLogReducers<S>;
+	/** Seconds an event of this page shows before the server confirmed it. Default 10. */
+	optimisticSeconds?: number;
+	/** This page's principal name, the dispatcher its reducers see for its own pending events. Default `null`. */
+	dispatcher?: string | null;
+}
+
+/**
+ * The page's view of one server-validated event log (channel `<name>`): its state, built
+ * with the page's reducers from the server's history and appends. Handles of the same log
+ * share its state and pending events.
+ */
+export interface EvLogHandle<S = unknown> {
+	readonly name: string;
+	/**
+	 * The shown state: the confirmed one with this page's pending events replayed on top in
+	 * order (one its reducer refuses is skipped). `undefined` before the first history.
+	 */
+	readonly state: S | undefined;
+	/** The state of the events the server confirmed, `undefined` before the first history. */
+	readonly confirmed: S | undefined;
+	/** The sequence of the last confirmed event (the base's when none follows), `undefined` before the first history. */
+	readonly sequence: number | undefined;
+	/** Resolves with the state once the first history arrived; rejects if the channel is refused or closed first. */
+	readonly ready: Promise<S>;
+	/**
+	 * Calls `fn` with the shown state now (once the history came) and on every change of it
+	 * (compared as JSON): a confirmed event, a pending one, or its removal.
+	 * @returns the unsubscribe function
+	 */
+	subscribe(fn: (state: S) => void): () => void;
+	/**
+	 * Shows an event at once (optimistically) and sends it; the server validates it against
+	 * its latest state. Resolves with its sequence when the server appended it; rejects
+	 * with `EvWriteError` (422 with the server's reason when refused) after taking it out of
+	 * the shown state. An event not confirmed within `optimisticSeconds` leaves the shown
+	 * state too; its append brings it back if the server took it late.
+	 */
+	dispatch<P = unknown>(type: string, payload?: P): Promise<number>;
+	/** Removes this handle's listeners; the last handle of the log unsubscribes. */
+	close(): void;
+}
+
 /** One channel of the connection. */
 export interface EvChannelHandle {
 	readonly name: string;
@@ -229,6 +286,12 @@ export interface EvClient {
 	 * is used as another kind.
 	 */
 	collection<T = unknown>(stream: string, group: string): EvCollectionHandle<T>;
+	/**
+	 * A handle on a server-validated event log, over channel `<name>`; throws `TypeError`
+	 * for a name outside 1 to 64 of `A-Z a-z 0-9 _ . : @ -`, if the channel is used as
+	 * another kind, or if the log is read with another reducers object.
+	 */
+	log<S = unknown>(name: string, options: EvLogOptions<S>): EvLogHandle<S>;
 	/** Stops everything: the stream, reconnects, pending writes (rejected); status `closed`. */
 	close(): void;
 }

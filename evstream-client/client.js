@@ -1,6 +1,6 @@
 /**
  * The browser client of evstream for Spring Boot: one Server-Sent Events connection per
- * page that carries every state, collection and channel the page uses, with resume,
+ * page that carries every state, collection, log and channel the page uses, with resume,
  * heartbeat watchdog, reconnect back-off, live subscription changes and optimistic writes.
  *
  * A single dependency-free ES module, served by the starter at `{evstream.path}/client.js`.
@@ -776,8 +776,8 @@ function addTo(map, key, fn) {
 // ---------------------------------------------------------------------------------------
 // Collections: confirmed items, pending optimistic ops, listeners
 
-/** Stream and group names, as the server accepts them. */
-const COLLECTION_NAME = /^[A-Za-z0-9_.:@-]{1,64}$/;
+/** Stream, group and log names, as the server accepts them. */
+const MODEL_NAME = /^[A-Za-z0-9_.:@-]{1,64}$/;
 
 /** Item ids, as the server accepts them. */
 const ITEM_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
@@ -1026,24 +1026,259 @@ function sameItems(a, b) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Logs: confirmed state from the server's events, pending optimistic events, listeners
+
+/**
+ * One log as the page sees it: the confirmed state, built with the page's reducers from
+ * the history (the base state, then the events after it, in order) and each append, and
+ * the events this page dispatched that the server has not confirmed yet, replayed on top
+ * in order to give the shown state. Shared by every handle of the same log.
+ *
+ * @param {string} name the log's name, also its channel
+ * @param {Record<string, Function>} reducers the event types' reducers
+ */
+function createLogEntry(name, reducers) {
+	let resolveReady;
+	let rejectReady;
+	const ready = new Promise((resolve, reject) => {
+		resolveReady = resolve;
+		rejectReady = reject;
+	});
+	// handled here so that a page that never awaits `ready` sees no unhandled rejection
+	ready.catch(() => {});
+	const entry = {
+		kind: 'log',
+		name,
+		token: channelToken(name),
+		users: 0,
+		reducers,
+		/** The sequence of the confirmed state: its last event's, or the base's. */
+		sequence: undefined,
+		confirmed: undefined,
+		/** @type {PendingEvent[]} */
+		pending: [],
+		shown: undefined,
+		received: false,
+		/** After a reset, until the fresh history: appends until then are in it. */
+		resetting: false,
+		/** @type {Set<(state: unknown) => void>} */
+		listeners: new Set(),
+		ready,
+
+		/** Recomputes the shown state and tells listeners when it changed, compared as JSON. */
+		refresh() {
+			if (!entry.received) {
+				return;
+			}
+			const previous = entry.shown;
+			entry.shown = entry.pending.reduce((state, event) => {
+				try {
+					return reduce(reducers, state, event);
+				}
+				catch {
+					// the server will refuse it too: the page shows the state without it
+					return state;
+				}
+			}, entry.confirmed);
+			if (!sameJson(previous, entry.shown)) {
+				for (const fn of [...entry.listeners]) {
+					safeCall(fn, entry.shown);
+				}
+			}
+		},
+
+		/** A message of the log's channel, or the server's invalidate to this connection. */
+		receive(message) {
+			switch (message.op) {
+				case 'history':
+					onHistory(message);
+					return;
+				case 'append':
+					onAppend(message);
+					return;
+				case 'invalidate':
+					onInvalidate(message);
+					return;
+				default:
+				// ops of later servers are ignored, as SSE ignores unknown fields
+			}
+		},
+
+		/** Messages were missed for good: the fresh history that follows rebuilds the state. */
+		reset() {
+			entry.resetting = true;
+		},
+
+		/** Takes an event out of the shown state (refused, expired, or confirmed). */
+		drop(event) {
+			if (leave(event)) {
+				entry.refresh();
+			}
+		},
+
+		/**
+		 * The server appended an event at `sequence`. When the confirmed state is past it
+		 * already, a history without the event's id brought it (the server folded it into
+		 * its base): the event leaves the pending ones; else its append is still to come.
+		 */
+		acknowledge(event, sequence) {
+			if (typeof sequence !== 'number' || !entry.pending.includes(event)) {
+				return;
+			}
+			if (entry.received && entry.sequence >= sequence) {
+				entry.drop(event);
+			}
+			else {
+				event.ackSequence = sequence;
+			}
+		},
+
+		/** The subscription ended before the first history (handle closed, refused, client closed). */
+		abandon(error) {
+			if (!entry.received) {
+				rejectReady(error);
+			}
+		},
+	};
+
+	function onHistory(message) {
+		const base = isObject(message.base) ? message.base : {};
+		const events = Array.isArray(message.events) ? message.events.filter(isObject) : [];
+		let state = base.state;
+		let sequence = typeof base.sequence === 'number' ? base.sequence : 0;
+		for (const event of events) {
+			state = applyConfirmed(state, event);
+			sequence = typeof event.sequence === 'number' ? event.sequence : sequence + 1;
+		}
+		entry.confirmed = state;
+		entry.sequence = sequence;
+		entry.resetting = false;
+		const inHistory = new Map(events.filter((event) => typeof event.eventId === 'string')
+			.map((event) => [event.eventId, event.sequence]));
+		for (const event of [...entry.pending]) {
+			if (inHistory.has(event.eventId)) {
+				leave(event);
+				event.confirm(inHistory.get(event.eventId));
+			}
+			else if (event.ackSequence !== undefined && event.ackSequence <= sequence) {
+				leave(event);
+			}
+		}
+		const first = !entry.received;
+		entry.received = true;
+		entry.refresh();
+		if (first) {
+			resolveReady(entry.shown);
+		}
+	}
+
+	function onAppend(message) {
+		// before the (fresh) history, an append is in the history to come
+		if (!entry.received || entry.resetting) {
+			return;
+		}
+		// a resumed stream may repeat an append the state has
+		if (typeof message.sequence !== 'number' || message.sequence > entry.sequence) {
+			entry.confirmed = applyConfirmed(entry.confirmed, message);
+			entry.sequence = typeof message.sequence === 'number' ? message.sequence : entry.sequence + 1;
+		}
+		for (const event of [...entry.pending]) {
+			if (event.eventId === message.eventId) {
+				leave(event);
+				event.confirm(entry.sequence);
+			}
+			else if (event.ackSequence !== undefined && event.ackSequence <= entry.sequence) {
+				leave(event);
+			}
+		}
+		entry.refresh();
+	}
+
+	function onInvalidate(message) {
+		const event = entry.pending.find((pending) => pending.eventId === message.eventId);
+		if (event !== undefined) {
+			event.refuse(typeof message.reason === 'string' ? message.reason : 'The server refused the event');
+		}
+	}
+
+	/** A confirmed event: the server took it, so a reducer of the page that throws leaves the state as it was. */
+	function applyConfirmed(state, event) {
+		try {
+			return reduce(reducers, state, event);
+		}
+		catch {
+			return state;
+		}
+	}
+
+	/** Removes an event from the pending ones; whether it was there. */
+	function leave(event) {
+		const index = entry.pending.indexOf(event);
+		if (index < 0) {
+			return false;
+		}
+		entry.pending.splice(index, 1);
+		event.left();
+		return true;
+	}
+
+	return entry;
+}
+
+/**
+ * @typedef {object} PendingEvent
+ * @property {string} eventId the event's id, sent in the body
+ * @property {string} type the event type
+ * @property {unknown} payload the payload, as sent
+ * @property {string | null} dispatcher the page's principal name, for the reducers
+ * @property {number | undefined} ackSequence the sequence the POST answered, once it did
+ * @property {(sequence: number) => void} confirm resolves its promise: its append arrived
+ * @property {(reason: string) => void} refuse rejects its promise: the server invalidated it
+ * @property {() => void} left called when it leaves the pending events, to stop its timer
+ */
+
+/**
+ * Applies one event with the log's reducers. A reducer gets copies of the state and the
+ * payload, so it may change the state in place and return nothing, or return the next
+ * state; it throws to refuse the event, as the server's handler does.
+ */
+function reduce(reducers, state, event) {
+	const reducer = Object.hasOwn(reducers, event.type) ? reducers[event.type] : undefined;
+	if (typeof reducer !== 'function') {
+		throw new TypeError(`No reducer for events of type '${event.type}'`);
+	}
+	const copy = copyJson(state);
+	const next = reducer(copy, event.dispatcher ?? null, copyJson(event.payload ?? null));
+	return next === undefined ? copy : next;
+}
+
+function copyJson(value) {
+	return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+// ---------------------------------------------------------------------------------------
 // Writes and handles
 
 /**
- * @typedef {(path: string, contentType: string, body: string, key: string, signal: AbortSignal)
+ * @typedef {(path: string, contentType: string, body: string, key: string | null, signal: AbortSignal)
  *   => Promise<{error?: EvWriteError, answer?: any}>} Post
  */
 
 /**
  * The POST of every write: under the endpoint's path, with the token as a header (query
- * tokens would reach logs) and the operation id as `Idempotency-Key`, sent once more with
- * the same key after a network error since the server applies a key once.
+ * tokens would reach logs) and the operation id as `Idempotency-Key` (a log event carries
+ * its id in the body instead), sent once more after a network error since the server
+ * applies an id once.
  *
  * @param {{fetchFn: Function, base: {path: string, query: string}, resolveToken: () => Promise<string | undefined>}} settings
  * @returns {Post}
  */
 function createPost({ fetchFn, base, resolveToken }) {
 	return async function post(path, contentType, body, key, signal) {
-		const headers = { 'Content-Type': contentType, Accept: 'application/json', 'Idempotency-Key': key };
+		const headers = { 'Content-Type': contentType, Accept: 'application/json' };
+		if (key !== null) {
+			headers['Idempotency-Key'] = key;
+		}
 		try {
 			const bearer = await resolveToken();
 			if (bearer) {
@@ -1073,6 +1308,73 @@ function createPost({ fetchFn, base, resolveToken }) {
 	};
 }
 
+function closedError() {
+	return new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed'));
+}
+
+/**
+ * The life of one optimistic write: its promise, the signal of its request, and its ends.
+ * `succeed` resolves it; `fail` takes it out of the shown value with `drop` (except after
+ * close, when listeners hear nothing more) and rejects it. No answer within
+ * `writeTimeout`, or the client's close, fails it and aborts its request. Only the first
+ * end counts.
+ *
+ * @param {{writeTimeout: number, lifetime: AbortSignal}} settings
+ * @param {() => void} drop takes the write out of its entry's pending ones
+ */
+function trackWrite({ writeTimeout, lifetime }, drop) {
+	const controller = new AbortController();
+	let resolve;
+	let reject;
+	const promise = new Promise((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	let settled = false;
+	const timer = setTimeout(() => {
+		fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
+		controller.abort();
+	}, writeTimeout);
+	const onClose = () => {
+		fail(closedError());
+		controller.abort();
+	};
+	lifetime.addEventListener('abort', onClose, { once: true });
+
+	function end() {
+		clearTimeout(timer);
+		lifetime.removeEventListener('abort', onClose);
+	}
+
+	function fail(error) {
+		end();
+		if (!lifetime.aborted) {
+			drop();
+		}
+		if (!settled) {
+			settled = true;
+			reject(error);
+		}
+	}
+
+	return {
+		promise,
+		signal: controller.signal,
+		fail,
+		succeed(result) {
+			end();
+			if (!settled) {
+				settled = true;
+				resolve(result);
+			}
+		},
+		/** The write left the shown value confirmed: its answer may take its time. */
+		stopTimer() {
+			clearTimeout(timer);
+		},
+	};
+}
+
 /**
  * State writes: each merge patch is shown at once (pending on its state entry) and POSTed
  * with an operation id; the entry drops it when the stream or the answer confirms it, or
@@ -1084,60 +1386,37 @@ function createPost({ fetchFn, base, resolveToken }) {
 function createWriter({ post, writeTimeout, lifetime }) {
 	function write(entry, patch) {
 		if (lifetime.aborted) {
-			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+			return Promise.reject(closedError());
 		}
 		const body = JSON.stringify(patch);
 		if (body === undefined) {
 			return Promise.reject(new TypeError('The patch must be a JSON value'));
 		}
-		return new Promise((resolve, reject) => {
-			const controller = new AbortController();
-			const timer = setTimeout(() => {
-				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
-				controller.abort();
-			}, writeTimeout);
-			const onClose = () => {
-				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
-				controller.abort();
-			};
-			lifetime.addEventListener('abort', onClose, { once: true });
-			let settled = false;
-			/** @type {PendingWrite} */
-			const pending = {
-				id: operationId(),
-				patch: JSON.parse(body),
-				ackVersion: undefined,
-				settle(error, result) {
-					clearTimeout(timer);
-					lifetime.removeEventListener('abort', onClose);
-					if (!settled) {
-						settled = true;
-						error ? reject(error) : resolve(result);
-					}
-				},
-			};
-			function fail(error) {
-				// after close, listeners hear nothing more: only the promise learns
-				if (!lifetime.aborted) {
-					entry.drop(pending);
-				}
-				pending.settle(error);
+		/** @type {PendingWrite} */
+		const pending = {
+			id: operationId(),
+			patch: JSON.parse(body),
+			ackVersion: undefined,
+			settle(error, result) {
+				error ? tracked.fail(error) : tracked.succeed(result);
+			},
+		};
+		const tracked = trackWrite({ writeTimeout, lifetime }, () => entry.drop(pending));
+		entry.pending.push(pending);
+		entry.refresh();
+		postWrite(entry, pending, body, tracked.signal).then((outcome) => {
+			if (outcome.error) {
+				tracked.fail(outcome.error);
+				return;
 			}
-			entry.pending.push(pending);
-			entry.refresh();
-			postWrite(entry, pending, body, controller.signal).then((outcome) => {
-				if (outcome.error) {
-					fail(outcome.error);
-					return;
-				}
-				pending.ackVersion = outcome.version;
-				pending.settle(null, { version: outcome.version, value: outcome.value });
-				// without a version to wait for, the answer itself confirms the write
-				if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
-					entry.drop(pending);
-				}
-			});
+			pending.ackVersion = outcome.version;
+			tracked.succeed({ version: outcome.version, value: outcome.value });
+			// without a version to wait for, the answer itself confirms the write
+			if (typeof outcome.version !== 'number' || (entry.version !== undefined && entry.version >= outcome.version)) {
+				entry.drop(pending);
+			}
 		});
+		return tracked.promise;
 	}
 
 	/**
@@ -1210,23 +1489,45 @@ function createStateHandle(entry, write, release) {
 	};
 }
 
-/** One user's handle on a shared channel entry, as for states. */
-function createChannelHandle(entry, release) {
+/**
+ * The removals of what a handle added (listeners), run once when it closes; one owned
+ * after that runs at once. `end` says whether this call closed it.
+ */
+function createOwnership() {
 	const offs = new Set();
 	let closed = false;
+	return {
+		get closed() {
+			return closed;
+		},
+		own(off) {
+			if (closed) {
+				off();
+				return () => {};
+			}
+			const once = () => {
+				offs.delete(once);
+				off();
+			};
+			offs.add(once);
+			return once;
+		},
+		end() {
+			if (closed) {
+				return false;
+			}
+			closed = true;
+			for (const off of [...offs]) {
+				off();
+			}
+			return true;
+		},
+	};
+}
 
-	function own(off) {
-		if (closed) {
-			off();
-			return () => {};
-		}
-		const once = () => {
-			offs.delete(once);
-			off();
-		};
-		offs.add(once);
-		return once;
-	}
+/** One user's handle on a shared channel entry, as for states. */
+function createChannelHandle(entry, release) {
+	const { own, end } = createOwnership();
 
 	return {
 		name: entry.name,
@@ -1238,11 +1539,7 @@ function createChannelHandle(entry, release) {
 			return own(() => entry.resetListeners.delete(fn));
 		},
 		close() {
-			if (!closed) {
-				closed = true;
-				for (const off of [...offs]) {
-					off();
-				}
+			if (end()) {
 				release(entry);
 			}
 		},
@@ -1263,7 +1560,7 @@ function createChannelHandle(entry, release) {
 function createCollectionWriter({ post, writeTimeout, lifetime }) {
 	return function write(entry, itemId, body) {
 		if (lifetime.aborted) {
-			return Promise.reject(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
+			return Promise.reject(closedError());
 		}
 		if (typeof itemId !== 'string' || !ITEM_ID.test(itemId)) {
 			return Promise.reject(new TypeError(`'${itemId}' is not an item id: 1 to 128 of A-Z a-z 0-9 _ . : @ -`));
@@ -1272,58 +1569,34 @@ function createCollectionWriter({ post, writeTimeout, lifetime }) {
 		if (text === undefined || (body.op === 'set' && body.data === undefined)) {
 			return Promise.reject(new TypeError('The item must be a JSON value'));
 		}
-		return new Promise((resolve, reject) => {
-			const controller = new AbortController();
-			let timer = setTimeout(() => {
-				fail(new EvWriteError(0, clientProblem('Timeout', `The server did not answer the write within ${writeTimeout} ms`)));
-				controller.abort();
-			}, writeTimeout);
-			const onClose = () => {
-				fail(new EvWriteError(0, clientProblem('Closed', 'This evstream client is closed')));
-				controller.abort();
-			};
-			lifetime.addEventListener('abort', onClose, { once: true });
-			let settled = false;
-			/** @type {PendingOp} */
-			const op = {
-				id: operationId(),
-				itemId,
-				body: JSON.parse(text),
-				epoch: entry.epoch,
-				acked: false,
-				left() {
-					clearTimeout(timer);
-				},
-			};
-			function settle(error, result) {
-				lifetime.removeEventListener('abort', onClose);
-				if (!settled) {
-					settled = true;
-					error ? reject(error) : resolve(result);
-				}
+		/** Once answered: the wait for its change event. */
+		let awaiting;
+		/** @type {PendingOp} */
+		const op = {
+			id: operationId(),
+			itemId,
+			body: JSON.parse(text),
+			epoch: entry.epoch,
+			acked: false,
+			left() {
+				tracked.stopTimer();
+				clearTimeout(awaiting);
+			},
+		};
+		const tracked = trackWrite({ writeTimeout, lifetime }, () => entry.drop(op));
+		entry.pending.push(op);
+		entry.refresh();
+		post(collectionPath(entry, itemId), 'application/json', text, op.id, tracked.signal).then((outcome) => {
+			if (outcome.error) {
+				tracked.fail(outcome.error);
+				return;
 			}
-			function fail(error) {
-				clearTimeout(timer);
-				// after close, listeners hear nothing more: only the promise learns
-				if (!lifetime.aborted) {
-					entry.drop(op);
-				}
-				settle(error);
+			tracked.succeed(outcome.answer?.data ?? null);
+			if (entry.acknowledge(op)) {
+				awaiting = setTimeout(() => lifetime.aborted || entry.drop(op), writeTimeout);
 			}
-			entry.pending.push(op);
-			entry.refresh();
-			post(collectionPath(entry, itemId), 'application/json', text, op.id, controller.signal).then((outcome) => {
-				if (outcome.error) {
-					fail(outcome.error);
-					return;
-				}
-				clearTimeout(timer);
-				settle(null, outcome.answer?.data ?? null);
-				if (entry.acknowledge(op)) {
-					timer = setTimeout(() => lifetime.aborted || entry.drop(op), writeTimeout);
-				}
-			});
 		});
+		return tracked.promise;
 	};
 }
 
@@ -1333,21 +1606,8 @@ function collectionPath(entry, itemId) {
 
 /** One user's handle on a shared collection entry: its listeners go when it closes. */
 function createCollectionHandle(entry, write, release) {
-	const offs = new Set();
-	let closed = false;
-
-	function own(off) {
-		if (closed) {
-			off();
-			return () => {};
-		}
-		const once = () => {
-			offs.delete(once);
-			off();
-		};
-		offs.add(once);
-		return once;
-	}
+	const ownership = createOwnership();
+	const { own, end } = ownership;
 
 	return {
 		stream: entry.stream,
@@ -1360,7 +1620,7 @@ function createCollectionHandle(entry, write, release) {
 			// a listener of its own, so that the same fn subscribed twice unsubscribes once
 			const listener = (items) => fn(items);
 			const off = own(() => entry.listeners.delete(listener));
-			if (!closed) {
+			if (!ownership.closed) {
 				entry.listeners.add(listener);
 				safeCall(listener, entry.shown);
 			}
@@ -1382,11 +1642,115 @@ function createCollectionHandle(entry, write, release) {
 			return write(entry, id, { op: 'delete' }).then(() => undefined);
 		},
 		close() {
-			if (!closed) {
-				closed = true;
-				for (const off of [...offs]) {
-					off();
+			if (end()) {
+				release(entry);
+			}
+		},
+	};
+}
+
+/**
+ * Log events: each is shown at once (pending on its log's entry, replayed on the confirmed
+ * state) and POSTed with its event id and the connection's id, so that the server's
+ * refusal reaches the page as an `invalidate` as well as in the answer. The entry drops it
+ * when its append arrives (which resolves its promise), when the server invalidates or
+ * refuses it, or when the POST fails or times out (which reject it), or after
+ * `optimisticSeconds` without its append: the page then shows the confirmed state, which
+ * the append brings the event into if the server took it late.
+ *
+ * @param {{post: Post, writeTimeout: number, lifetime: AbortSignal, connectionId: () => string | null}} settings
+ * @returns {(entry: ReturnType<typeof createLogEntry>, type: string, payload: unknown, dispatcher: string | null,
+ *   optimisticSeconds: number) => Promise<number>}
+ */
+function createLogDispatcher({ post, writeTimeout, lifetime, connectionId }) {
+	return function dispatch(entry, type, payload, dispatcher, optimisticSeconds) {
+		if (lifetime.aborted) {
+			return Promise.reject(closedError());
+		}
+		if (typeof type !== 'string' || type === '') {
+			return Promise.reject(new TypeError('An event type must be a non-empty string'));
+		}
+		const eventId = operationId();
+		const sent = { type, payload: payload === undefined ? null : payload, eventId };
+		const connection = connectionId();
+		if (connection !== null) {
+			sent.connectionId = connection;
+		}
+		let text;
+		try {
+			text = JSON.stringify(sent);
+		}
+		catch (error) {
+			return Promise.reject(new TypeError(`The payload must be a JSON value: ${error?.message ?? error}`));
+		}
+		let expiry;
+		/** @type {PendingEvent} */
+		const event = {
+			eventId,
+			type,
+			payload: JSON.parse(text).payload ?? null,
+			dispatcher,
+			ackSequence: undefined,
+			confirm(sequence) {
+				tracked.succeed(sequence);
+			},
+			refuse(reason) {
+				tracked.fail(new EvWriteError(422, { status: 422, title: 'Unprocessable Content', detail: reason }));
+			},
+			left() {
+				clearTimeout(expiry);
+			},
+		};
+		const tracked = trackWrite({ writeTimeout, lifetime }, () => entry.drop(event));
+		expiry = setTimeout(() => lifetime.aborted || entry.drop(event), optimisticSeconds * 1000);
+		entry.pending.push(event);
+		entry.refresh();
+		post(`/logs/${encodeURIComponent(entry.name)}`, 'application/json', text, null, tracked.signal).then((outcome) => {
+			if (outcome.error) {
+				tracked.fail(outcome.error);
+				return;
+			}
+			const sequence = outcome.answer?.sequence;
+			tracked.succeed(sequence);
+			entry.acknowledge(event, sequence);
+		});
+		return tracked.promise;
+	};
+}
+
+/** One user's handle on a shared log entry: its listeners go when it closes. */
+function createLogHandle(entry, dispatch, release, dispatcher, optimisticSeconds) {
+	const ownership = createOwnership();
+
+	return {
+		name: entry.name,
+		get state() {
+			return entry.shown;
+		},
+		get confirmed() {
+			return entry.confirmed;
+		},
+		get sequence() {
+			return entry.sequence;
+		},
+		ready: entry.ready,
+		subscribe(fn) {
+			// a listener of its own, so that the same fn subscribed twice unsubscribes once
+			const listener = (state) => fn(state);
+			const off = ownership.own(() => entry.listeners.delete(listener));
+			if (!ownership.closed) {
+				entry.listeners.add(listener);
+				if (entry.received) {
+					safeCall(listener, entry.shown);
 				}
+			}
+			return off;
+		},
+		dispatch(type, payload) {
+			return dispatch(entry, type, payload, dispatcher, optimisticSeconds);
+		},
+		close() {
+			if (ownership.end()) {
 				release(entry);
 			}
 		},
@@ -1423,7 +1787,7 @@ export function connect(options = {}) {
 	const backoff = createBackoff(backoffOptions);
 	/** Aborted by close(): every request, timer and wait of the client listens to it. */
 	const lifetime = new AbortController();
-	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry>>} */
+	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry> | ReturnType<typeof createLogEntry>>} */
 	const subscriptions = new Map();
 	const statusListeners = new Set();
 	const errorListeners = new Set();
@@ -1432,6 +1796,7 @@ export function connect(options = {}) {
 	const post = createPost({ fetchFn, base, resolveToken });
 	const write = createWriter({ post, writeTimeout, lifetime: lifetime.signal });
 	const writeItem = createCollectionWriter({ post, writeTimeout, lifetime: lifetime.signal });
+	const dispatchEvent = createLogDispatcher({ post, writeTimeout, lifetime: lifetime.signal, connectionId: () => connectionId });
 
 	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
 	let status = 'connecting';
@@ -1854,13 +2219,30 @@ export function connect(options = {}) {
 		},
 		collection(stream, group) {
 			for (const name of [stream, group]) {
-				if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
+				if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
 					throw new TypeError(`'${name}' is not a stream or group name: 1 to 64 of A-Z a-z 0-9 _ . : @ -`);
 				}
 			}
 			const entry = /** @type {ReturnType<typeof createCollectionEntry>} */ (
 				hold(`${stream}/${group}`, () => createCollectionEntry(stream, group), 'collection'));
 			return createCollectionHandle(entry, writeItem, release);
+		},
+		log(name, { reducers, optimisticSeconds = 10, dispatcher = null } = {}) {
+			if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
+				throw new TypeError(`'${name}' is not a log name: 1 to 64 of A-Z a-z 0-9 _ . : @ -`);
+			}
+			if (!isObject(reducers)) {
+				throw new TypeError('The reducers must be an object of event type to reducer');
+			}
+			if (typeof optimisticSeconds !== 'number' || !(optimisticSeconds >= 0) || !Number.isFinite(optimisticSeconds)) {
+				throw new TypeError(`'optimisticSeconds' must be a number of seconds, not '${optimisticSeconds}'`);
+			}
+			const entry = /** @type {ReturnType<typeof createLogEntry>} */ (hold(name, () => createLogEntry(name, reducers), 'log'));
+			if (entry.reducers !== reducers) {
+				release(entry);
+				throw new TypeError(`Log '${name}' is already read with other reducers: share one reducers object`);
+			}
+			return createLogHandle(entry, dispatchEvent, release, dispatcher, optimisticSeconds);
 		},
 		close() {
 			shutDown(new EvError(0, clientProblem('Closed', 'This evstream client is closed')));

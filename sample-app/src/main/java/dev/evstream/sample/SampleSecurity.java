@@ -20,7 +20,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 /**
  * Spring Security in the sample. By default everything is open (the SSE endpoint then
  * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
- * and its write endpoints (states, subscriptions, collections) require HTTP Basic
+ * and its write endpoints (states, subscriptions, collections, logs) require HTTP Basic
  * authentication (the client, {@code /evstream/client.js}, stays public), and channel
  * {@code admin} requires role {@code ADMIN}: evstream takes the authenticated principal
  * and hands it to the {@link ChannelAuthorizer}, which also keeps each user's todo list
@@ -56,7 +56,8 @@ class SampleSecurity {
 	SecurityWebFilterChain secureChain(ServerHttpSecurity http) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges
-				.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions", "/evstream/collections/**")
+				.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions", "/evstream/collections/**",
+						"/evstream/logs/**")
 				.authenticated()
 				.matchers(EndpointRequest.to(HealthEndpoint.class))
 				.permitAll()
