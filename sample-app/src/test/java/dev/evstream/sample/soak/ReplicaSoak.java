@@ -131,8 +131,8 @@ class ReplicaSoak {
 				await().atMost(TIMEOUT)
 					.pollInterval(Duration.ofMillis(250))
 					.untilAsserted(() -> assertThat(replica.metric("evstream.channels"))
-						.as("channels in use: only the sample's counter state")
-						.isEqualTo(1));
+						.as("channels in use: only the sample's states, counter and shared-form")
+						.isEqualTo(2));
 				replica.assertEverySlotUsable();
 				long heap = replica.heapAfterGc();
 				long files = (long) replica.metric("process.files.open");
