@@ -141,6 +141,8 @@ class CollectionChannelTests {
 		List<StreamRecorder> listeners = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			listeners.add(connect(null, "counters/g"));
+			// spread the joins over the writes, so that each snapshot is taken at another
+			// point of them
 			Thread.sleep(5);
 		}
 		for (Future<?> future : done) {
