@@ -50,8 +50,10 @@ public final class InMemoryCollectionStore implements CollectionStore {
 	public Mono<GroupSnapshot> snapshot(String stream, String group) {
 		return Mono.fromSupplier(() -> {
 			String channel = channel(stream, group);
+			// the position first: a write that creates the group meanwhile comes after it
+			long position = this.history.headNow(channel);
 			Group found = this.groups.get(channel);
-			return (found != null) ? found.snapshot() : new GroupSnapshot(this.history.headNow(channel), List.of());
+			return (found != null) ? found.snapshot() : new GroupSnapshot(position, List.of());
 		});
 	}
 

@@ -36,12 +36,23 @@ public final class InMemoryLogStore implements LogStore {
 
 	@Override
 	public Mono<LogHead> head(String name) {
-		return Mono.fromSupplier(() -> this.logs.computeIfAbsent(name, Log::new).head());
+		return Mono.fromSupplier(() -> {
+			Log log = this.logs.get(name);
+			return (log != null) ? log.head() : LogHead.EMPTY;
+		});
 	}
 
 	@Override
 	public Mono<LogSnapshot> snapshot(String name) {
-		return Mono.fromSupplier(() -> this.logs.computeIfAbsent(name, Log::new).snapshot());
+		// reading a log nobody appended to creates nothing, as reading a channel does:
+		// the
+		// position is read first, so an append that creates the log meanwhile comes after
+		// it
+		return Mono.fromSupplier(() -> {
+			long position = this.history.headNow(name);
+			Log log = this.logs.get(name);
+			return (log != null) ? log.snapshot() : new LogSnapshot(position, LogHead.EMPTY, List.of());
+		});
 	}
 
 	@Override
