@@ -3,12 +3,11 @@ package dev.evstream.core;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
 import dev.evstream.test.SseEvent;
-import dev.evstream.test.SseParser;
+import dev.evstream.test.SseRecording;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -23,9 +22,7 @@ final class StreamRecorder extends BaseSubscriber<List<byte[]>> {
 
 	private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-	private final List<SseEvent> events = new ArrayList<>();
-
-	private final SseParser parser = new SseParser(this.events::add);
+	private final SseRecording recording = new SseRecording();
 
 	private int batches;
 
@@ -64,33 +61,30 @@ final class StreamRecorder extends BaseSubscriber<List<byte[]>> {
 		this.batches++;
 		for (byte[] chunk : batch) {
 			this.bytes.write(chunk, 0, chunk.length);
-			this.parser.feed(chunk);
+			this.recording.feed(chunk);
 		}
-		notifyAll();
 	}
 
 	@Override
 	protected synchronized void hookOnComplete() {
 		this.completed = true;
-		notifyAll();
 	}
 
 	@Override
 	protected synchronized void hookOnError(Throwable throwable) {
 		this.error = throwable;
-		notifyAll();
 	}
 
-	synchronized List<SseEvent> events() {
-		return List.copyOf(this.events);
+	List<SseEvent> events() {
+		return this.recording.events();
 	}
 
-	synchronized List<SseEvent> events(String type) {
-		return this.events.stream().filter((event) -> event.event().equals(type)).toList();
+	List<SseEvent> events(String type) {
+		return this.recording.events(type);
 	}
 
-	synchronized List<String> data(String type) {
-		return events(type).stream().map(SseEvent::data).toList();
+	List<String> data(String type) {
+		return this.recording.data(type);
 	}
 
 	synchronized String text() {
@@ -109,29 +103,15 @@ final class StreamRecorder extends BaseSubscriber<List<byte[]>> {
 		return this.error;
 	}
 
-	synchronized String lastEventId() {
-		return this.parser.lastEventId();
+	String lastEventId() {
+		return this.recording.lastEventId();
 	}
 
 	/**
 	 * Waits for a condition on the events, for streams fed from other threads.
 	 */
-	synchronized List<SseEvent> await(Predicate<List<SseEvent>> condition, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.test(this.events)) {
-			long left = deadline - System.nanoTime();
-			if (left <= 0) {
-				throw new AssertionError("Condition not met within " + timeout + "; events: " + this.events);
-			}
-			try {
-				wait(Math.max(1, left / 1_000_000));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-		return List.copyOf(this.events);
+	List<SseEvent> await(Predicate<List<SseEvent>> condition, Duration timeout) {
+		return this.recording.await(condition, timeout);
 	}
 
 }

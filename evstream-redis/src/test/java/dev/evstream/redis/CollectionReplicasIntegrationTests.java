@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import dev.evstream.core.EvConnectRequest;
 import dev.evstream.core.EvStream;
@@ -22,14 +21,11 @@ import dev.evstream.core.collection.EvCollectionItemNotFoundException;
 import dev.evstream.core.collection.EvCollections;
 import dev.evstream.core.collection.UpdateOp;
 import dev.evstream.test.SseEvent;
-import dev.evstream.test.SseParser;
 import dev.evstream.test.redis.RedisServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,7 +51,7 @@ class CollectionReplicasIntegrationTests {
 
 	private final List<Replica> replicas = new ArrayList<>();
 
-	private final List<Listener> listeners = new ArrayList<>();
+	private final List<StreamListener> listeners = new ArrayList<>();
 
 	@BeforeEach
 	void startReplicas() {
@@ -67,7 +63,7 @@ class CollectionReplicasIntegrationTests {
 
 	@AfterEach
 	void stopReplicas() {
-		this.listeners.forEach(Listener::dispose);
+		this.listeners.forEach(StreamListener::dispose);
 		this.replicas.forEach(Replica::close);
 	}
 
@@ -170,7 +166,7 @@ class CollectionReplicasIntegrationTests {
 			}
 		}
 		assertThat(underway.await(1, TimeUnit.MINUTES)).isTrue();
-		Listener listener = connect(replica(1), null, "counters/live");
+		StreamListener listener = connect(replica(1), null, "counters/live");
 		for (Future<?> future : done) {
 			future.get(2, TimeUnit.MINUTES);
 		}
@@ -191,7 +187,7 @@ class CollectionReplicasIntegrationTests {
 		EvCollection<Counter> onB = replica(1).counters;
 		EvCollection<Counter> onC = replica(2).counters;
 		onA.set("resume", "a", new Counter(1)).block(TIMEOUT);
-		Listener first = connect(replica(0), null, "counters/resume");
+		StreamListener first = connect(replica(0), null, "counters/resume");
 		first.await((events) -> events.size() >= 2);
 		onC.set("resume", "b", new Counter(2)).block(TIMEOUT);
 		first.await((events) -> events.size() >= 3);
@@ -200,7 +196,7 @@ class CollectionReplicasIntegrationTests {
 		first.dispose();
 		onB.update("resume", "a", UpdateOp.increment("count", 1)).block(TIMEOUT);
 		onC.delete("resume", "b").block(TIMEOUT);
-		Listener second = connect(replica(1), lastEventId, "counters/resume");
+		StreamListener second = connect(replica(1), lastEventId, "counters/resume");
 		List<SseEvent> resumed = second.await((events) -> events.size() >= 3);
 		assertThat(resumed).extracting(SseEvent::event)
 			.containsExactly("connected", "counters/resume", "counters/resume");
@@ -212,7 +208,7 @@ class CollectionReplicasIntegrationTests {
 		for (int i = 0; i < HISTORY * 2; i++) {
 			replica(i % 3).counters.update("resume", "a", UpdateOp.increment("count", 1)).block(TIMEOUT);
 		}
-		Listener third = connect(replica(2), staleEventId, "counters/resume");
+		StreamListener third = connect(replica(2), staleEventId, "counters/resume");
 		List<SseEvent> reset = third.await((events) -> events.size() >= 3);
 		assertThat(reset).extracting(SseEvent::event).containsExactly("connected", "reset", "counters/resume");
 		assertThat(op(reset.get(2))).isEqualTo("snapshot");
@@ -224,12 +220,11 @@ class CollectionReplicasIntegrationTests {
 		return this.replicas.get(index);
 	}
 
-	private Listener connect(Replica replica, @Nullable String lastEventId, String channel) {
+	private StreamListener connect(Replica replica, @Nullable String lastEventId, String channel) {
 		EvStream stream = replica.streams.connect(EvConnectRequest.of(channel).resumingFrom(lastEventId))
 			.block(TIMEOUT);
-		Listener listener = new Listener();
+		StreamListener listener = StreamListener.of(stream);
 		this.listeners.add(listener);
-		stream.output().subscribe(listener);
 		return listener;
 	}
 
@@ -343,54 +338,6 @@ class CollectionReplicasIntegrationTests {
 			this.backend.close();
 			this.container.destroy();
 			this.connections.destroy();
-		}
-
-	}
-
-	/**
-	 * Reads a stream's output as the endpoint writes it, and parses it as a browser.
-	 */
-	private static final class Listener extends BaseSubscriber<List<byte[]>> {
-
-		private final List<SseEvent> events = new ArrayList<>();
-
-		private final SseParser parser = new SseParser(this.events::add);
-
-		@Override
-		protected void hookOnSubscribe(Subscription subscription) {
-			subscription.request(Long.MAX_VALUE);
-		}
-
-		@Override
-		protected synchronized void hookOnNext(List<byte[]> batch) {
-			batch.forEach(this.parser::feed);
-			notifyAll();
-		}
-
-		synchronized List<SseEvent> events(String type) {
-			return this.events.stream().filter((event) -> event.event().equals(type)).toList();
-		}
-
-		synchronized String lastEventId() {
-			return this.parser.lastEventId();
-		}
-
-		synchronized List<SseEvent> await(Predicate<List<SseEvent>> condition) {
-			long deadline = System.nanoTime() + TIMEOUT.toNanos();
-			while (!condition.test(this.events)) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					throw new AssertionError("Condition not met within " + TIMEOUT + "; events: " + this.events);
-				}
-				try {
-					wait(Math.max(1, left / 1_000_000));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new AssertionError(ex);
-				}
-			}
-			return List.copyOf(this.events);
 		}
 
 	}

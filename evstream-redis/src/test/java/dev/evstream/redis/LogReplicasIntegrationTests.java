@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import dev.evstream.core.EvConnectRequest;
 import dev.evstream.core.EvStream;
@@ -24,14 +23,11 @@ import dev.evstream.core.log.EvLogHistory;
 import dev.evstream.core.log.EvLogModel;
 import dev.evstream.core.log.EvLogs;
 import dev.evstream.test.SseEvent;
-import dev.evstream.test.SseParser;
 import dev.evstream.test.redis.RedisServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -70,7 +66,7 @@ class LogReplicasIntegrationTests {
 
 	private final List<Replica> replicas = new ArrayList<>();
 
-	private final List<Listener> listeners = new ArrayList<>();
+	private final List<StreamListener> listeners = new ArrayList<>();
 
 	@BeforeEach
 	void startReplicas() {
@@ -82,14 +78,14 @@ class LogReplicasIntegrationTests {
 
 	@AfterEach
 	void stopReplicas() {
-		this.listeners.forEach(Listener::dispose);
+		this.listeners.forEach(StreamListener::dispose);
 		this.replicas.forEach(Replica::close);
 	}
 
 	@Test
 	void usersClaimingAtOnceOnTwoReplicasShouldHaveOneClaimAcceptedPerRound() throws Exception {
-		Listener onA = connect(replica(0), null, LOG);
-		Listener onB = connect(replica(1), null, LOG);
+		StreamListener onA = connect(replica(0), null, LOG);
+		StreamListener onB = connect(replica(1), null, LOG);
 		int rounds = 50;
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		List<Map<String, Object>> expected = new ArrayList<>();
@@ -125,7 +121,7 @@ class LogReplicasIntegrationTests {
 		for (Replica replica : this.replicas) {
 			assertThat(replica.counter.state().block(TIMEOUT)).isEqualTo(new Counter(rounds, null));
 		}
-		for (Listener listener : List.of(onA, onB)) {
+		for (StreamListener listener : List.of(onA, onB)) {
 			listener.await((events) -> events.size() >= 2 + expected.size());
 			assertThat(view(listener.events(LOG))).isEqualTo(log);
 			assertThat(listener.events("reset")).isEmpty();
@@ -156,7 +152,7 @@ class LogReplicasIntegrationTests {
 		EvLog<Counter> onA = replica(0).counter;
 		EvLog<Counter> onB = replica(1).counter;
 		onA.append("increment", 1, ANN).block(TIMEOUT);
-		Listener first = connect(replica(0), null, LOG);
+		StreamListener first = connect(replica(0), null, LOG);
 		first.await((events) -> events.size() >= 2);
 		onB.append("increment", 2, BOB).block(TIMEOUT);
 		onA.append("claim", null, ANN).block(TIMEOUT);
@@ -167,7 +163,7 @@ class LogReplicasIntegrationTests {
 		onB.append("increment", 3, ANN).block(TIMEOUT);
 		onA.append("release", null, ANN).block(TIMEOUT);
 		onB.append("increment", 4, BOB).block(TIMEOUT);
-		Listener second = connect(replica(1), lastEventId, LOG);
+		StreamListener second = connect(replica(1), lastEventId, LOG);
 		List<SseEvent> resumed = second.await((events) -> events.size() >= 4);
 		assertThat(resumed).extracting(SseEvent::event).containsExactly("connected", LOG, LOG, LOG);
 		List<EvLogEntry> entries = onA.history().block(TIMEOUT).entries();
@@ -178,7 +174,7 @@ class LogReplicasIntegrationTests {
 		for (int i = 0; i < HISTORY * 2; i++) {
 			replica(i % 2).counter.append("increment", 1, BOB).block(TIMEOUT);
 		}
-		Listener third = connect(replica(0), staleEventId, LOG);
+		StreamListener third = connect(replica(0), staleEventId, LOG);
 		List<SseEvent> reset = third.await((events) -> events.size() >= 3);
 		assertThat(reset).extracting(SseEvent::event).containsExactly("connected", "reset", LOG);
 		assertThat(read(reset.get(2))).isEqualTo(history(onB.history().block(TIMEOUT)));
@@ -189,13 +185,13 @@ class LogReplicasIntegrationTests {
 	void eventRefusedOnOneReplicaShouldBeInvalidatedOnlyForTheSenderOnTheOther() {
 		EvLog<Counter> onA = replica(0).counter;
 		onA.append("claim", null, ANN).block(TIMEOUT);
-		Listener sender = connect(replica(1), null, LOG);
-		Listener otherOnB = connect(replica(1), null, LOG);
-		Listener otherOnA = connect(replica(0), null, LOG);
-		for (Listener listener : List.of(sender, otherOnB, otherOnA)) {
+		StreamListener sender = connect(replica(1), null, LOG);
+		StreamListener otherOnB = connect(replica(1), null, LOG);
+		StreamListener otherOnA = connect(replica(0), null, LOG);
+		for (StreamListener listener : List.of(sender, otherOnB, otherOnA)) {
 			listener.await((events) -> events.size() >= 2);
 		}
-		EvLogAppendRequest request = new EvLogAppendRequest("claim", null, "e1", sender.stream.id());
+		EvLogAppendRequest request = new EvLogAppendRequest("claim", null, "e1", sender.stream().id());
 		assertThatExceptionOfType(EvLogEventRejectedException.class)
 			.isThrownBy(() -> onA.appendFromClient(request, BOB).block(TIMEOUT))
 			.withMessageContaining("already claimed");
@@ -207,7 +203,7 @@ class LogReplicasIntegrationTests {
 		// appended after the refusal: a listener that has it would have had the
 		// invalidate
 		replica(1).counter.append("increment", 5, ANN).block(TIMEOUT);
-		for (Listener listener : List.of(sender, otherOnB, otherOnA)) {
+		for (StreamListener listener : List.of(sender, otherOnB, otherOnA)) {
 			listener.await((events) -> events.stream()
 				.anyMatch((event) -> event.event().equals(LOG) && "append".equals(op(event))));
 		}
@@ -226,7 +222,7 @@ class LogReplicasIntegrationTests {
 		EvLogHistory<Counter> history = replica(0).log(name).history().block(TIMEOUT);
 		assertThat(history.baseSequence()).isEqualTo(baseSequence);
 		for (Replica replica : this.replicas) {
-			Listener listener = connect(replica, null, name);
+			StreamListener listener = connect(replica, null, name);
 			List<SseEvent> joined = listener.await((events) -> events.size() >= 2);
 			assertThat(joined).extracting(SseEvent::event).containsExactly("connected", name);
 			assertThat(read(joined.get(1))).isEqualTo(history(history));
@@ -240,12 +236,11 @@ class LogReplicasIntegrationTests {
 		return this.replicas.get(index);
 	}
 
-	private Listener connect(Replica replica, @Nullable String lastEventId, String channel) {
+	private StreamListener connect(Replica replica, @Nullable String lastEventId, String channel) {
 		EvStream stream = replica.streams.connect(EvConnectRequest.of(channel).resumingFrom(lastEventId))
 			.block(TIMEOUT);
-		Listener listener = new Listener(stream);
+		StreamListener listener = StreamListener.of(stream);
 		this.listeners.add(listener);
-		stream.output().subscribe(listener);
 		return listener;
 	}
 
@@ -435,60 +430,6 @@ class LogReplicasIntegrationTests {
 			this.backend.close();
 			this.container.destroy();
 			this.connections.destroy();
-		}
-
-	}
-
-	/**
-	 * Reads a stream's output as the endpoint writes it, and parses it as a browser.
-	 */
-	private static final class Listener extends BaseSubscriber<List<byte[]>> {
-
-		private final EvStream stream;
-
-		private final List<SseEvent> events = new ArrayList<>();
-
-		private final SseParser parser = new SseParser(this.events::add);
-
-		Listener(EvStream stream) {
-			this.stream = stream;
-		}
-
-		@Override
-		protected void hookOnSubscribe(Subscription subscription) {
-			subscription.request(Long.MAX_VALUE);
-		}
-
-		@Override
-		protected synchronized void hookOnNext(List<byte[]> batch) {
-			batch.forEach(this.parser::feed);
-			notifyAll();
-		}
-
-		synchronized List<SseEvent> events(String type) {
-			return this.events.stream().filter((event) -> event.event().equals(type)).toList();
-		}
-
-		synchronized String lastEventId() {
-			return this.parser.lastEventId();
-		}
-
-		synchronized List<SseEvent> await(Predicate<List<SseEvent>> condition) {
-			long deadline = System.nanoTime() + TIMEOUT.toNanos();
-			while (!condition.test(this.events)) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					throw new AssertionError("Condition not met within " + TIMEOUT + "; events: " + this.events);
-				}
-				try {
-					wait(Math.max(1, left / 1_000_000));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new AssertionError(ex);
-				}
-			}
-			return List.copyOf(this.events);
 		}
 
 	}
