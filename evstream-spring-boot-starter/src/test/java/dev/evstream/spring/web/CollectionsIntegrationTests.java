@@ -104,25 +104,28 @@ class CollectionsIntegrationTests {
 
 	@Test
 	void listWithoutTokenShouldAnswer401() {
-		problem(this.http.get().uri("/evstream/collections/todos/{group}", this.group).exchange(), 401, null);
+		Problems.expect(this.http.get().uri("/evstream/collections/todos/{group}", this.group).exchange(), 401, null);
 	}
 
 	@Test
 	void listOfAChannelTheAuthorizerRefusesShouldAnswer403() {
-		problem(this.http.get().uri("/evstream/collections/todos/secret?token={token}", ANN).exchange(), 403,
+		Problems.expect(this.http.get().uri("/evstream/collections/todos/secret?token={token}", ANN).exchange(), 403,
 				"Not allowed to listen to channel 'todos/secret'");
 	}
 
 	@Test
 	void listOfAnUnknownCollectionShouldAnswer404() {
-		problem(this.http.get().uri("/evstream/collections/nothing/{group}?token={token}", this.group, ANN).exchange(),
+		Problems.expect(
+				this.http.get().uri("/evstream/collections/nothing/{group}?token={token}", this.group, ANN).exchange(),
 				404, "There is no collection 'nothing'");
 	}
 
 	@Test
 	void listWithABadNameShouldAnswer400() {
-		problem(this.http.get().uri("/evstream/collections/todos/a!b?token={token}", ANN).exchange(), 400, null);
-		problem(this.http.get().uri("/evstream/collections/to$dos/{group}?token={token}", this.group, ANN).exchange(),
+		Problems.expect(this.http.get().uri("/evstream/collections/todos/a!b?token={token}", ANN).exchange(), 400,
+				null);
+		Problems.expect(
+				this.http.get().uri("/evstream/collections/to$dos/{group}?token={token}", this.group, ANN).exchange(),
 				400, null);
 	}
 
@@ -183,10 +186,12 @@ class CollectionsIntegrationTests {
 	@Test
 	void updateThatCannotApplyShouldAnswer422AndWriteNothing() {
 		this.todos.set(this.group, "a", new Todo("milk", 0, List.of())).block(TIMEOUT);
-		problem(write("a", "{\"op\":\"update\",\"ops\":[{\"op\":\"increment\",\"path\":\"title\",\"by\":1}]}", null),
+		Problems.expect(
+				write("a", "{\"op\":\"update\",\"ops\":[{\"op\":\"increment\",\"path\":\"title\",\"by\":1}]}", null),
 				422, null);
-		problem(write("a", "{\"op\":\"update\",\"ops\":[{\"op\":\"remove\",\"path\":\"missing\"}]}", null), 422, null);
-		problem(write("a", "{\"op\":\"set\",\"data\":{\"title\":[]}}", null), 422, null);
+		Problems.expect(write("a", "{\"op\":\"update\",\"ops\":[{\"op\":\"remove\",\"path\":\"missing\"}]}", null), 422,
+				null);
+		Problems.expect(write("a", "{\"op\":\"set\",\"data\":{\"title\":[]}}", null), 422, null);
 		assertThat(this.todos.get(this.group, "a").block(TIMEOUT)).isEqualTo(new Todo("milk", 0, List.of()));
 	}
 
@@ -196,23 +201,25 @@ class CollectionsIntegrationTests {
 			write(id, "{\"op\":\"set\",\"data\":{\"title\":\"" + id + "\",\"n\":0,\"tags\":[]}}", null).expectStatus()
 				.isOk();
 		}
-		problem(write("d", "{\"op\":\"set\",\"data\":{\"title\":\"d\",\"n\":0,\"tags\":[]}}", null), 422, null);
-		problem(write("a", "{\"op\":\"set\",\"data\":{\"title\":\"" + "x".repeat(300) + "\",\"n\":0,\"tags\":[]}}",
-				null), 422, null);
+		Problems.expect(write("d", "{\"op\":\"set\",\"data\":{\"title\":\"d\",\"n\":0,\"tags\":[]}}", null), 422, null);
+		Problems.expect(write("a",
+				"{\"op\":\"set\",\"data\":{\"title\":\"" + "x".repeat(300) + "\",\"n\":0,\"tags\":[]}}", null), 422,
+				null);
 		assertThat(this.todos.list(this.group).block(TIMEOUT)).containsOnlyKeys("a", "b", "c")
 			.containsEntry("a", new Todo("a", 0, List.of()));
 	}
 
 	@Test
 	void updateOfAMissingItemShouldAnswer404() {
-		problem(write("nobody", "{\"op\":\"update\",\"ops\":[{\"op\":\"increment\",\"path\":\"n\",\"by\":1}]}", null),
+		Problems.expect(
+				write("nobody", "{\"op\":\"update\",\"ops\":[{\"op\":\"increment\",\"path\":\"n\",\"by\":1}]}", null),
 				404, null);
 		assertThat(this.todos.list(this.group).block(TIMEOUT)).isEmpty();
 	}
 
 	@Test
 	void writeToAnUnknownCollectionShouldAnswer404() {
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/collections/nothing/{group}/a", this.group)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + ANN)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -222,7 +229,7 @@ class CollectionsIntegrationTests {
 
 	@Test
 	void writeTheAuthorizerRefusesShouldAnswer403AndWriteNothing() {
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/collections/todos/{group}/a", this.group)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + BOB)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -233,17 +240,19 @@ class CollectionsIntegrationTests {
 
 	@Test
 	void badWritesShouldAnswer400AndWriteNothing() {
-		problem(write("a", "{\"op\":\"bogus\"}", null), 400, null);
-		problem(write("a", "{\"op\":\"set\"", null), 400, null);
-		problem(write("a", "{\"op\":\"delete\"}", "no spaces allowed"), 400, null);
-		problem(write("a!b", "{\"op\":\"delete\"}", null), 400, null);
-		problem(this.http.post()
-			.uri("/evstream/collections/to$dos/{group}/a", this.group)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + ANN)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"op\":\"delete\"}")
-			.exchange(), 400, "Stream name 'to$dos' is invalid: use 1 to 64 characters from A-Z a-z 0-9 _ . : @ -");
-		problem(this.http.post()
+		Problems.expect(write("a", "{\"op\":\"bogus\"}", null), 400, null);
+		Problems.expect(write("a", "{\"op\":\"set\"", null), 400, null);
+		Problems.expect(write("a", "{\"op\":\"delete\"}", "no spaces allowed"), 400, null);
+		Problems.expect(write("a!b", "{\"op\":\"delete\"}", null), 400, null);
+		Problems.expect(
+				this.http.post()
+					.uri("/evstream/collections/to$dos/{group}/a", this.group)
+					.header(HttpHeaders.AUTHORIZATION, "Bearer " + ANN)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"op\":\"delete\"}")
+					.exchange(),
+				400, "Stream name 'to$dos' is invalid: use 1 to 64 characters from A-Z a-z 0-9 _ . : @ -");
+		Problems.expect(this.http.post()
 			.uri("/evstream/collections/todos/{group}/a?token={token}", this.group, ANN)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"op\":\"delete\"}")
@@ -253,7 +262,7 @@ class CollectionsIntegrationTests {
 
 	@Test
 	void writeWithoutTokenShouldAnswer401() {
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/collections/todos/{group}/a", this.group)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"op\":\"delete\"}")
@@ -315,21 +324,6 @@ class CollectionsIntegrationTests {
 
 	private static JsonNode data(SseEvent event) {
 		return json.readTree(event.data());
-	}
-
-	private static void problem(WebTestClient.ResponseSpec response, int status, String detail) {
-		JsonNode problem = response.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(problem.get("status").intValue()).isEqualTo(status);
-		assertThat(problem.get("detail").stringValue()).isNotBlank();
-		if (detail != null) {
-			assertThat(problem.get("detail").stringValue()).isEqualTo(detail);
-		}
 	}
 
 	record Todo(String title, int n, List<String> tags) {

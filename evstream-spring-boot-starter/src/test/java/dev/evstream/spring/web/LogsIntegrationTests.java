@@ -110,7 +110,7 @@ class LogsIntegrationTests {
 			sender.awaitEvent(this.name, TIMEOUT);
 			other.awaitEvent(this.name, TIMEOUT);
 			append(ANN, "{\"type\":\"claim\",\"payload\":{\"item\":\"a\"},\"eventId\":\"e1\"}").expectStatus().isOk();
-			problem(append(ANN,
+			Problems.expect(append(ANN,
 					"{\"type\":\"claim\",\"payload\":{\"item\":\"a\"},\"eventId\":\"e2\",\"connectionId\":\""
 							+ connectionId + "\"}"),
 					422, "already claimed");
@@ -153,7 +153,7 @@ class LogsIntegrationTests {
 
 	@Test
 	void payloadThatBreaksItsConstraintsShouldAnswer422WithTheViolation() {
-		problem(append(ANN, "{\"type\":\"pay\",\"payload\":{\"amount\":0}}"), 422,
+		Problems.expect(append(ANN, "{\"type\":\"pay\",\"payload\":{\"amount\":0}}"), 422,
 				"payload.amount: must be greater than 0");
 		append(ANN, "{\"type\":\"pay\",\"payload\":{\"amount\":5}}").expectStatus()
 			.isOk()
@@ -164,28 +164,28 @@ class LogsIntegrationTests {
 
 	@Test
 	void eventOfAnUnknownTypeOrWithAWrongPayloadShouldAnswer422AndAppendNothing() {
-		problem(append(ANN, "{\"type\":\"steal\",\"payload\":{\"item\":\"a\"}}"), 422, null);
-		problem(append(ANN, "{\"type\":\"claim\",\"payload\":{\"item\":[]}}"), 422, null);
-		problem(append(ANN, "{\"type\":\"claim\"}"), 422, "Event 'claim' needs a payload: a Claim");
+		Problems.expect(append(ANN, "{\"type\":\"steal\",\"payload\":{\"item\":\"a\"}}"), 422, null);
+		Problems.expect(append(ANN, "{\"type\":\"claim\",\"payload\":{\"item\":[]}}"), 422, null);
+		Problems.expect(append(ANN, "{\"type\":\"claim\"}"), 422, "Event 'claim' needs a payload: a Claim");
 		assertThat(this.claims.state().block(TIMEOUT)).isEmpty();
 	}
 
 	@Test
 	void appendTheAuthorizerRefusesShouldAnswer403AndAppendNothing() {
-		problem(append(BOB, "{\"type\":\"claim\",\"payload\":{\"item\":\"a\"}}"), 403,
+		Problems.expect(append(BOB, "{\"type\":\"claim\",\"payload\":{\"item\":\"a\"}}"), 403,
 				"Not allowed to append to log '" + this.name + "'");
 		assertThat(this.claims.state().block(TIMEOUT)).isEmpty();
 	}
 
 	@Test
 	void appendToAnUnknownLogShouldAnswer404OnlyToWhomItIsAllowed() {
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/logs/nothing")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + ANN)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"type\":\"claim\"}")
 			.exchange(), 404, "There is no log 'nothing'");
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/logs/nothing")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + BOB)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -195,29 +195,32 @@ class LogsIntegrationTests {
 
 	@Test
 	void badAppendsShouldAnswer400AndAppendNothing() {
-		problem(append(ANN, "{\"type\":\"claim\""), 400, null);
-		problem(append(ANN, "[]"), 400, null);
-		problem(append(ANN, "{\"payload\":{\"item\":\"a\"}}"), 400, null);
-		problem(append(ANN, "{\"type\":\"claim\",\"payload\":{\"item\":\"a\"},\"eventId\":\"no spaces allowed\"}"), 400,
+		Problems.expect(append(ANN, "{\"type\":\"claim\""), 400, null);
+		Problems.expect(append(ANN, "[]"), 400, null);
+		Problems.expect(append(ANN, "{\"payload\":{\"item\":\"a\"}}"), 400, null);
+		Problems.expect(
+				append(ANN, "{\"type\":\"claim\",\"payload\":{\"item\":\"a\"},\"eventId\":\"no spaces allowed\"}"), 400,
 				null);
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/logs/a!b")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + ANN)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"type\":\"claim\",\"payload\":{\"item\":\"a\"}}")
 			.exchange(), 400, "Log name 'a!b' is invalid: use 1 to 64 characters from A-Z a-z 0-9 _ . : @ -");
-		problem(this.http.post()
-			.uri("/evstream/logs/{name}?token={token}", this.name, ANN)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"type\":\"claim\",\"payload\":{\"item\":\"a\"}}")
-			.exchange(), 400,
+		Problems.expect(
+				this.http.post()
+					.uri("/evstream/logs/{name}?token={token}", this.name, ANN)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"type\":\"claim\",\"payload\":{\"item\":\"a\"}}")
+					.exchange(),
+				400,
 				"Send the token of a write as an 'Authorization: Bearer' header," + " not as query parameter 'token'");
 		assertThat(this.claims.state().block(TIMEOUT)).isEmpty();
 	}
 
 	@Test
 	void appendWithoutTokenShouldAnswer401() {
-		problem(this.http.post()
+		Problems.expect(this.http.post()
 			.uri("/evstream/logs/{name}", this.name)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"type\":\"claim\",\"payload\":{\"item\":\"a\"}}")
@@ -287,21 +290,6 @@ class LogsIntegrationTests {
 
 	private static JsonNode data(SseEvent event) {
 		return json.readTree(event.data());
-	}
-
-	private static void problem(WebTestClient.ResponseSpec response, int status, String detail) {
-		JsonNode problem = response.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(problem.get("status").intValue()).isEqualTo(status);
-		assertThat(problem.get("detail").stringValue()).isNotBlank();
-		if (detail != null) {
-			assertThat(problem.get("detail").stringValue()).isEqualTo(detail);
-		}
 	}
 
 	/**

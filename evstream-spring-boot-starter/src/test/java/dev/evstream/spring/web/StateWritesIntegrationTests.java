@@ -117,7 +117,7 @@ class StateWritesIntegrationTests {
 				}));
 		try (SseTestClient client = SseTestClient.get(this.port, "/evstream?channel=" + this.key)) {
 			client.awaitEvent(this.key, TIMEOUT);
-			problem(patch("{\"title\":\"Too long\"}", "op-2"), 422, "Titles are at most 5 characters");
+			Problems.expect(patch("{\"title\":\"Too long\"}", "op-2"), 422, "Titles are at most 5 characters");
 			patch("{\"title\":\"ok\"}", null).expectStatus().isOk();
 			List<SseEvent> events = client.awaitCount(this.key, 2, TIMEOUT);
 			assertThat(events.get(1).data()).contains("\"title\":\"ok\"").doesNotContain("Too long");
@@ -128,20 +128,21 @@ class StateWritesIntegrationTests {
 	@Test
 	void patchLeavingAValueOfAnotherTypeShouldAnswer422() {
 		this.states.createStateBlocking(this.key, Integer.class, 1, EvStateOptions.defaults().withClientWrites());
-		problem(patch("{\"n\":1}", null), 422, null);
+		Problems.expect(patch("{\"n\":1}", null), 422, null);
 		assertThat(this.states.getState(this.key, Integer.class).get()).isEqualTo(1);
 	}
 
 	@Test
 	void stateWithoutClientWritesShouldAnswer403() {
 		declare(EvStateOptions.defaults());
-		problem(patch("{\"title\":\"x\"}", null), 403, "State '" + this.key + "' does not accept writes from clients");
+		Problems.expect(patch("{\"title\":\"x\"}", null), 403,
+				"State '" + this.key + "' does not accept writes from clients");
 	}
 
 	@Test
 	void stateTheRuleRefusesShouldAnswer403ToListenAndToWrite() {
 		declare(EvStateOptions.defaults().withClientWrites().allowConnectingClient((principal) -> false));
-		problem(patch("{\"title\":\"x\"}", null), 403, "Not allowed to use state '" + this.key + "'");
+		Problems.expect(patch("{\"title\":\"x\"}", null), 403, "Not allowed to use state '" + this.key + "'");
 		try (SseTestClient client = SseTestClient.get(this.port, "/evstream?channel=" + this.key)) {
 			assertThat(Problems.read(client, 403).get("detail").stringValue())
 				.isEqualTo("Not allowed to listen to channel '" + this.key + "'");
@@ -150,17 +151,18 @@ class StateWritesIntegrationTests {
 
 	@Test
 	void unknownStateShouldAnswer404() {
-		problem(patch("{}", null), 404, "There is no state '" + this.key + "'");
+		Problems.expect(patch("{}", null), 404, "There is no state '" + this.key + "'");
 	}
 
 	@Test
 	void badBodiesShouldAnswer400Or415AndChangeNothing() {
 		EvState<Map<String, Object>> form = declare(EvStateOptions.defaults().withClientWrites());
-		problem(this.http.post().uri("/evstream/states/" + this.key).contentType(MERGE_PATCH).bodyValue("{\"title\":"),
+		Problems.expect(
+				this.http.post().uri("/evstream/states/" + this.key).contentType(MERGE_PATCH).bodyValue("{\"title\":"),
 				400, null);
-		problem(this.http.post().uri("/evstream/states/" + this.key).contentType(MERGE_PATCH).exchange(), 400,
+		Problems.expect(this.http.post().uri("/evstream/states/" + this.key).contentType(MERGE_PATCH).exchange(), 400,
 				"A JSON merge patch is required as the body, for example {\"title\": \"New title\"}");
-		problem(patch("{\"title\":\"x\"}", "no spaces allowed"), 400, null);
+		Problems.expect(patch("{\"title\":\"x\"}", "no spaces allowed"), 400, null);
 		this.http.post()
 			.uri("/evstream/states/" + this.key)
 			.contentType(MediaType.TEXT_PLAIN)
@@ -223,25 +225,6 @@ class StateWritesIntegrationTests {
 			request.header("Idempotency-Key", operationId);
 		}
 		return request.bodyValue(body).exchange();
-	}
-
-	private static void problem(WebTestClient.ResponseSpec response, int status, String detail) {
-		JsonNode problem = response.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(problem.get("status").intValue()).isEqualTo(status);
-		assertThat(problem.get("detail").stringValue()).isNotBlank();
-		if (detail != null) {
-			assertThat(problem.get("detail").stringValue()).isEqualTo(detail);
-		}
-	}
-
-	private static void problem(WebTestClient.RequestHeadersSpec<?> request, int status, String detail) {
-		problem(request.exchange(), status, detail);
 	}
 
 }

@@ -114,7 +114,8 @@ class SubscriptionsIntegrationTests {
 	void connectionOfAnotherPrincipalShouldAnswer403AndChangeNothing() {
 		try (SseTestClient client = open("ann", "a-" + this.n)) {
 			String connectionId = connectionId(client);
-			problem(subscriptions("bob", "{\"connectionId\":\"" + connectionId + "\",\"add\":[\"b-" + this.n + "\"]}"),
+			Problems.expect(
+					subscriptions("bob", "{\"connectionId\":\"" + connectionId + "\",\"add\":[\"b-" + this.n + "\"]}"),
 					403, "Connection '" + connectionId + "' was opened by another principal");
 			assertThat(this.streams.listenerCount("b-" + this.n)).isZero();
 		}
@@ -122,7 +123,7 @@ class SubscriptionsIntegrationTests {
 
 	@Test
 	void unknownConnectionShouldAnswer404() {
-		problem(subscriptions("ann", "{\"connectionId\":\"nobody\",\"add\":[\"x\"]}"), 404,
+		Problems.expect(subscriptions("ann", "{\"connectionId\":\"nobody\",\"add\":[\"x\"]}"), 404,
 				"No open connection 'nobody' on this instance: reconnect with the channels and the last event id");
 	}
 
@@ -130,23 +131,25 @@ class SubscriptionsIntegrationTests {
 	void badRequestsShouldAnswer400Or401AndChangeNothing() {
 		try (SseTestClient client = open("ann", "a-" + this.n)) {
 			String connectionId = connectionId(client);
-			problem(subscriptions("ann", "{\"connectionId\":\"" + connectionId + "\",\"add\":[\"bad name\"]}"), 400,
-					null);
-			problem(subscriptions("ann", "{\"connectionId\":\"" + connectionId + "\",\"add\":\"x\"}"), 400,
+			Problems.expect(subscriptions("ann", "{\"connectionId\":\"" + connectionId + "\",\"add\":[\"bad name\"]}"),
+					400, null);
+			Problems.expect(subscriptions("ann", "{\"connectionId\":\"" + connectionId + "\",\"add\":\"x\"}"), 400,
 					"'add' must be an array of channel names");
-			problem(subscriptions("ann", "{\"connectionId\":\"" + connectionId + "\",\"other\":1}"), 400,
+			Problems.expect(subscriptions("ann", "{\"connectionId\":\"" + connectionId + "\",\"other\":1}"), 400,
 					"Unknown field 'other': only 'connectionId', 'add' and 'remove' are accepted");
-			problem(subscriptions("ann", "[]"), 400, null);
-			problem(this.http.post()
+			Problems.expect(subscriptions("ann", "[]"), 400, null);
+			Problems.expect(this.http.post()
 				.uri("/evstream/subscriptions")
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue("{\"connectionId\":\"" + connectionId + "\",\"add\":[\"c\"]}")
 				.exchange(), 401, "A token is required: send it as an 'Authorization: Bearer' header");
-			problem(this.http.post()
-				.uri("/evstream/subscriptions?token=ann")
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"connectionId\":\"" + connectionId + "\",\"add\":[\"c\"]}")
-				.exchange(), 400,
+			Problems.expect(
+					this.http.post()
+						.uri("/evstream/subscriptions?token=ann")
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue("{\"connectionId\":\"" + connectionId + "\",\"add\":[\"c\"]}")
+						.exchange(),
+					400,
 					"Send the token of a write as an 'Authorization: Bearer' header, not as query parameter 'token'");
 			assertThat(this.streams.findStream(connectionId).channels()).containsExactly("a-" + this.n);
 		}
@@ -168,18 +171,6 @@ class SubscriptionsIntegrationTests {
 			.header("Authorization", "Bearer " + principal)
 			.bodyValue(body)
 			.exchange();
-	}
-
-	private static void problem(WebTestClient.ResponseSpec response, int status, String detail) {
-		JsonNode problem = response.expectStatus()
-			.isEqualTo(status)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(problem.get("detail").stringValue()).isNotBlank();
-		if (detail != null) {
-			assertThat(problem.get("detail").stringValue()).isEqualTo(detail);
-		}
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
