@@ -1,9 +1,15 @@
 package dev.evstream.spring.web;
 
+import java.util.Map;
+
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
 import dev.evstream.core.collection.EvCollections;
+import dev.evstream.core.log.EvLogAppendAuthorizer;
+import dev.evstream.core.log.EvLogModel;
+import dev.evstream.core.log.EvLogs;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,18 +22,21 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * Reads and writes of collections answer {@code 503} with {@code Retry-After} when the
- * store cannot be reached.
+ * Reads and writes of collections, and appends to event logs, answer {@code 503} with
+ * {@code Retry-After} when their store cannot be reached.
  */
-@SpringBootTest(classes = { TestApplication.class, CollectionStoreDownIntegrationTests.DeadStore.class },
+@SpringBootTest(classes = { TestApplication.class, ModelStoresDownIntegrationTests.DeadStores.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "evstream.retry=2s")
-class CollectionStoreDownIntegrationTests {
+class ModelStoresDownIntegrationTests {
 
 	@LocalServerPort
 	int port;
 
 	@Autowired
 	EvCollections collections;
+
+	@Autowired
+	EvLogs logs;
 
 	@Test
 	void readsAndWritesShouldAnswer503() {
@@ -53,11 +62,38 @@ class CollectionStoreDownIntegrationTests {
 			.valueEquals(HttpHeaders.RETRY_AFTER, "2");
 	}
 
+	@Test
+	void appendShouldAnswer503() {
+		this.logs.register("notes", EvLogModel.of(new TypeReference<Map<String, Object>>() {
+		}, Map.<String, Object>of()).when("note", Void.class, (state, dispatcher, payload) -> state));
+		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		http.post()
+			.uri("/evstream/logs/notes")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"type\":\"note\",\"eventId\":\"e1\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "2")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		http.post()
+			.uri("/evstream/logs/notes")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"type\":\"note\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "2");
+	}
+
 	record Note(String text) {
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
-	static class DeadStore {
+	static class DeadStores {
 
 		@Bean
 		Backend backend() {
@@ -67,6 +103,11 @@ class CollectionStoreDownIntegrationTests {
 		@Bean
 		EvCollectionWriteAuthorizer writeAuthorizer() {
 			return (principal, stream, write) -> true;
+		}
+
+		@Bean
+		EvLogAppendAuthorizer appendAuthorizer() {
+			return (principal, log, request) -> true;
 		}
 
 	}
