@@ -5,6 +5,7 @@ import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StateStore;
 import java.time.Duration;
 
@@ -50,6 +51,11 @@ final class Engines {
 		@Override
 		public LogStore logStore() {
 			throw new UnsupportedOperationException("A backend of parts has no log store");
+		}
+
+		@Override
+		public OperationStore operationStore() {
+			throw new UnsupportedOperationException("A backend of parts has no operation store");
 		}
 
 	}

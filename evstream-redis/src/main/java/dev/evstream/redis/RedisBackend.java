@@ -54,6 +54,8 @@ public final class RedisBackend implements Backend {
 
 	private final RedisLogStore logStore;
 
+	private final RedisOperationStore operationStore;
+
 	private RedisBackend(Builder builder) {
 		RedisKeys keys = new RedisKeys(builder.keyPrefix);
 		this.bus = new RedisEventBus(builder.listenerContainers, builder.redis, keys, builder.timeout,
@@ -63,6 +65,7 @@ public final class RedisBackend implements Backend {
 				builder.historyTimeToLive, builder.timeout);
 		this.collectionStore = new RedisCollectionStore(builder.redis, keys, this.channelHistory, builder.timeout);
 		this.logStore = new RedisLogStore(builder.redis, keys, this.channelHistory, builder.timeout);
+		this.operationStore = new RedisOperationStore(builder.redis, keys, builder.timeout);
 	}
 
 	/**
@@ -97,6 +100,11 @@ public final class RedisBackend implements Backend {
 	@Override
 	public RedisLogStore logStore() {
 		return this.logStore;
+	}
+
+	@Override
+	public RedisOperationStore operationStore() {
+		return this.operationStore;
 	}
 
 	@Override

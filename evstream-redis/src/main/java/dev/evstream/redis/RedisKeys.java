@@ -75,6 +75,13 @@ public final class RedisKeys {
 		return this.prefix + ":item-op:" + channel + "|" + operationId;
 	}
 
+	String actionOperation(String recordSet, String operationId) {
+		// '|' is in neither a record set's name nor an operation id, so the pair reads
+		// one
+		// way
+		return this.prefix + ":action-op:" + recordSet + "|" + operationId;
+	}
+
 	String logHead(String name) {
 		return this.prefix + ":log:" + name;
 	}

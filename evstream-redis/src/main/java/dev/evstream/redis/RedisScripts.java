@@ -38,6 +38,8 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> COLLECTION_SNAPSHOT = load("collection-snapshot.lua");
 
+	static final RedisScript<String> OPERATION_CLAIM = RedisScript.of(resource("operation-claim.lua"), String.class);
+
 	static final RedisScript<List<Object>> LOG_APPEND = list(appending("log-append.lua"));
 
 	static final RedisScript<List<Object>> LOG_SNAPSHOT = load("log-snapshot.lua");

@@ -7,6 +7,7 @@ import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.test.redis.RedisServer;
@@ -71,6 +72,11 @@ class RedisBackendIntegrationTests extends BackendContract {
 		@Override
 		public LogStore logStore() {
 			return this.backend.logStore();
+		}
+
+		@Override
+		public OperationStore operationStore() {
+			return this.backend.operationStore();
 		}
 
 		@Override

@@ -4,6 +4,7 @@ import dev.evstream.core.bus.EventBus;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StateStore;
 import reactor.core.publisher.Mono;
 
@@ -45,6 +46,13 @@ public interface Backend extends AutoCloseable {
 	 * @return the log store
 	 */
 	LogStore logStore();
+
+	/**
+	 * Returns the store of operation ids of writes kept outside the backend, such as the
+	 * actions of record sets.
+	 * @return the operation store
+	 */
+	OperationStore operationStore();
 
 	/**
 	 * Returns the history that gives channel messages their positions.

@@ -25,6 +25,8 @@ public final class InMemoryBackend implements Backend {
 
 	private final InMemoryLogStore logStore;
 
+	private final InMemoryOperationStore operationStore = new InMemoryOperationStore();
+
 	/**
 	 * Creates a backend that keeps {@value ChannelHistory#DEFAULT_SIZE} messages per
 	 * channel, for {@link InMemoryChannelHistory#DEFAULT_TIME_TO_LIVE one day} after a
@@ -72,6 +74,11 @@ public final class InMemoryBackend implements Backend {
 	@Override
 	public InMemoryLogStore logStore() {
 		return this.logStore;
+	}
+
+	@Override
+	public InMemoryOperationStore operationStore() {
+		return this.operationStore;
 	}
 
 	@Override

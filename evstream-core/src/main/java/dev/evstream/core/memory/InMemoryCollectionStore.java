@@ -31,7 +31,7 @@ public final class InMemoryCollectionStore implements CollectionStore {
 
 	private final ConcurrentMap<String, Group> groups = new ConcurrentHashMap<>();
 
-	private final RecentOperations operations = new RecentOperations(StateStore.OPERATION_RETENTION,
+	private final RecentOperations<Boolean> operations = new RecentOperations<>(StateStore.OPERATION_RETENTION,
 			RecentOperations.DEFAULT_CAPACITY);
 
 	InMemoryCollectionStore(InMemoryChannelHistory history) {
@@ -135,7 +135,7 @@ public final class InMemoryCollectionStore implements CollectionStore {
 				this.items.put(write.id(), next);
 			}
 			if (operationId != null) {
-				operations.remember(this.channel, operationId);
+				operations.remember(this.channel, operationId, Boolean.TRUE);
 			}
 			return new ItemWriteResult(Outcome.WRITTEN, next, send(write.message()));
 		}

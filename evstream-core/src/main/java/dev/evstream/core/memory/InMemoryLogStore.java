@@ -27,7 +27,7 @@ public final class InMemoryLogStore implements LogStore {
 
 	private final ConcurrentMap<String, Log> logs = new ConcurrentHashMap<>();
 
-	private final RecentOperations eventIds = new RecentOperations(StateStore.OPERATION_RETENTION,
+	private final RecentOperations<Long> eventIds = new RecentOperations<>(StateStore.OPERATION_RETENTION,
 			RecentOperations.DEFAULT_CAPACITY);
 
 	InMemoryLogStore(InMemoryChannelHistory history) {

@@ -31,7 +31,7 @@ public final class InMemoryStateStore implements StateStore {
 
 	private final InMemoryEventBus bus;
 
-	private final RecentOperations operations = new RecentOperations(StateStore.OPERATION_RETENTION,
+	private final RecentOperations<Boolean> operations = new RecentOperations<>(StateStore.OPERATION_RETENTION,
 			RecentOperations.DEFAULT_CAPACITY);
 
 	/**
@@ -85,7 +85,7 @@ public final class InMemoryStateStore implements StateStore {
 				StoredState next = current.next(json, operationId);
 				this.states.put(key, next);
 				if (operationId != null) {
-					this.operations.remember(key, operationId);
+					this.operations.remember(key, operationId, Boolean.TRUE);
 				}
 				this.bus.deliver(new StateChanged(next, false));
 				return new CompareAndSetResult(true, next);

@@ -8,12 +8,15 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The operation ids of recent writes, per state, so that a retried write is applied once.
- * Bounded in time and in number: an id is remembered for the retention, and the oldest
- * are forgotten first when there are more than the capacity, so that a client that makes
- * up ids cannot grow the memory of the process.
+ * The operation ids of recent writes, per state, channel or record set, so that a retried
+ * write is applied once. Bounded in time and in number: an id is remembered for the
+ * retention (or the time given with it), and the oldest are forgotten first when there
+ * are more than the capacity, so that a client that makes up ids cannot grow the memory
+ * of the process.
+ *
+ * @param <V> what is remembered with an id
  */
-final class RecentOperations {
+final class RecentOperations<V> {
 
 	/**
 	 * How many ids are remembered at most.
@@ -25,7 +28,7 @@ final class RecentOperations {
 	private final int capacity;
 
 	// guarded by this; in insertion order, so the eldest entry expires first
-	private final LinkedHashMap<String, Recent> expiries = new LinkedHashMap<>();
+	private final LinkedHashMap<String, Recent<V>> expiries = new LinkedHashMap<>();
 
 	RecentOperations(Duration retention, int capacity) {
 		this.retentionNanos = retention.toNanos();
@@ -33,37 +36,50 @@ final class RecentOperations {
 	}
 
 	synchronized boolean seen(String key, String operationId) {
-		expire(System.nanoTime());
-		return this.expiries.containsKey(entry(key, operationId));
+		return recall(key, operationId) != null;
 	}
 
 	/**
 	 * Returns what was remembered with an id, such as the position its write got.
 	 * @return the value, or {@code null} if the id is not remembered
 	 */
-	synchronized @Nullable Long recall(String key, String operationId) {
-		expire(System.nanoTime());
-		Recent recent = this.expiries.get(entry(key, operationId));
-		return (recent != null) ? recent.value : null;
-	}
-
-	synchronized void remember(String key, String operationId) {
-		remember(key, operationId, 0);
-	}
-
-	synchronized void remember(String key, String operationId, long value) {
+	synchronized @Nullable V recall(String key, String operationId) {
 		long now = System.nanoTime();
 		expire(now);
-		this.expiries.put(entry(key, operationId), new Recent(now + this.retentionNanos, value));
+		Recent<V> recent = this.expiries.get(entry(key, operationId));
+		// an entry remembered for less than the retention may have expired behind the
+		// eldest
+		return (recent != null && recent.expiresAt - now > 0) ? recent.value : null;
+	}
+
+	synchronized void remember(String key, String operationId, V value) {
+		remember(key, operationId, value, this.retentionNanos);
+	}
+
+	synchronized void remember(String key, String operationId, V value, Duration retention) {
+		remember(key, operationId, value, retention.toNanos());
+	}
+
+	synchronized void forget(String key, String operationId) {
+		this.expiries.remove(entry(key, operationId));
+	}
+
+	private void remember(String key, String operationId, V value, long retentionNanos) {
+		long now = System.nanoTime();
+		expire(now);
+		String entry = entry(key, operationId);
+		// put again at the end, so that insertion order stays close to expiry order
+		this.expiries.remove(entry);
+		this.expiries.put(entry, new Recent<>(now + retentionNanos, value));
 		if (this.expiries.size() > this.capacity) {
 			this.expiries.remove(this.expiries.keySet().iterator().next());
 		}
 	}
 
 	private void expire(long now) {
-		Iterator<Map.Entry<String, Recent>> iterator = this.expiries.entrySet().iterator();
+		Iterator<Map.Entry<String, Recent<V>>> iterator = this.expiries.entrySet().iterator();
 		while (iterator.hasNext()) {
-			Map.Entry<String, Recent> eldest = iterator.next();
+			Map.Entry<String, Recent<V>> eldest = iterator.next();
 			if (eldest.getValue().expiresAt - now > 0) {
 				return;
 			}
@@ -76,7 +92,7 @@ final class RecentOperations {
 		return key + '\n' + operationId;
 	}
 
-	private record Recent(long expiresAt, long value) {
+	private record Recent<V>(long expiresAt, V value) {
 	}
 
 }

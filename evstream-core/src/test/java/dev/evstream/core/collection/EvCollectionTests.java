@@ -16,6 +16,7 @@ import dev.evstream.core.store.GroupSnapshot;
 import dev.evstream.core.store.ItemWrite;
 import dev.evstream.core.store.ItemWriteResult;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -201,6 +202,11 @@ class EvCollectionTests {
 			@Override
 			public LogStore logStore() {
 				return memory.logStore();
+			}
+
+			@Override
+			public OperationStore operationStore() {
+				return memory.operationStore();
 			}
 
 		}).build();

@@ -28,6 +28,8 @@ import dev.evstream.core.store.LogAppendResult;
 import dev.evstream.core.store.LogHead;
 import dev.evstream.core.store.LogSnapshot;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationClaim;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StoredItem;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
@@ -41,9 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The contract every backend of the SPIs meets: the {@code EventBus}, the
- * {@code StateStore}, the {@code CollectionStore}, the {@code LogStore} and the
- * {@code ChannelHistory} together, since writes publish their events atomically. A
- * backend is done when its subclass of this kit passes.
+ * {@code StateStore}, the {@code CollectionStore}, the {@code LogStore}, the
+ * {@code OperationStore} and the {@code ChannelHistory} together, since writes publish
+ * their events atomically. A backend is done when its subclass of this kit passes.
  */
 public abstract class BackendContract {
 
@@ -713,6 +715,64 @@ public abstract class BackendContract {
 		assertThat(messages).extracting(ChannelMessage::data).containsExactlyElementsOf(snapshot.events());
 		assertThat(messages).extracting(ChannelMessage::sequence).isSorted().doesNotHaveDuplicates();
 		assertThat(snapshot.channelSequence()).isEqualTo(messages.get(total - 1).sequence());
+	}
+
+	@Test
+	void claimingAFreeOperationIdShouldHoldItForOthersUntilCompleted() {
+		assertThat(block(operations().claim("todos", "op-1", Duration.ofMinutes(1)))).isEqualTo(OperationClaim.CLAIMED);
+		assertThat(block(operations().claim("todos", "op-1", Duration.ofMinutes(1)))).isEqualTo(OperationClaim.RUNNING);
+		assertThat(block(operations().claim("notes", "op-1", Duration.ofMinutes(1)))).isEqualTo(OperationClaim.CLAIMED);
+		block(operations().complete("todos", "op-1", "{\"records\":[]}"));
+		assertThat(block(operations().claim("todos", "op-1", Duration.ofMinutes(1))))
+			.isEqualTo(OperationClaim.completed("{\"records\":[]}"));
+	}
+
+	@Test
+	void releasedOperationIdShouldBeFreeAgain() {
+		assertThat(block(operations().claim("todos", "op-2", Duration.ofMinutes(1)))).isEqualTo(OperationClaim.CLAIMED);
+		block(operations().release("todos", "op-2"));
+		assertThat(block(operations().claim("todos", "op-2", Duration.ofMinutes(1)))).isEqualTo(OperationClaim.CLAIMED);
+	}
+
+	@Test
+	void claimNeitherCompletedNorReleasedShouldEndByItself() throws InterruptedException {
+		assertThat(block(operations().claim("todos", "op-3", Duration.ofMillis(200))))
+			.isEqualTo(OperationClaim.CLAIMED);
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		OperationClaim claim;
+		do {
+			Thread.sleep(50);
+			claim = block(operations().claim("todos", "op-3", Duration.ofMinutes(1)));
+		}
+		while (claim == OperationClaim.RUNNING && System.nanoTime() < deadline);
+		assertThat(claim).isEqualTo(OperationClaim.CLAIMED);
+	}
+
+	@Test
+	void concurrentClaimsOfOneIdShouldLetExactlyOneRun() throws Exception {
+		int claimers = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(claimers);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<OperationClaim>> claims = new ArrayList<>();
+		for (int i = 0; i < claimers; i++) {
+			claims.add(pool.submit(() -> {
+				start.await();
+				return block(operations().claim("todos", "op-4", Duration.ofMinutes(1)));
+			}));
+		}
+		start.countDown();
+		List<OperationClaim> outcomes = new ArrayList<>();
+		for (Future<OperationClaim> claim : claims) {
+			outcomes.add(claim.get(30, TimeUnit.SECONDS));
+		}
+		pool.shutdown();
+		assertThat(outcomes).containsOnlyOnce(OperationClaim.CLAIMED)
+			.filteredOn((claim) -> claim != OperationClaim.CLAIMED)
+			.containsOnly(OperationClaim.RUNNING);
+	}
+
+	protected OperationStore operations() {
+		return this.backend.operationStore();
 	}
 
 	protected LogStore logs() {

@@ -20,6 +20,7 @@ import dev.evstream.core.memory.InMemoryBackend;
 import dev.evstream.core.memory.InMemoryChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
@@ -267,6 +268,11 @@ class ClientDepartureIntegrationTests {
 				@Override
 				public LogStore logStore() {
 					return Gates.this.memory.logStore();
+				}
+
+				@Override
+				public OperationStore operationStore() {
+					return Gates.this.memory.operationStore();
 				}
 
 			};

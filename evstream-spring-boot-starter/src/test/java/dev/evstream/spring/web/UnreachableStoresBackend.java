@@ -1,6 +1,7 @@
 package dev.evstream.spring.web;
 
 import java.net.ConnectException;
+import java.time.Duration;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.EventBus;
@@ -15,14 +16,16 @@ import dev.evstream.core.store.LogAppendResult;
 import dev.evstream.core.store.LogHead;
 import dev.evstream.core.store.LogSnapshot;
 import dev.evstream.core.store.LogStore;
+import dev.evstream.core.store.OperationClaim;
+import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The in-memory backend, but for a collection store and a log store that cannot be
- * reached: every call to them fails as a refused connection does.
+ * The in-memory backend, but for a collection store, a log store and an operation store
+ * that cannot be reached: every call to them fails as a refused connection does.
  */
 record UnreachableStoresBackend(InMemoryBackend backend) implements Backend {
 
@@ -98,6 +101,28 @@ record UnreachableStoresBackend(InMemoryBackend backend) implements Backend {
 
 			@Override
 			public Mono<LogAppendResult> append(LogAppend append) {
+				return Mono.error(down());
+			}
+
+		};
+	}
+
+	@Override
+	public OperationStore operationStore() {
+		return new OperationStore() {
+
+			@Override
+			public Mono<OperationClaim> claim(String scope, String operationId, Duration runningFor) {
+				return Mono.error(down());
+			}
+
+			@Override
+			public Mono<Void> complete(String scope, String operationId, String outcome) {
+				return Mono.error(down());
+			}
+
+			@Override
+			public Mono<Void> release(String scope, String operationId) {
 				return Mono.error(down());
 			}
 
