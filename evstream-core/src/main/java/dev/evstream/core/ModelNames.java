@@ -49,7 +49,17 @@ public final class ModelNames {
 	}
 
 	/**
-	 * Returns whether a name is a valid stream, group or log name.
+	 * Checks a record set's name.
+	 * @param recordSet the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it does not follow the rule
+	 */
+	public static String recordSet(String recordSet) {
+		return check("Record set name", recordSet, MAX_NAME_LENGTH);
+	}
+
+	/**
+	 * Returns whether a name is a valid stream, group, log or record set name.
 	 * @param name the name
 	 * @return whether it follows the rule
 	 */
