@@ -50,6 +50,10 @@ final class RecordListener extends BaseSubscriber<List<byte[]>> {
 		return this.recording.events();
 	}
 
+	List<SseEvent> events(String type) {
+		return this.recording.events(type);
+	}
+
 	List<String> data(String type) {
 		return this.recording.data(type);
 	}
