@@ -281,7 +281,7 @@ public final class EvStateManager implements AutoCloseable {
 		ChannelNames.check(key);
 		if (this.streams.isClaimed(key)) {
 			throw new IllegalArgumentException("State key '" + key
-					+ "' names a channel of another model (a collection or an event log); one channel carries one kind of model");
+					+ "' names a channel of another model (a collection, an event log or a record set); one channel carries one kind of model");
 		}
 	}
 

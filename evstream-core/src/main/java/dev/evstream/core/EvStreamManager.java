@@ -307,8 +307,8 @@ public final class EvStreamManager implements AutoCloseable {
 	 * @param message the message, without an id
 	 * @return the outcome
 	 * @throws IllegalArgumentException if the channel name is invalid, the message has an
-	 * id, the channel carries a state or belongs to a model (a collection or an event
-	 * log), or the data cannot be written as JSON
+	 * id, the channel carries a state or belongs to a model (a collection, an event log
+	 * or a record set), or the data cannot be written as JSON
 	 */
 	public Mono<Void> send(String channel, EvMessage message) {
 		ChannelNames.check(channel);
@@ -319,7 +319,7 @@ public final class EvStreamManager implements AutoCloseable {
 		}
 		if (isClaimed(channel)) {
 			throw new IllegalArgumentException("Channel '" + channel
-					+ "' belongs to a model (a collection or an event log); change it through that model");
+					+ "' belongs to a model (a collection, an event log or a record set); change it through that model");
 		}
 		Channel existing = this.registry.channel(channel);
 		if (existing != null && existing.hasState()) {

@@ -251,6 +251,14 @@ class EvLogTests {
 			.withMessageContaining("belongs to a model");
 	}
 
+	@Test
+	void channelOfAnotherModelShouldNotBecomeALog() {
+		this.manager.claimChannel("taken", (channel) -> Mono.empty());
+		assertThatIllegalStateException().isThrownBy(() -> this.logs.register("taken", counterModel()))
+			.withMessage("Channel 'taken' already belongs to another model");
+		assertThat(this.logs.find("taken")).isNull();
+	}
+
 	private void assertRejected(Supplier<Mono<?>> append, String reason) {
 		assertThatExceptionOfType(EvLogEventRejectedException.class).isThrownBy(() -> append.get().block(TIMEOUT))
 			.withMessageContaining(reason);

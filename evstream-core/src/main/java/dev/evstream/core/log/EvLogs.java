@@ -73,6 +73,7 @@ public final class EvLogs {
 	 * @return the log
 	 * @throws IllegalArgumentException if the name is invalid or already registered, or
 	 * the initial state cannot be written as JSON
+	 * @throws IllegalStateException if another model claimed the channel
 	 */
 	public <S> EvLog<S> register(String name, EvLogModel<S> model) {
 		ModelNames.log(name);
@@ -81,7 +82,14 @@ public final class EvLogs {
 		if (this.logs.putIfAbsent(name, log) != null) {
 			throw new IllegalArgumentException("Log '" + name + "' is already registered");
 		}
-		this.streams.claimChannel(name, (channel) -> log.snapshot());
+		try {
+			this.streams.claimChannel(name, (channel) -> log.snapshot());
+		}
+		catch (RuntimeException ex) {
+			// the channel is another model's: a log left registered would append to it
+			this.logs.remove(name, log);
+			throw ex;
+		}
 		return log;
 	}
 

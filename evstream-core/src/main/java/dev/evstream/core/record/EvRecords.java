@@ -75,9 +75,8 @@ public final class EvRecords {
 			this.streams.claimChannel(name, (channel) -> recordSet.snapshot());
 		}
 		catch (RuntimeException ex) {
-			// the channel is another model's: a set left registered would take actions
-			// and
-			// broadcast its changes to that model's listeners
+			// the channel is another model's: a set left registered would take
+			// actions and broadcast its changes to that model's listeners
 			this.recordSets.remove(name, recordSet);
 			throw ex;
 		}
