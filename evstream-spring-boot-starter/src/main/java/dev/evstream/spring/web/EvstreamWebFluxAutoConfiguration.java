@@ -8,11 +8,14 @@ import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
 import dev.evstream.core.collection.EvCollections;
 import dev.evstream.core.log.EvLogAppendAuthorizer;
 import dev.evstream.core.log.EvLogs;
+import dev.evstream.core.record.EvActionAuthorizer;
+import dev.evstream.core.record.EvRecords;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
 import dev.evstream.spring.collection.EvstreamCollectionAutoConfiguration;
 import dev.evstream.spring.json.JsonOnlyWebFilter;
 import dev.evstream.spring.log.EvstreamLogAutoConfiguration;
+import dev.evstream.spring.record.EvstreamRecordAutoConfiguration;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
@@ -60,7 +63,7 @@ import org.springframework.web.reactive.result.view.ViewResolver;
  */
 @AutoConfiguration(
 		after = { EvstreamAutoConfiguration.class, EvstreamCollectionAutoConfiguration.class,
-				EvstreamLogAutoConfiguration.class },
+				EvstreamLogAutoConfiguration.class, EvstreamRecordAutoConfiguration.class },
 		afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
@@ -110,6 +113,17 @@ public final class EvstreamWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(EvRecords.class)
+	EvstreamRecordHandler evstreamRecordHandler(EvRecords records, EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
+			ObjectProvider<EvStateManager> states, ObjectProvider<EvActionAuthorizer> actionAuthorizer,
+			ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+		return new EvstreamRecordHandler(records, principals(properties, authenticator, tokenHider),
+				permissions(authorizer, states), actionAuthorizer.getIfUnique(), jsonMapper, properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	EvstreamSubscriptionHandler evstreamSubscriptionHandler(EvStreamManager manager, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
@@ -130,7 +144,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 			EvstreamClientScriptHandler evstreamClientScriptHandler,
 			ObjectProvider<EvstreamStateWriteHandler> evstreamStateWriteHandler,
 			ObjectProvider<EvstreamCollectionHandler> evstreamCollectionHandler,
-			ObjectProvider<EvstreamLogHandler> evstreamLogHandler, EvstreamProperties properties) {
+			ObjectProvider<EvstreamLogHandler> evstreamLogHandler,
+			ObjectProvider<EvstreamRecordHandler> evstreamRecordHandler, EvstreamProperties properties) {
 		String path = properties.getPath();
 		// every other method at a path is answered 405 rather than left to fall through
 		// to
@@ -151,6 +166,10 @@ public final class EvstreamWebFluxAutoConfiguration {
 					collections::writeMethodNotAllowed));
 		evstreamLogHandler.ifAvailable((logs) -> routes.POST(path + "/logs/{name}", logs::append)
 			.route(RequestPredicates.path(path + "/logs/{name}"), logs::methodNotAllowed));
+		evstreamRecordHandler.ifAvailable((records) -> routes.POST(path + "/actions/{name}", records::act)
+			.route(RequestPredicates.path(path + "/actions/{name}"), records::actMethodNotAllowed)
+			.GET(path + "/records/{name}", records::list)
+			.route(RequestPredicates.path(path + "/records/{name}"), records::listMethodNotAllowed));
 		return routes.route(RequestPredicates.path(path), evstreamSseHandler::methodNotAllowed).build();
 	}
 
@@ -163,7 +182,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 	JsonOnlyWebFilter evstreamJsonOnlyWrites(EvstreamProperties properties, JsonMapper jsonMapper) {
 		return new JsonOnlyWebFilter(jsonMapper, properties.getPath() + "/states/**",
 				properties.getPath() + "/subscriptions", properties.getPath() + "/collections/**",
-				properties.getPath() + "/logs/**");
+				properties.getPath() + "/logs/**", properties.getPath() + "/actions/**");
 	}
 
 	private static RequestPrincipals principals(EvstreamProperties properties,
@@ -181,7 +200,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamQueryTokenHider")
 	QueryTokenHider evstreamQueryTokenHider(EvstreamProperties properties) {
 		String path = properties.getPath();
-		return new QueryTokenHider(List.of(path, path + "/collections/*/*", path + "/logs/**"),
+		return new QueryTokenHider(
+				List.of(path, path + "/collections/*/*", path + "/logs/**", path + "/actions/**", path + "/records/*"),
 				properties.getAuth().getQueryParam());
 	}
 

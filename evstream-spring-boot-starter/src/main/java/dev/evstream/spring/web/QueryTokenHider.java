@@ -15,12 +15,13 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Takes the token out of the query of requests to the SSE endpoint (and of the reads of
- * collections, which take their token as the stream does, and of the appends to event
- * logs, which refuse it) before anything else sees them, and keeps it for the endpoint:
- * so the token reaches no log line that prints the request (Spring's own request logging
- * included), no exchange recorder and no error page. Spring picks the bean up when it
- * builds the application's {@link HttpHandler}. Tokens are held by request id until the
- * endpoint takes them, or the response ends.
+ * collections and record sets, which take their token as the stream does, and of the
+ * appends to event logs and the actions on record sets, which refuse it) before anything
+ * else sees them, and keeps it for the endpoint: so the token reaches no log line that
+ * prints the request (Spring's own request logging included), no exchange recorder and no
+ * error page. Spring picks the bean up when it builds the application's
+ * {@link HttpHandler}. Tokens are held by request id until the endpoint takes them, or
+ * the response ends.
  * <p>
  * The request is recognised as the endpoint's, and the token parameter found, exactly as
  * the endpoint reads them: the path is matched the way the router matches it (decoded,

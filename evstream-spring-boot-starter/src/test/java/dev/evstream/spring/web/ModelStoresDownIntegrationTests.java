@@ -1,6 +1,7 @@
 package dev.evstream.spring.web;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
@@ -8,7 +9,11 @@ import dev.evstream.core.collection.EvCollections;
 import dev.evstream.core.log.EvLogAppendAuthorizer;
 import dev.evstream.core.log.EvLogModel;
 import dev.evstream.core.log.EvLogs;
+import dev.evstream.core.record.EvActionAuthorizer;
+import dev.evstream.core.record.EvRecordSetModel;
+import dev.evstream.core.record.EvRecords;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import tools.jackson.core.type.TypeReference;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,9 +26,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * Reads and writes of collections, and appends to event logs, answer {@code 503} with
- * {@code Retry-After} when their store cannot be reached.
+ * Reads and writes of collections, appends to event logs and actions on record sets
+ * answer {@code 503} with {@code Retry-After} when their store cannot be reached.
  */
 @SpringBootTest(classes = { TestApplication.class, ModelStoresDownIntegrationTests.DeadStores.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "evstream.retry=2s")
@@ -37,6 +44,9 @@ class ModelStoresDownIntegrationTests {
 
 	@Autowired
 	EvLogs logs;
+
+	@Autowired
+	EvRecords records;
 
 	@Test
 	void readsAndWritesShouldAnswer503() {
@@ -89,6 +99,34 @@ class ModelStoresDownIntegrationTests {
 			.valueEquals(HttpHeaders.RETRY_AFTER, "2");
 	}
 
+	@Test
+	void actionWithAnOperationIdShouldAnswer503AndRunNothing() {
+		AtomicInteger actions = new AtomicInteger();
+		this.records.register("reminders",
+				EvRecordSetModel.of(Note.class, Note.class)
+					.id(Note::text)
+					.version((note) -> 1)
+					.loader((since) -> Flux.empty())
+					.onAction((recordSet, action, principal) -> {
+						actions.incrementAndGet();
+						return Flux.just(action);
+					}));
+		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		http.post()
+			.uri("/evstream/actions/reminders")
+			.header("Idempotency-Key", "op-1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"text\":\"hi\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "2")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(actions).hasValue(0);
+	}
+
 	record Note(String text) {
 	}
 
@@ -108,6 +146,11 @@ class ModelStoresDownIntegrationTests {
 		@Bean
 		EvLogAppendAuthorizer appendAuthorizer() {
 			return (principal, log, request) -> true;
+		}
+
+		@Bean
+		EvActionAuthorizer actionAuthorizer() {
+			return (principal, recordSet, action) -> true;
 		}
 
 	}
