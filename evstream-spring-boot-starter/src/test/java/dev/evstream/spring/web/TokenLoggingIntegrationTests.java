@@ -72,11 +72,24 @@ class TokenLoggingIntegrationTests {
 				assertThat(append.head().status()).isEqualTo(400);
 				assertThat(append.awaitClose()).contains("as an 'Authorization: Bearer' header").doesNotContain(GOOD);
 			}
+			// so do the reads of record sets, and actions refuse it
+			try (SseTestClient records = SseTestClient.get(port, "/evstream/records/audit?token=" + GOOD)) {
+				assertThat(records.status()).isEqualTo(404);
+			}
+			try (RawHttp action = RawHttp.send(port,
+					"POST /evstream/actions/audit?token=" + GOOD
+							+ " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+							+ "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")) {
+				assertThat(action.head().status()).isEqualTo(400);
+				assertThat(action.awaitClose()).contains("as an 'Authorization: Bearer' header").doesNotContain(GOOD);
+			}
 			context.close();
 			assertThat(output.getOut()).contains("\"GET /evstream?token=***&channel=logs HTTP/1.1\" 401")
 				.contains("HTTP GET \"/evstream?channel=logs\"")
 				.contains("HTTP GET \"/evstream/collections/logs/all\"")
-				.contains("HTTP POST \"/evstream/logs/audit\"");
+				.contains("HTTP POST \"/evstream/logs/audit\"")
+				.contains("HTTP GET \"/evstream/records/audit\"")
+				.contains("HTTP POST \"/evstream/actions/audit\"");
 		}
 		finally {
 			if (previous == null) {
