@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
-import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.collection.EvCollection;
 import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
 import dev.evstream.core.collection.EvCollections;
@@ -36,16 +34,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {group}} and {@code POST /evstream/collections/{stream}/{group}/{id}}, and the changes
  * they broadcast on the group's channel.
  */
-@SpringBootTest(classes = { TestApplication.class, CollectionsIntegrationTests.Security.class },
+@SpringBootTest(classes = { TestApplication.class, TwoUsers.class, CollectionsIntegrationTests.Security.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "evstream.collections.max-items-per-group=3", "evstream.collections.max-item-bytes=200B" })
 class CollectionsIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final String ANN = "ann-token";
+	private static final String ANN = TwoUsers.ANN;
 
-	private static final String BOB = "bob-token";
+	private static final String BOB = TwoUsers.BOB;
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -331,15 +329,6 @@ class CollectionsIntegrationTests {
 
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Security {
-
-		@Bean
-		Authenticator authenticator() {
-			return (token) -> switch (token) {
-				case ANN -> Mono.just(EvPrincipal.of("ann"));
-				case BOB -> Mono.just(EvPrincipal.of("bob"));
-				default -> Mono.empty();
-			};
-		}
 
 		@Bean
 		ChannelAuthorizer authorizer() {

@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.evstream.core.auth.Authenticator;
-import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.log.EvLog;
 import dev.evstream.core.log.EvLogAppendAuthorizer;
 import dev.evstream.core.log.EvLogEventRejectedException;
@@ -18,7 +16,6 @@ import dev.evstream.test.SseTestClient;
 import jakarta.validation.constraints.Positive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,15 +36,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Appends to event logs over {@code POST /evstream/logs/{name}}, validated against the
  * log's state, and the events they broadcast on the log's channel.
  */
-@SpringBootTest(classes = { TestApplication.class, LogsIntegrationTests.Security.class },
+@SpringBootTest(classes = { TestApplication.class, TwoUsers.class, LogsIntegrationTests.Security.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT)
 class LogsIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final String ANN = "ann-token";
+	private static final String ANN = TwoUsers.ANN;
 
-	private static final String BOB = "bob-token";
+	private static final String BOB = TwoUsers.BOB;
 
 	private static final String EMPTY_HISTORY = "{\"op\":\"history\",\"base\":{\"sequence\":0,\"state\":{}},\"events\":[]}";
 
@@ -319,15 +316,6 @@ class LogsIntegrationTests {
 
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Security {
-
-		@Bean
-		Authenticator authenticator() {
-			return (token) -> switch (token) {
-				case ANN -> Mono.just(EvPrincipal.of("ann"));
-				case BOB -> Mono.just(EvPrincipal.of("bob"));
-				default -> Mono.empty();
-			};
-		}
 
 		@Bean
 		EvLogAppendAuthorizer appendAuthorizer() {

@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.record.EvActionAuthorizer;
@@ -45,15 +44,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * channel. The application's database is a table in this process, as an application's
  * handler would change it in a transaction.
  */
-@SpringBootTest(classes = { TestApplication.class, RecordSetsIntegrationTests.Security.class },
+@SpringBootTest(classes = { TestApplication.class, TwoUsers.class, RecordSetsIntegrationTests.Security.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "evstream.retry=2s")
 class RecordSetsIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final String ANN = "ann-token";
+	private static final String ANN = TwoUsers.ANN;
 
-	private static final String BOB = "bob-token";
+	private static final String BOB = TwoUsers.BOB;
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -430,15 +429,6 @@ class RecordSetsIntegrationTests {
 
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Security {
-
-		@Bean
-		Authenticator authenticator() {
-			return (token) -> switch (token) {
-				case ANN -> Mono.just(EvPrincipal.of("ann"));
-				case BOB -> Mono.just(EvPrincipal.of("bob"));
-				default -> Mono.empty();
-			};
-		}
 
 		@Bean
 		ChannelAuthorizer channelAuthorizer() {
