@@ -61,6 +61,7 @@ public final class EvRecords {
 	 * @return the record set
 	 * @throws IllegalArgumentException if the name is invalid or already registered, or
 	 * the model has no id, version or loader
+	 * @throws IllegalStateException if another model claimed the channel of the name
 	 */
 	public <R, A> EvRecordSet<R, A> register(String name, EvRecordSetModel<R, A> model) {
 		ModelNames.recordSet(name);
@@ -70,7 +71,16 @@ public final class EvRecords {
 		if (this.recordSets.putIfAbsent(name, recordSet) != null) {
 			throw new IllegalArgumentException("Record set '" + name + "' is already registered");
 		}
-		this.streams.claimChannel(name, (channel) -> recordSet.snapshot());
+		try {
+			this.streams.claimChannel(name, (channel) -> recordSet.snapshot());
+		}
+		catch (RuntimeException ex) {
+			// the channel is another model's: a set left registered would take actions
+			// and
+			// broadcast its changes to that model's listeners
+			this.recordSets.remove(name, recordSet);
+			throw ex;
+		}
 		return recordSet;
 	}
 
