@@ -27,7 +27,8 @@ export class EvError extends Error {
 
 /**
  * A refused (`status` 4xx/5xx), failed (0, "Network error") or timed-out (0, "Timeout")
- * state or collection write or log event, or one cut short by `close()` (0, "Closed"). Its
+ * state or collection write, log event or record set action, or one cut short by `close()`
+ * (0, "Closed"). Its
  * optimistic change has been rolled back. A timed-out write may still have been applied by
  * the server. A log event the server invalidated on the stream before its answer came is
  * refused with 422 and the server's reason.
@@ -37,7 +38,10 @@ export class EvWriteError extends EvError {
 }
 
 export interface ConnectOptions {
-	/** The stream endpoint; writes go to `${url}/states/…`, `${url}/collections/…` and `${url}/logs/…`. Default `/evstream`. */
+	/**
+	 * The stream endpoint; writes go to `${url}/states/…`, `${url}/collections/…`, `${url}/logs/…`
+	 * and `${url}/actions/…`. Default `/evstream`.
+	 */
 	url?: string;
 	/** A bearer token, or a function giving one, called before each connection and write. */
 	token?: string | (() => string | undefined | Promise<string | undefined>);
@@ -45,7 +49,7 @@ export interface ConnectOptions {
 	tokenIn?: 'header' | 'query';
 	/** The query parameter for `tokenIn: 'query'`. Default `token`. */
 	tokenParam?: string;
-	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()`, `log()` and `channel()`. */
+	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()`, `log()`, `records()` and `channel()`. */
 	channels?: string[];
 	/**
 	 * Reconnect delays in ms, doubled after each failure up to `max`, each picked at random
@@ -54,7 +58,7 @@ export interface ConnectOptions {
 	 */
 	backoff?: { initial?: number; max?: number };
 	/**
-	 * Ms before an unanswered optimistic write or log event is rolled back; also how long an answered
+	 * Ms before an unanswered optimistic write, log event or action is rolled back; also how long an answered
 	 * collection write waits for its change event before the answer alone confirms it. Default 10000.
 	 */
 	writeTimeout?: number;
@@ -243,6 +247,56 @@ export interface EvLogHandle<S = unknown> {
 	close(): void;
 }
 
+/** One record of a record set as the server sends it: its id, version, and the record or its soft delete. */
+export type EvRecordEntry<R = unknown> =
+	| { id: string; version: number; deleted: false; record: R }
+	| { id: string; version: number; deleted: true };
+
+export interface EvRecordsOptions<R, A> {
+	/**
+	 * The page's view of an action before the server answers it, as partysync's: the
+	 * records after the action, from the records and the action. It gets copies, so it may
+	 * change them in place and return them; one that throws or returns no array leaves the
+	 * records as they were. Handles of one record set share one function. Default: none,
+	 * the action shows once the server answered it.
+	 */
+	optimistic?: (records: R[], action: A) => R[];
+}
+
+/**
+ * The page's view of a record set (channel `<name>`), as partysync's: the records of the
+ * application's database, each kept at the highest version the server sent (a soft
+ * delete included, so that an older entry arriving late cannot bring a record back); a
+ * snapshot replaces them all. Handles of the same set share its records and actions.
+ */
+export interface EvRecordsHandle<R = unknown, A = unknown> {
+	readonly name: string;
+	/**
+	 * The shown records: the server's live records in id order, with this page's pending
+	 * actions applied on top with `optimistic`, in order. A new array on each change (do not
+	 * modify it); empty before the first snapshot.
+	 */
+	readonly records: readonly R[];
+	/** Resolves with the records once the first snapshot arrived; rejects if the channel is refused or closed first. */
+	readonly ready: Promise<readonly R[]>;
+	/**
+	 * Calls `fn` with the records now and on every change of them (a snapshot, changes, an
+	 * optimistic action or its roll back), compared as JSON.
+	 * @returns the unsubscribe function
+	 */
+	subscribe(fn: (records: readonly R[]) => void): () => void;
+	/**
+	 * Applies an action at once with `optimistic` and sends it to `{url}/actions/{name}`
+	 * with an operation id as `Idempotency-Key`. Resolves with the entries it changed when
+	 * the `changes` event carrying the operation id or the POST's answer arrives (both
+	 * applied by version); rejects with `EvWriteError` (422 with the server's reason when
+	 * refused) after rolling it back.
+	 */
+	send(action: A): Promise<EvRecordEntry<R>[]>;
+	/** Removes this handle's listeners; the last handle of the set unsubscribes. */
+	close(): void;
+}
+
 /** One channel of the connection. */
 export interface EvChannelHandle {
 	readonly name: string;
@@ -292,6 +346,12 @@ export interface EvClient {
 	 * another kind, or if the log is read with another reducers object.
 	 */
 	log<S = unknown>(name: string, options: EvLogOptions<S>): EvLogHandle<S>;
+	/**
+	 * A handle on a record set, over channel `<name>`; throws `TypeError` for a name outside
+	 * 1 to 64 of `A-Z a-z 0-9 _ . : @ -`, if the channel is used as another kind, or if the
+	 * set is read with another `optimistic` function.
+	 */
+	records<R = unknown, A = unknown>(name: string, options?: EvRecordsOptions<R, A>): EvRecordsHandle<R, A>;
 	/** Stops everything: the stream, reconnects, pending writes (rejected); status `closed`. */
 	close(): void;
 }

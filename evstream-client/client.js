@@ -1,7 +1,8 @@
 /**
  * The browser client of evstream for Spring Boot: one Server-Sent Events connection per
- * page that carries every state, collection, log and channel the page uses, with resume,
- * heartbeat watchdog, reconnect back-off, live subscription changes and optimistic writes.
+ * page that carries every state, collection, log, record set and channel the page uses,
+ * with resume, heartbeat watchdog, reconnect back-off, live subscription changes and
+ * optimistic writes.
  *
  * A single dependency-free ES module, served by the starter at `{evstream.path}/client.js`.
  * It reads the stream with `fetch` rather than `EventSource` so that it can send
@@ -41,9 +42,10 @@ export class EvError extends Error {
 }
 
 /**
- * A refused, failed or timed-out state or collection write. The optimistic change it made
- * has been rolled back when this is thrown. A write that timed out may still have been
- * applied by the server: the stream then shows it like any other change.
+ * A refused, failed or timed-out state or collection write, log event or record set action.
+ * The optimistic change it made has been rolled back when this is thrown. A write that
+ * timed out may still have been applied by the server: the stream then shows it like any
+ * other change.
  */
 export class EvWriteError extends EvError {
 	/**
@@ -776,7 +778,7 @@ function addTo(map, key, fn) {
 // ---------------------------------------------------------------------------------------
 // Collections: confirmed items, pending optimistic ops, listeners
 
-/** Stream, group and log names, as the server accepts them. */
+/** Stream, group, log and record set names, as the server accepts them. */
 const MODEL_NAME = /^[A-Za-z0-9_.:@-]{1,64}$/;
 
 /** Item ids, as the server accepts them. */
@@ -1254,6 +1256,213 @@ function reduce(reducers, state, event) {
 
 function copyJson(value) {
 	return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+// ---------------------------------------------------------------------------------------
+// Record sets: the server's records with their versions, pending optimistic actions
+
+/** The `optimistic` of a record set read without one: actions show once the server answers. */
+const NOT_OPTIMISTIC = (records) => records;
+
+/**
+ * One record set as the page sees it: per id, the highest version the server sent and the
+ * record, or none once it is deleted (the version stays, so that an older entry that
+ * arrives late cannot bring the record back); and the actions this page sent that the
+ * server has not answered yet, applied on top with the page's `optimistic` function, in
+ * order, to give the shown records. Shared by every handle of the same set.
+ *
+ * @param {string} name the record set's name, also its channel
+ * @param {(records: any[], action: any) => any[]} optimistic the page's view of an action
+ */
+function createRecordsEntry(name, optimistic) {
+	let resolveReady;
+	let rejectReady;
+	const ready = new Promise((resolve, reject) => {
+		resolveReady = resolve;
+		rejectReady = reject;
+	});
+	// handled here so that a page that never awaits `ready` sees no unhandled rejection
+	ready.catch(() => {});
+	const entry = {
+		kind: 'records',
+		name,
+		token: channelToken(name),
+		users: 0,
+		optimistic,
+		/** @type {Map<string, KnownRecord>} sorted by id, as the server lists them; deleted ones too */
+		known: new Map(),
+		/** The live records of the server, in id order. */
+		confirmed: [],
+		/** @type {PendingAction[]} */
+		pending: [],
+		/** The confirmed records with the pending actions applied: what the page shows. */
+		shown: [],
+		received: false,
+		/** @type {Set<(records: unknown[]) => void>} */
+		listeners: new Set(),
+		ready,
+
+		/** Recomputes the shown records and tells listeners when they changed. */
+		refresh() {
+			const next = entry.pending.reduce((records, pending) => applyOptimistic(optimistic, records, pending.action),
+				entry.confirmed);
+			if (!sameRecords(entry.shown, next)) {
+				entry.shown = next;
+				for (const fn of [...entry.listeners]) {
+					safeCall(fn, next);
+				}
+			}
+		},
+
+		/** A message of the set's channel. */
+		receive(message) {
+			switch (message.op) {
+				case 'snapshot':
+					onSnapshot(recordEntries(message));
+					return;
+				case 'changes':
+					onChanges(recordEntries(message), message.operationId);
+					return;
+				default:
+				// ops of later servers are ignored, as SSE ignores unknown fields
+			}
+		},
+
+		/** Messages were missed for good: the fresh snapshot that follows replaces every record. */
+		reset() {
+			// changes until then are applied by version, and the snapshot replaces them anyway
+		},
+
+		/** The POST's answer to an action: the records it changed, applied by version; it is confirmed. */
+		answer(pending, entries) {
+			applyEntries(entries);
+			leave(pending);
+			entry.refresh();
+			pending.confirm(entries);
+		},
+
+		/** Takes an action out of the shown records (refused, failed or timed out). */
+		drop(pending) {
+			if (leave(pending)) {
+				entry.refresh();
+			}
+		},
+
+		/** The subscription ended before the first snapshot (handle closed, refused, client closed). */
+		abandon(error) {
+			if (!entry.received) {
+				rejectReady(error);
+			}
+		},
+	};
+
+	function onSnapshot(entries) {
+		entry.known = new Map();
+		applyEntries(entries);
+		entry.refresh();
+		if (!entry.received) {
+			entry.received = true;
+			resolveReady(entry.shown);
+		}
+	}
+
+	function onChanges(entries, id) {
+		applyEntries(entries);
+		const pending = entry.pending.find((action) => action.id === id);
+		if (pending !== undefined) {
+			leave(pending);
+		}
+		entry.refresh();
+		pending?.confirm(entries);
+	}
+
+	/** Keeps each entry whose version is above the one known for its id. */
+	function applyEntries(entries) {
+		let added = false;
+		let changed = false;
+		for (const { id, version, deleted, record } of entries) {
+			const known = entry.known.get(id);
+			if (known !== undefined && version <= known.version) {
+				continue;
+			}
+			added = added || known === undefined;
+			changed = true;
+			entry.known.set(id, deleted ? { version, deleted, record: undefined } : { version, deleted, record });
+		}
+		if (added) {
+			entry.known = sortedById(entry.known);
+		}
+		if (changed) {
+			entry.confirmed = [...entry.known.values()].filter((known) => !known.deleted).map((known) => known.record);
+		}
+	}
+
+	/** Removes an action from the pending ones; whether it was there. */
+	function leave(pending) {
+		const index = entry.pending.indexOf(pending);
+		if (index < 0) {
+			return false;
+		}
+		entry.pending.splice(index, 1);
+		return true;
+	}
+
+	return entry;
+}
+
+/**
+ * @typedef {object} KnownRecord
+ * @property {number} version the highest version the server sent of it
+ * @property {boolean} deleted whether that version is a soft delete
+ * @property {unknown} record the record, `undefined` once deleted
+ */
+
+/**
+ * @typedef {object} PendingAction
+ * @property {string} id the operation id, sent as `Idempotency-Key`
+ * @property {unknown} action the action, as sent
+ * @property {(entries: RecordEntry[]) => void} confirm resolves its promise: the server applied it
+ */
+
+/**
+ * @typedef {object} RecordEntry
+ * @property {string} id the record's id
+ * @property {number} version its version
+ * @property {boolean} deleted whether it is soft-deleted
+ * @property {unknown} [record] the record, absent when deleted
+ */
+
+/** The entries of a snapshot, `changes` event or action answer: `{records: [{id, version, record | deleted}]}`. */
+function recordEntries(message) {
+	const entries = isObject(message) && Array.isArray(message.records) ? message.records : [];
+	return entries.filter((entry) => isObject(entry) && entry.id != null).map((entry) => {
+		const deleted = entry.deleted === true;
+		const version = typeof entry.version === 'number' ? entry.version : 0;
+		return deleted ? { id: String(entry.id), version, deleted } : { id: String(entry.id), version, deleted, record: entry.record };
+	});
+}
+
+/**
+ * Applies one pending action with the page's `optimistic` function, which gets copies, so
+ * that it may change the records in place and return them. One that throws or returns no
+ * array leaves the records as they were: the server decides.
+ */
+function applyOptimistic(optimistic, records, action) {
+	try {
+		const next = optimistic(copyJson(records), copyJson(action));
+		return Array.isArray(next) ? next : records;
+	}
+	catch {
+		return records;
+	}
+}
+
+/** Whether two record arrays show the same: the same records in order, compared as JSON. */
+function sameRecords(a, b) {
+	if (a === b) {
+		return true;
+	}
+	return a.length === b.length && a.every((record, i) => record === b[i] || sameJson(record, b[i]));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1757,6 +1966,79 @@ function createLogHandle(entry, dispatch, release, dispatcher, optimisticSeconds
 	};
 }
 
+/**
+ * Record set actions: each is applied at once with the set's `optimistic` function
+ * (pending on its entry) and POSTed to `{url}/actions/{name}` with an operation id as
+ * `Idempotency-Key`. It leaves the pending ones when the `changes` event carrying its
+ * operation id arrives, or the POST answers with the records it changed (both applied by
+ * version), which resolves its promise with those entries; it is rolled back when it is
+ * refused, fails or times out, which rejects its promise.
+ *
+ * @param {{post: Post, writeTimeout: number, lifetime: AbortSignal}} settings
+ * @returns {(entry: ReturnType<typeof createRecordsEntry>, action: unknown) => Promise<RecordEntry[]>}
+ */
+function createActionSender({ post, writeTimeout, lifetime }) {
+	return function send(entry, action) {
+		if (lifetime.aborted) {
+			return Promise.reject(closedError());
+		}
+		const text = JSON.stringify(action);
+		if (text === undefined) {
+			return Promise.reject(new TypeError('The action must be a JSON value'));
+		}
+		/** @type {PendingAction} */
+		const pending = {
+			id: operationId(),
+			action: JSON.parse(text),
+			confirm(entries) {
+				tracked.succeed(entries);
+			},
+		};
+		const tracked = trackWrite({ writeTimeout, lifetime }, () => entry.drop(pending));
+		entry.pending.push(pending);
+		entry.refresh();
+		post(`/actions/${encodeURIComponent(entry.name)}`, 'application/json', text, pending.id, tracked.signal).then((outcome) => {
+			if (outcome.error) {
+				tracked.fail(outcome.error);
+				return;
+			}
+			entry.answer(pending, recordEntries(outcome.answer));
+		});
+		return tracked.promise;
+	};
+}
+
+/** One user's handle on a shared record set entry: its listeners go when it closes. */
+function createRecordsHandle(entry, send, release) {
+	const ownership = createOwnership();
+
+	return {
+		name: entry.name,
+		get records() {
+			return entry.shown;
+		},
+		ready: entry.ready,
+		subscribe(fn) {
+			// a listener of its own, so that the same fn subscribed twice unsubscribes once
+			const listener = (records) => fn(records);
+			const off = ownership.own(() => entry.listeners.delete(listener));
+			if (!ownership.closed) {
+				entry.listeners.add(listener);
+				safeCall(listener, entry.shown);
+			}
+			return off;
+		},
+		send(action) {
+			return send(entry, action);
+		},
+		close() {
+			if (ownership.end()) {
+				release(entry);
+			}
+		},
+	};
+}
+
 // ---------------------------------------------------------------------------------------
 // The client
 
@@ -1787,7 +2069,7 @@ export function connect(options = {}) {
 	const backoff = createBackoff(backoffOptions);
 	/** Aborted by close(): every request, timer and wait of the client listens to it. */
 	const lifetime = new AbortController();
-	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry> | ReturnType<typeof createLogEntry>>} */
+	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry> | ReturnType<typeof createLogEntry> | ReturnType<typeof createRecordsEntry>>} */
 	const subscriptions = new Map();
 	const statusListeners = new Set();
 	const errorListeners = new Set();
@@ -1797,6 +2079,7 @@ export function connect(options = {}) {
 	const write = createWriter({ post, writeTimeout, lifetime: lifetime.signal });
 	const writeItem = createCollectionWriter({ post, writeTimeout, lifetime: lifetime.signal });
 	const dispatchEvent = createLogDispatcher({ post, writeTimeout, lifetime: lifetime.signal, connectionId: () => connectionId });
+	const sendAction = createActionSender({ post, writeTimeout, lifetime: lifetime.signal });
 
 	/** @type {'connecting' | 'open' | 'reconnecting' | 'closed'} */
 	let status = 'connecting';
@@ -2243,6 +2526,20 @@ export function connect(options = {}) {
 				throw new TypeError(`Log '${name}' is already read with other reducers: share one reducers object`);
 			}
 			return createLogHandle(entry, dispatchEvent, release, dispatcher, optimisticSeconds);
+		},
+		records(name, { optimistic = NOT_OPTIMISTIC } = {}) {
+			if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
+				throw new TypeError(`'${name}' is not a record set name: 1 to 64 of A-Z a-z 0-9 _ . : @ -`);
+			}
+			if (typeof optimistic !== 'function') {
+				throw new TypeError('\'optimistic\' must be a function of the records and an action to the records');
+			}
+			const entry = /** @type {ReturnType<typeof createRecordsEntry>} */ (hold(name, () => createRecordsEntry(name, optimistic), 'records'));
+			if (entry.optimistic !== optimistic) {
+				release(entry);
+				throw new TypeError(`Record set '${name}' is already read with another optimistic function: share one`);
+			}
+			return createRecordsHandle(entry, sendAction, release);
 		},
 		close() {
 			shutDown(new EvError(0, clientProblem('Closed', 'This evstream client is closed')));

@@ -20,15 +20,16 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 /**
  * Spring Security in the sample. By default everything is open (the SSE endpoint then
  * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
- * and its write endpoints (states, subscriptions, collections, logs) require HTTP Basic
- * authentication (the client, {@code /evstream/client.js}, stays public), and channel
- * {@code admin} requires role {@code ADMIN}: evstream takes the authenticated principal
- * and hands it to the {@link ChannelAuthorizer}, which also keeps each user's todo list
- * to that user. Actuator needs role {@code ADMIN} too, except health, which anyone may
- * read without details ({@code application-secure.properties}). The API stays open, as in
- * the default profile; its writes accept JSON only, which no page of another site can
- * make a browser send, so CSRF protection is not needed for them. The two demo users are
- * for the demo only.
+ * and its other endpoints (states, subscriptions, collections, logs, record set actions
+ * and records) require HTTP Basic authentication (the client,
+ * {@code /evstream/client.js}, stays public), and channel {@code admin} requires role
+ * {@code ADMIN}: evstream takes the authenticated principal and hands it to the
+ * {@link ChannelAuthorizer}, which also keeps each user's todo list to that user.
+ * Actuator needs role {@code ADMIN} too, except health, which anyone may read without
+ * details ({@code application-secure.properties}). The API stays open, as in the default
+ * profile; its writes accept JSON only, which no page of another site can make a browser
+ * send, so CSRF protection is not needed for them. The two demo users are for the demo
+ * only.
  *
  * @since 0.1.0
  */
@@ -57,7 +58,7 @@ class SampleSecurity {
 		return http
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions", "/evstream/collections/**",
-						"/evstream/logs/**")
+						"/evstream/logs/**", "/evstream/actions/**", "/evstream/records/**")
 				.authenticated()
 				.matchers(EndpointRequest.to(HealthEndpoint.class))
 				.permitAll()

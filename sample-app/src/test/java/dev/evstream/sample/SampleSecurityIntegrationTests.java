@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.evstream.test.SseTestClient;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,45 @@ class SampleSecurityIntegrationTests {
 		try (SseTestClient ann = get("/evstream?channel=todos/bob", "ann", "ann-password")) {
 			assertThat(ann.status()).isEqualTo(403);
 		}
+	}
+
+	@Test
+	void sharedTodosShouldNeedALogin() {
+		String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+		String create = "{\"type\":\"create\",\"payload\":{\"id\":\"" + id + "\",\"text\":\"milk\"}}";
+		this.http.post()
+			.uri("/evstream/actions/shared-todos")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(create)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		this.http.get().uri("/evstream/records/shared-todos").exchange().expectStatus().isUnauthorized();
+		try (SseTestClient anonymous = SseTestClient.get(this.port, "/evstream?channel=shared-todos");
+				SseTestClient ann = get("/evstream?channel=shared-todos", "ann", "ann-password")) {
+			assertThat(anonymous.status()).isEqualTo(401);
+			ann.awaitEvent("shared-todos", TIMEOUT);
+			this.http.post()
+				.uri("/evstream/actions/shared-todos")
+				.headers((headers) -> headers.setBasicAuth("bob", "bob-password"))
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(create)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.records[0].record.text")
+				.isEqualTo("milk");
+			assertThat(ann.awaitCount("shared-todos", 2, TIMEOUT).get(1).data()).contains("\"id\":\"" + id + "\"");
+		}
+		this.http.get()
+			.uri("/evstream/records/shared-todos")
+			.headers((headers) -> headers.setBasicAuth("bob", "bob-password"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("\"id\":\"" + id + "\""));
 	}
 
 	@ParameterizedTest

@@ -7,8 +7,9 @@ import java.util.Random;
 /**
  * Generates requests to every endpoint of the sample from a seeded random source: streams
  * with random channel lists, tokens in every spelling and encoding, resume ids and
- * headers; writes with random content types and bodies, from random bytes to well-formed
- * JSON with wrong values. The same seed gives the same requests.
+ * headers; writes (the shared todo list's actions too) with random content types and
+ * bodies, from random bytes to well-formed JSON with wrong values. The same seed gives
+ * the same requests.
  */
 final class FuzzRequests {
 
@@ -49,10 +50,11 @@ final class FuzzRequests {
 	}
 
 	FuzzRequest next() {
-		return switch (this.random.nextInt(10)) {
+		return switch (this.random.nextInt(11)) {
 			case 0, 1, 2, 3, 4 -> stream();
 			case 5, 6 -> chat();
 			case 7, 8 -> increment();
+			case 9 -> action();
 			default -> other();
 		};
 	}
@@ -124,6 +126,32 @@ final class FuzzRequests {
 			default -> null;
 		};
 		return write("/api/counter/increment", body, false);
+	}
+
+	private FuzzRequest action() {
+		String id = pick(
+				List.of("fuzz-" + this.random.nextInt(20), "", "a b", "x".repeat(65), "\u00e9t\u00e9", "%0d%0a"));
+		String body = switch (this.random.nextInt(8)) {
+			case 0 -> "{\"type\":\"create\",\"payload\":{\"id\":\"" + id + "\",\"text\":\""
+					+ "x".repeat(this.random.nextInt(300)) + "\"}}";
+			case 1 -> "{\"type\":\"" + pick(List.of("update", "toggle", "delete", "archive", ""))
+					+ "\",\"payload\":{\"id\":\"" + id + "\",\"text\":\"" + words() + "\"}}";
+			case 2 -> "{\"type\":" + jsonValue() + ",\"payload\":" + jsonValue() + "}";
+			case 3 -> "{\"type\":\"create\",\"payload\":{\"id\":" + jsonValue() + ",\"text\":" + jsonValue()
+					+ ",\"completed\":" + jsonValue() + "}}";
+			case 4 -> "{\"type\":\"toggle\",\"type\":\"delete\",\"payload\":{\"id\":\"" + id + "\"}}";
+			case 5 -> jsonValue();
+			default -> null;
+		};
+		byte[] bytes = (body != null) ? body.getBytes(StandardCharsets.UTF_8) : randomBytes();
+		String contentType = pick(CONTENT_TYPES);
+		String headers = (contentType.isEmpty() ? "" : "Content-Type: " + contentType + "\r\n")
+				+ ((this.random.nextInt(3) != 0) ? "Authorization: Bearer " + this.token + "\r\n" : "")
+				+ ((this.random.nextInt(3) == 0) ? "Idempotency-Key: "
+						+ pick(List.of("k-" + this.random.nextInt(5), "", "bad key", "%0d%0a", "k".repeat(65))) + "\r\n"
+						: "");
+		String method = (this.random.nextInt(8) == 0) ? pick(METHODS) : "POST";
+		return FuzzRequest.of(method, "/evstream/actions/shared-todos", pick(VERSIONS), headers, bytes, true, false);
 	}
 
 	private FuzzRequest write(String path, @org.jspecify.annotations.Nullable String json, boolean chat) {
