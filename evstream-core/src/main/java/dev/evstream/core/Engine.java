@@ -41,6 +41,8 @@ final class Engine {
 	// '/', such as "todos/"
 	private final ConcurrentMap<String, ChannelSnapshots> snapshots = new ConcurrentHashMap<>();
 
+	private volatile ChannelMembership membership = ChannelMembership.NONE;
+
 	Engine(ChannelHistory history, StreamMetrics metrics, SseEncoder encoder, int bufferSize, Scheduler scheduler) {
 		this.history = history;
 		this.metrics = metrics;
@@ -97,6 +99,20 @@ final class Engine {
 		}
 		int slash = channel.indexOf('/');
 		return (slash > 0) ? this.snapshots.get(channel.substring(0, slash + 1)) : null;
+	}
+
+	/**
+	 * Gives the one watcher of who listens to which channel.
+	 */
+	void watchMembership(ChannelMembership membership) {
+		if (this.membership != ChannelMembership.NONE) {
+			throw new IllegalStateException("Channel membership is watched already");
+		}
+		this.membership = membership;
+	}
+
+	ChannelMembership membership() {
+		return this.membership;
 	}
 
 	DrainGroup drainGroup(Executor executor) {

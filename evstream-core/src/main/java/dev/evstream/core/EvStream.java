@@ -103,7 +103,7 @@ public final class EvStream {
 	public void unlisten(String channel) {
 		ChannelCursor cursor = this.connection.removeCursor(channel);
 		if (cursor != null) {
-			this.registry.leave(cursor);
+			this.registry.leave(this, cursor);
 		}
 	}
 
@@ -203,7 +203,7 @@ public final class EvStream {
 			return;
 		}
 		for (ChannelCursor cursor : released.cursors()) {
-			this.registry.leave(cursor);
+			this.registry.leave(this, cursor);
 		}
 		this.registry.unregister(this);
 		if (released.callbacks().isEmpty()) {

@@ -490,6 +490,16 @@ public final class EvStreamManager implements AutoCloseable {
 	}
 
 	/**
+	 * Tells one watcher, such as the presence model, whenever a connection of this
+	 * instance starts or stops listening to a channel. Watch before clients connect.
+	 * @param membership the watcher, which must not block
+	 * @throws IllegalStateException if membership is watched already
+	 */
+	public void watchMembership(ChannelMembership membership) {
+		this.engine.watchMembership(Objects.requireNonNull(membership, "'membership' must not be null"));
+	}
+
+	/**
 	 * Returns whether a model claimed a channel with {@link #claimChannels} or
 	 * {@link #claimChannel}.
 	 * @param channel the channel

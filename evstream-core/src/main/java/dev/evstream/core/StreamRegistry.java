@@ -202,17 +202,19 @@ final class StreamRegistry implements BusListener {
 			stream.connection.removeCursor(cursor);
 			throw ex;
 		}
+		this.engine.membership().joined(channel, stream.id(), stream.principal());
 	}
 
 	/**
-	 * Removes a cursor from its channel, and the channel once nobody uses it.
+	 * Removes a stream's cursor from its channel, and the channel once nobody uses it.
 	 */
-	void leave(ChannelCursor cursor) {
+	void leave(EvStream stream, ChannelCursor cursor) {
 		Channel channel = this.channels.get(cursor.channel);
 		if (channel != null && channel.leave(cursor)) {
 			// later, since a connection may be released inside another channel's dispatch
 			this.engine.runLater(() -> this.channels.retireIfIdle(channel));
 		}
+		this.engine.membership().left(cursor.channel, stream.id(), stream.principal());
 	}
 
 	/**

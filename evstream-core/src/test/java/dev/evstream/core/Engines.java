@@ -6,6 +6,7 @@ import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import java.time.Duration;
 
@@ -56,6 +57,11 @@ final class Engines {
 		@Override
 		public OperationStore operationStore() {
 			throw new UnsupportedOperationException("A backend of parts has no operation store");
+		}
+
+		@Override
+		public PresenceStore presenceStore() {
+			throw new UnsupportedOperationException("A backend of parts has no presence store");
 		}
 
 	}

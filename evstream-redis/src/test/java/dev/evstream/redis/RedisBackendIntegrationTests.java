@@ -8,6 +8,7 @@ import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.test.redis.RedisServer;
@@ -77,6 +78,11 @@ class RedisBackendIntegrationTests extends BackendContract {
 		@Override
 		public OperationStore operationStore() {
 			return this.backend.operationStore();
+		}
+
+		@Override
+		public PresenceStore presenceStore() {
+			return this.backend.presenceStore();
 		}
 
 		@Override

@@ -5,6 +5,7 @@ import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import reactor.core.publisher.Mono;
 
@@ -53,6 +54,12 @@ public interface Backend extends AutoCloseable {
 	 * @return the operation store
 	 */
 	OperationStore operationStore();
+
+	/**
+	 * Returns the store of who listens to which channel, across the instances.
+	 * @return the presence store
+	 */
+	PresenceStore presenceStore();
 
 	/**
 	 * Returns the history that gives channel messages their positions.

@@ -27,6 +27,8 @@ public final class InMemoryBackend implements Backend {
 
 	private final InMemoryOperationStore operationStore = new InMemoryOperationStore();
 
+	private final InMemoryPresenceStore presenceStore = new InMemoryPresenceStore();
+
 	/**
 	 * Creates a backend that keeps {@value ChannelHistory#DEFAULT_SIZE} messages per
 	 * channel, for {@link InMemoryChannelHistory#DEFAULT_TIME_TO_LIVE one day} after a
@@ -79,6 +81,11 @@ public final class InMemoryBackend implements Backend {
 	@Override
 	public InMemoryOperationStore operationStore() {
 		return this.operationStore;
+	}
+
+	@Override
+	public InMemoryPresenceStore presenceStore() {
+		return this.presenceStore;
 	}
 
 	@Override

@@ -17,6 +17,7 @@ import dev.evstream.core.store.ItemWrite;
 import dev.evstream.core.store.ItemWriteResult;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -207,6 +208,11 @@ class EvCollectionTests {
 			@Override
 			public OperationStore operationStore() {
 				return memory.operationStore();
+			}
+
+			@Override
+			public PresenceStore presenceStore() {
+				return memory.presenceStore();
 			}
 
 		}).build();

@@ -21,6 +21,7 @@ import dev.evstream.core.memory.InMemoryChannelHistory;
 import dev.evstream.core.store.CollectionStore;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
@@ -273,6 +274,11 @@ class ClientDepartureIntegrationTests {
 				@Override
 				public OperationStore operationStore() {
 					return Gates.this.memory.operationStore();
+				}
+
+				@Override
+				public PresenceStore presenceStore() {
+					return Gates.this.memory.presenceStore();
 				}
 
 			};

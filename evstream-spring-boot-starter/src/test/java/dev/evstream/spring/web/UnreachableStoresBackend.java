@@ -18,6 +18,7 @@ import dev.evstream.core.store.LogSnapshot;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationClaim;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
 import reactor.core.publisher.Flux;
@@ -127,6 +128,11 @@ record UnreachableStoresBackend(InMemoryBackend backend) implements Backend {
 			}
 
 		};
+	}
+
+	@Override
+	public PresenceStore presenceStore() {
+		return this.backend.presenceStore();
 	}
 
 	private static ConnectException down() {
