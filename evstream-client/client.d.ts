@@ -49,7 +49,7 @@ export interface ConnectOptions {
 	tokenIn?: 'header' | 'query';
 	/** The query parameter for `tokenIn: 'query'`. Default `token`. */
 	tokenParam?: string;
-	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()`, `log()`, `records()` and `channel()`. */
+	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()`, `log()`, `records()`, `presence()` and `channel()`. */
 	channels?: string[];
 	/**
 	 * Reconnect delays in ms, doubled after each failure up to `max`, each picked at random
@@ -96,11 +96,22 @@ export interface EvStateHandle<T = unknown> {
 	readonly value: T | undefined;
 	/** The confirmed version, `undefined` before the first snapshot. */
 	readonly version: number | undefined;
-	/** Resolves with the value once the first snapshot arrived; rejects if the state is refused or closed first. */
+	/**
+	 * Whether the server removed the state (it destroyed itself, expired, or was removed):
+	 * its final event came, `value` is `undefined`, every listener was called once with
+	 * `undefined`, and writes are refused by the page. A snapshot of a state created again
+	 * under the same key clears it.
+	 */
+	readonly removed: boolean;
+	/**
+	 * Resolves with the value once the first snapshot arrived (with `undefined` when the
+	 * state's final event came first); rejects if the state is refused or closed first.
+	 */
 	readonly ready: Promise<T>;
 	/**
 	 * Calls `fn` on every change of the shown value (a snapshot, a change, an optimistic
-	 * write or its roll back), compared as JSON. Not called for the value at hand.
+	 * write or its roll back), compared as JSON, and with `undefined` when the state is
+	 * removed. Not called for the value at hand.
 	 * @returns the unsubscribe function
 	 */
 	subscribe(fn: (value: T, previous: T | undefined) => void): () => void;
@@ -117,7 +128,8 @@ export interface EvStateHandle<T = unknown> {
 	/**
 	 * Applies a merge patch at once (optimistically) and sends it. Resolves when the server
 	 * applied it (or its broadcast arrived first); rejects with `EvWriteError` after rolling
-	 * it back.
+	 * it back. Once the state is `removed`, it and the writes still pending reject with
+	 * `EvWriteError` (0, "Removed").
 	 */
 	update(patch: MergePatch<T>): Promise<EvWriteResult<T>>;
 	/** Removes this handle's listeners; the last handle of the key unsubscribes. */
@@ -297,6 +309,40 @@ export interface EvRecordsHandle<R = unknown, A = unknown> {
 	close(): void;
 }
 
+/** One member of a channel: a connection listening to it, on any instance of the application. */
+export interface EvPresenceMember {
+	/** The member's id, derived from its connection's id (which stays with the server). */
+	readonly id: string;
+	/** The name of the connection's principal. */
+	readonly principal: string;
+	/** When it joined, in ms since the epoch. */
+	readonly joinedAt: number;
+}
+
+/**
+ * The page's view of who listens to a channel, across the application's instances, over
+ * channel `presence/<channel>` (which the server lets clients listen to only for the
+ * channels it broadcasts). A set keyed by member `id`, in join order: a snapshot (on
+ * joining, and after a `reset`) replaces it, a `join` adds a member it does not hold yet, a
+ * `leave` removes one. The page's own connection is a member only of the channels it
+ * listens to, not of `presence/<channel>`. Handles of the same channel share its members.
+ */
+export interface EvPresenceHandle {
+	/** The channel whose members it shows. */
+	readonly channel: string;
+	/** The members in join order: a new array on each change (do not modify it); empty before the first snapshot. */
+	readonly members: readonly EvPresenceMember[];
+	/** Resolves with the members once the first snapshot arrived; rejects if the channel is refused or closed first. */
+	readonly ready: Promise<readonly EvPresenceMember[]>;
+	/**
+	 * Calls `fn` with the members now and on every change of them (a snapshot, a join, a leave).
+	 * @returns the unsubscribe function
+	 */
+	subscribe(fn: (members: readonly EvPresenceMember[]) => void): () => void;
+	/** Removes this handle's listeners; the last handle of the channel unsubscribes. */
+	close(): void;
+}
+
 /** One channel of the connection. */
 export interface EvChannelHandle {
 	readonly name: string;
@@ -352,6 +398,13 @@ export interface EvClient {
 	 * set is read with another `optimistic` function.
 	 */
 	records<R = unknown, A = unknown>(name: string, options?: EvRecordsOptions<R, A>): EvRecordsHandle<R, A>;
+	/**
+	 * A handle on the members of a channel, over channel `presence/<channel>`; throws
+	 * `TypeError` for an empty name, or if that channel is used as another kind. The server
+	 * refuses it (403, reported by `onError`, `ready` rejected) unless the application
+	 * broadcasts the channel's presence and the page may listen to the channel.
+	 */
+	presence(channel: string): EvPresenceHandle;
 	/** Stops everything: the stream, reconnects, pending writes (rejected); status `closed`. */
 	close(): void;
 }

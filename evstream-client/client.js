@@ -1,6 +1,6 @@
 /**
  * The browser client of evstream for Spring Boot: one Server-Sent Events connection per
- * page that carries every state, collection, log, record set and channel the page uses,
+ * page that carries every state, collection, log, record set, presence and channel the page uses,
  * with resume, heartbeat watchdog, reconnect back-off, live subscription changes and
  * optimistic writes.
  *
@@ -655,8 +655,17 @@ function createStateEntry(key, dataKey) {
 			}
 		},
 
-		/** A snapshot or change from the stream. */
+		/** Whether the server removed the state (destroyed, expired or removed by hand). */
+		removed: false,
+
+		/** A snapshot or change from the stream, or the final event of a removed state. */
 		receive(message) {
+			if (message.removed === true) {
+				onRemoved();
+				return;
+			}
+			// a state created again under the same key comes back with its snapshot
+			entry.removed = false;
 			entry.confirmed = message[dataKey];
 			entry.version = typeof message.version === 'number' ? message.version : entry.version;
 			const confirmedBy = entry.pending.filter(
@@ -688,7 +697,45 @@ function createStateEntry(key, dataKey) {
 			}
 		},
 	};
+
+	/**
+	 * The server's final event: the state has no value any more, every listener hears so
+	 * (with `undefined`), and the writes still pending fail, as later ones do.
+	 */
+	function onRemoved() {
+		const previous = entry.shown;
+		const writes = entry.pending;
+		entry.removed = true;
+		entry.confirmed = undefined;
+		entry.pending = [];
+		entry.shown = undefined;
+		for (const listener of [...entry.listeners]) {
+			notifyRemoved(listener, previous);
+		}
+		for (const write of writes) {
+			write.settle(removedError(key));
+		}
+		if (!entry.received) {
+			entry.received = true;
+			resolveReady(undefined);
+		}
+	}
+
 	return entry;
+}
+
+/** Tells a listener that its state is gone, whether or not the part it watches had a value. */
+function notifyRemoved(listener, previous) {
+	if (listener.properties === null) {
+		safeCall(listener.fn, undefined, previous);
+		return;
+	}
+	safeCall(listener.fn, pick(undefined, listener.properties), pick(previous, listener.properties));
+}
+
+/** The refusal of a write to a state the server removed: made by the page, which knows. */
+function removedError(key) {
+	return new EvWriteError(0, clientProblem('Removed', `State '${key}' was removed: it takes no more writes`));
 }
 
 /**
@@ -1466,6 +1513,140 @@ function sameRecords(a, b) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Presence: who listens to a channel, from its presence channel
+
+/**
+ * One channel's members as the page sees them, from the server's `presence/<channel>`
+ * channel: a set keyed by member id, in join order. A snapshot (on joining, and after a
+ * `reset`) replaces it; a `join` adds a member it does not hold yet (the same join may
+ * show in the snapshot and then as a `join`); a `leave` removes one. Shared by every
+ * handle of the same channel.
+ *
+ * @param {string} channel the channel whose members it shows
+ */
+function createPresenceEntry(channel) {
+	let resolveReady;
+	let rejectReady;
+	const ready = new Promise((resolve, reject) => {
+		resolveReady = resolve;
+		rejectReady = reject;
+	});
+	// handled here so that a page that never awaits `ready` sees no unhandled rejection
+	ready.catch(() => {});
+	const entry = {
+		kind: 'presence',
+		name: presenceChannel(channel),
+		token: channelToken(presenceChannel(channel)),
+		users: 0,
+		channel,
+		/** @type {Map<string, PresenceMember>} by id, in join order */
+		members: new Map(),
+		/** The members as an array, in join order: a new one on each change. */
+		shown: [],
+		received: false,
+		/** After a reset, until the fresh snapshot: joins and leaves until then are in it. */
+		resetting: false,
+		/** @type {Set<(members: PresenceMember[]) => void>} */
+		listeners: new Set(),
+		ready,
+
+		/** A message of the presence channel. */
+		receive(message) {
+			switch (message.op) {
+				case 'snapshot':
+					onSnapshot(Array.isArray(message.members) ? message.members : []);
+					return;
+				case 'join':
+					onJoin(presenceMember(message.member));
+					return;
+				case 'leave':
+					onLeave(presenceMember(message.member));
+					return;
+				default:
+				// ops of later servers are ignored, as SSE ignores unknown fields
+			}
+		},
+
+		/** Joins and leaves were missed for good: the fresh snapshot that follows replaces the members. */
+		reset() {
+			entry.resetting = true;
+		},
+
+		/** The subscription ended before the first snapshot (handle closed, refused, client closed). */
+		abandon(error) {
+			if (!entry.received) {
+				rejectReady(error);
+			}
+		},
+	};
+
+	function onSnapshot(members) {
+		entry.members = new Map();
+		for (const member of members.map(presenceMember)) {
+			if (member !== null && !entry.members.has(member.id)) {
+				entry.members.set(member.id, member);
+			}
+		}
+		entry.resetting = false;
+		publish();
+		if (!entry.received) {
+			entry.received = true;
+			resolveReady(entry.shown);
+		}
+	}
+
+	function onJoin(member) {
+		// before the (fresh) snapshot, a join is in the snapshot to come
+		if (member === null || !entry.received || entry.resetting || entry.members.has(member.id)) {
+			return;
+		}
+		entry.members.set(member.id, member);
+		publish();
+	}
+
+	function onLeave(member) {
+		if (member === null || !entry.received || entry.resetting || !entry.members.delete(member.id)) {
+			return;
+		}
+		publish();
+	}
+
+	/** Shows the members as a new array and tells the listeners. */
+	function publish() {
+		entry.shown = [...entry.members.values()];
+		for (const fn of [...entry.listeners]) {
+			safeCall(fn, entry.shown);
+		}
+	}
+
+	return entry;
+}
+
+/**
+ * @typedef {object} PresenceMember
+ * @property {string} id the member's id: derived from its connection's id, which stays with the server
+ * @property {string} principal the name of its principal
+ * @property {number} joinedAt when it joined, in ms since the epoch
+ */
+
+/** The channel that shows a channel's members. */
+function presenceChannel(channel) {
+	return `presence/${channel}`;
+}
+
+/** A member as the server sends it, `{id, principal, joinedAt}`; `null` when it has no id. */
+function presenceMember(member) {
+	if (!isObject(member) || typeof member.id !== 'string' || member.id === '') {
+		return null;
+	}
+	return Object.freeze({
+		id: member.id,
+		principal: typeof member.principal === 'string' ? member.principal : '',
+		joinedAt: typeof member.joinedAt === 'number' ? member.joinedAt : 0,
+	});
+}
+
+// ---------------------------------------------------------------------------------------
 // Writes and handles
 
 /**
@@ -1597,6 +1778,9 @@ function createWriter({ post, writeTimeout, lifetime }) {
 		if (lifetime.aborted) {
 			return Promise.reject(closedError());
 		}
+		if (entry.removed) {
+			return Promise.reject(removedError(entry.name));
+		}
 		const body = JSON.stringify(patch);
 		if (body === undefined) {
 			return Promise.reject(new TypeError('The patch must be a JSON value'));
@@ -1668,6 +1852,9 @@ function createStateHandle(entry, write, release) {
 		},
 		get version() {
 			return entry.version;
+		},
+		get removed() {
+			return entry.removed;
 		},
 		ready: entry.ready,
 		subscribe(properties, fn) {
@@ -2039,6 +2226,34 @@ function createRecordsHandle(entry, send, release) {
 	};
 }
 
+/** One user's handle on a shared presence entry: its listeners go when it closes. */
+function createPresenceHandle(entry, release) {
+	const ownership = createOwnership();
+
+	return {
+		channel: entry.channel,
+		get members() {
+			return entry.shown;
+		},
+		ready: entry.ready,
+		subscribe(fn) {
+			// a listener of its own, so that the same fn subscribed twice unsubscribes once
+			const listener = (members) => fn(members);
+			const off = ownership.own(() => entry.listeners.delete(listener));
+			if (!ownership.closed) {
+				entry.listeners.add(listener);
+				safeCall(listener, entry.shown);
+			}
+			return off;
+		},
+		close() {
+			if (ownership.end()) {
+				release(entry);
+			}
+		},
+	};
+}
+
 // ---------------------------------------------------------------------------------------
 // The client
 
@@ -2069,7 +2284,7 @@ export function connect(options = {}) {
 	const backoff = createBackoff(backoffOptions);
 	/** Aborted by close(): every request, timer and wait of the client listens to it. */
 	const lifetime = new AbortController();
-	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry> | ReturnType<typeof createLogEntry> | ReturnType<typeof createRecordsEntry>>} */
+	/** @type {Map<string, ReturnType<typeof createStateEntry> | ReturnType<typeof createChannelEntry> | ReturnType<typeof createCollectionEntry> | ReturnType<typeof createLogEntry> | ReturnType<typeof createRecordsEntry> | ReturnType<typeof createPresenceEntry>>} */
 	const subscriptions = new Map();
 	const statusListeners = new Set();
 	const errorListeners = new Set();
@@ -2540,6 +2755,14 @@ export function connect(options = {}) {
 				throw new TypeError(`Record set '${name}' is already read with another optimistic function: share one`);
 			}
 			return createRecordsHandle(entry, sendAction, release);
+		},
+		presence(channel) {
+			if (typeof channel !== 'string' || channel === '') {
+				throw new TypeError(`'${channel}' is not a channel name: a non-empty string`);
+			}
+			const entry = /** @type {ReturnType<typeof createPresenceEntry>} */ (
+				hold(presenceChannel(channel), () => createPresenceEntry(channel), 'presence'));
+			return createPresenceHandle(entry, release);
 		},
 		close() {
 			shutDown(new EvError(0, clientProblem('Closed', 'This evstream client is closed')));
