@@ -159,6 +159,25 @@ class SampleSecurityIntegrationTests {
 			.value((body) -> assertThat(body).contains("\"id\":\"" + id + "\""));
 	}
 
+	@Test
+	void whoIsOnlineShouldNeedALoginAndShowOnlyBroadcastChannels() {
+		try (SseTestClient anonymous = SseTestClient.get(this.port, "/evstream?channel=presence/chat")) {
+			assertThat(anonymous.status()).isEqualTo(401);
+		}
+		try (SseTestClient bob = get("/evstream?channel=chat", "bob", "bob-password");
+				SseTestClient ann = get("/evstream?channel=presence/chat", "ann", "ann-password")) {
+			bob.awaitEvent("connected", TIMEOUT);
+			assertThat(ann.status()).isEqualTo(200);
+			ann.awaitEvents((events) -> events.stream()
+				.anyMatch((event) -> event.event().equals("presence/chat")
+						&& event.data().contains("\"principal\":\"bob\"")),
+					TIMEOUT);
+		}
+		try (SseTestClient bob = get("/evstream?channel=presence/counter", "bob", "bob-password")) {
+			assertThat(bob.status()).isEqualTo(403);
+		}
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "/actuator", "/actuator/evstream", "/actuator/metrics",
 			"/actuator/metrics/evstream.connections.open" })
