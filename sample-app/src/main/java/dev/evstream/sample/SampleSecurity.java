@@ -26,10 +26,12 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
  * {@code ADMIN}: evstream takes the authenticated principal and hands it to the
  * {@link ChannelAuthorizer}, which also keeps each user's todo list to that user.
  * Actuator needs role {@code ADMIN} too, except health, which anyone may read without
- * details ({@code application-secure.properties}). The API stays open, as in the default
- * profile; its writes accept JSON only, which no page of another site can make a browser
- * send, so CSRF protection is not needed for them. The two demo users are for the demo
- * only.
+ * details ({@code application-secure.properties}). Who is online in the chat
+ * ({@code presence/chat}) and the rooms, states under generated keys, are streams and
+ * state writes like the others, so they need a login too. The API stays open, as in the
+ * default profile (anyone may create a room, which ends when nobody is in it); its writes
+ * accept JSON only, which no page of another site can make a browser send, so CSRF
+ * protection is not needed for them. The two demo users are for the demo only.
  *
  * @since 0.1.0
  */

@@ -178,6 +178,45 @@ class SampleSecurityIntegrationTests {
 		}
 	}
 
+	@Test
+	void roomsShouldNeedALoginToJoinAndWrite() {
+		String key = JsonMapper.shared()
+			.readTree(this.http.post()
+				.uri("/api/rooms")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"topic\":\"plans\"}")
+				.exchange()
+				.expectStatus()
+				.isCreated()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody())
+			.path("key")
+			.stringValue();
+		try (SseTestClient anonymous = SseTestClient.get(this.port, "/evstream?channel=" + key)) {
+			assertThat(anonymous.status()).isEqualTo(401);
+		}
+		this.http.post()
+			.uri("/evstream/states/" + key)
+			.contentType(MediaType.valueOf("application/merge-patch+json"))
+			.bodyValue("{\"topic\":\"sneaky\"}")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		try (SseTestClient ann = get("/evstream?channel=" + key, "ann", "ann-password")) {
+			assertThat(ann.awaitEvent(key, TIMEOUT).data()).contains("\"topic\":\"plans\"");
+			this.http.post()
+				.uri("/evstream/states/" + key)
+				.headers((headers) -> headers.setBasicAuth("bob", "bob-password"))
+				.contentType(MediaType.valueOf("application/merge-patch+json"))
+				.bodyValue("{\"topic\":\"later\"}")
+				.exchange()
+				.expectStatus()
+				.isOk();
+			assertThat(ann.awaitCount(key, 2, TIMEOUT).get(1).data()).contains("\"topic\":\"later\"");
+		}
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "/actuator", "/actuator/evstream", "/actuator/metrics",
 			"/actuator/metrics/evstream.connections.open" })
