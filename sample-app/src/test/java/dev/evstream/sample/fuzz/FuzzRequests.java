@@ -50,11 +50,12 @@ final class FuzzRequests {
 	}
 
 	FuzzRequest next() {
-		return switch (this.random.nextInt(11)) {
+		return switch (this.random.nextInt(12)) {
 			case 0, 1, 2, 3, 4 -> stream();
 			case 5, 6 -> chat();
 			case 7, 8 -> increment();
 			case 9 -> action();
+			case 10 -> room();
 			default -> other();
 		};
 	}
@@ -128,6 +129,20 @@ final class FuzzRequests {
 		return write("/api/counter/increment", body, false);
 	}
 
+	private FuzzRequest room() {
+		String body = switch (this.random.nextInt(8)) {
+			case 0 -> "{\"topic\":\"" + words() + "\"}";
+			case 1 -> "{\"topic\":\"a\",\"topic\":\"b\"}";
+			case 2 -> "{\"topic\":" + jsonValue() + "}";
+			case 3 -> "{\"topic\":\"" + "x".repeat(this.random.nextInt(200)) + "\"}";
+			case 4 -> "{\"topic\":\"hi\",\"ttl\":1}";
+			case 5 -> jsonValue();
+			case 6 -> "";
+			default -> null;
+		};
+		return write("/api/rooms", body, false);
+	}
+
 	private FuzzRequest action() {
 		String id = pick(
 				List.of("fuzz-" + this.random.nextInt(20), "", "a b", "x".repeat(65), "\u00e9t\u00e9", "%0d%0a"));
@@ -165,7 +180,8 @@ final class FuzzRequests {
 
 	private FuzzRequest other() {
 		String target = pick(List.of("/api/counter", "/", "/actuator/health", "/actuator/evstream", "/actuator/metrics",
-				"/does-not-exist", "/api/chat?token=x", "/actuator/health?token=y",
+				"/does-not-exist", "/api/chat?token=x", "/actuator/health?token=y", "/api/rooms/s-gone",
+				"/api/rooms/%0d%0a", "/api/rooms/" + "k".repeat(this.random.nextInt(300)),
 				"/" + "a".repeat(this.random.nextInt(10_000))));
 		String headers = (this.random.nextInt(4) == 0) ? "X-Big: " + "h".repeat(this.random.nextInt(20_000)) + "\r\n"
 				: "";
@@ -173,9 +189,11 @@ final class FuzzRequests {
 	}
 
 	private String channelName() {
-		return switch (this.random.nextInt(8)) {
+		return switch (this.random.nextInt(10)) {
 			case 0 -> "counter";
 			case 1 -> "chat";
+			case 8 -> "presence/chat";
+			case 9 -> "presence/" + pick(List.of("counter", "", "presence/chat", "chat/", "*"));
 			case 2 -> "";
 			case 3 -> "a".repeat(this.random.nextInt(300));
 			case 4 -> encode(new String(randomBytes(), StandardCharsets.ISO_8859_1));
