@@ -1,10 +1,14 @@
 package dev.evstream.sample.chaos;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -38,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * counter, moved by a leave trigger, by exactly as many: each leave is run once.
  * <p>
  * The probe interval is {@value #PROBE_INTERVAL_MS} ms here, so the bound is about 2 s;
- * the waits poll up to a generous {@link #TIMEOUT} rather than time the eviction.
+ * the waits poll up to a generous {@link #TIMEOUT} rather than time the eviction, whose
+ * time goes to {@code target/presence-sigkill-figures.md}.
  */
 class PresenceSigkillIntegrationTests {
 
@@ -51,6 +56,8 @@ class PresenceSigkillIntegrationTests {
 	private static final String CHANNEL = "chat";
 
 	private static final String PRESENCE = "presence/" + CHANNEL;
+
+	private static final Path FIGURES = Path.of("target", "presence-sigkill-figures.md");
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -102,6 +109,23 @@ class PresenceSigkillIntegrationTests {
 			.until(() -> leaves(a) - leavesBefore >= CLIENTS);
 		assertThat(leaves(a) - leavesBefore).as("leave triggers run on A").isEqualTo(CLIENTS);
 		assertThat(shown(events)).as("members of chat as A's client shows them").containsExactly(lateMember);
+		record(evicted, leaves.size(), (long) (leaves(a) - leavesBefore));
+	}
+
+	/**
+	 * Adds a row to {@code target/presence-sigkill-figures.md}: how long after the kill
+	 * the last member of B was told to leave on A.
+	 */
+	private static void record(Duration evicted, int leavesTold, long triggerRuns) throws IOException {
+		String header = "| probe interval (ms) | members of the killed replica | last leave told after (ms) | "
+				+ "leaves told | leave triggers run |\n| ---: | ---: | ---: | ---: | ---: |\n";
+		String row = "| " + PROBE_INTERVAL_MS + " | " + CLIENTS + " | " + evicted.toMillis() + " | " + leavesTold
+				+ " | " + triggerRuns + " |\n";
+		System.out.println("presence sigkill: last leave told " + evicted.toMillis() + " ms after the kill");
+		if (!Files.exists(FIGURES)) {
+			Files.writeString(FIGURES, header);
+		}
+		Files.writeString(FIGURES, row, StandardOpenOption.APPEND);
 	}
 
 	private <T extends AutoCloseable> T open(T resource) {
