@@ -32,12 +32,12 @@ public final class InMemoryPresenceStore implements PresenceStore {
 	}
 
 	@Override
-	public Mono<Void> add(PresenceMember member, Duration aliveFor) {
-		return Mono.fromRunnable(() -> {
+	public Mono<Boolean> add(PresenceMember member, Duration aliveFor) {
+		return Mono.fromSupplier(() -> {
 			synchronized (this) {
 				this.alive.putIfAbsent(member.instance(), System.nanoTime() + aliveFor.toNanos());
-				this.channels.computeIfAbsent(member.channel(), (channel) -> new LinkedHashMap<>())
-					.putIfAbsent(member.connectionId(), member);
+				return this.channels.computeIfAbsent(member.channel(), (channel) -> new LinkedHashMap<>())
+					.putIfAbsent(member.connectionId(), member) == null;
 			}
 		});
 	}
@@ -80,10 +80,12 @@ public final class InMemoryPresenceStore implements PresenceStore {
 	}
 
 	@Override
-	public Mono<Void> heartbeat(String instance, Duration aliveFor) {
-		return Mono.fromRunnable(() -> {
+	public Mono<Boolean> heartbeat(String instance, Duration aliveFor) {
+		return Mono.fromSupplier(() -> {
 			synchronized (this) {
-				this.alive.put(instance, System.nanoTime() + aliveFor.toNanos());
+				long now = System.nanoTime();
+				Long until = this.alive.put(instance, now + aliveFor.toNanos());
+				return until != null && until - now > 0;
 			}
 		});
 	}
