@@ -13,9 +13,9 @@ import org.springframework.util.Assert;
 
 /**
  * The {@link Backend} that lets replicas share states, collections, event logs, channel
- * positions and history through one Redis: one template, one set of key names and one bus
- * for all its parts, so that every write's Lua script publishes where every replica
- * listens.
+ * positions, history and presence through one Redis: one template, one set of key names
+ * and one bus for all its parts, so that every write's Lua script publishes where every
+ * replica listens.
  * <p>
  * {@link #start()} subscribes to the bus in the background and keeps trying while Redis
  * is unreachable; nothing in the backend blocks.
@@ -56,6 +56,8 @@ public final class RedisBackend implements Backend {
 
 	private final RedisOperationStore operationStore;
 
+	private final RedisPresenceStore presenceStore;
+
 	private RedisBackend(Builder builder) {
 		RedisKeys keys = new RedisKeys(builder.keyPrefix);
 		this.bus = new RedisEventBus(builder.listenerContainers, builder.redis, keys, builder.timeout,
@@ -66,6 +68,7 @@ public final class RedisBackend implements Backend {
 		this.collectionStore = new RedisCollectionStore(builder.redis, keys, this.channelHistory, builder.timeout);
 		this.logStore = new RedisLogStore(builder.redis, keys, this.channelHistory, builder.timeout);
 		this.operationStore = new RedisOperationStore(builder.redis, keys, builder.timeout);
+		this.presenceStore = new RedisPresenceStore(builder.redis, keys, builder.timeout);
 	}
 
 	/**
@@ -105,6 +108,11 @@ public final class RedisBackend implements Backend {
 	@Override
 	public RedisOperationStore operationStore() {
 		return this.operationStore;
+	}
+
+	@Override
+	public RedisPresenceStore presenceStore() {
+		return this.presenceStore;
 	}
 
 	@Override

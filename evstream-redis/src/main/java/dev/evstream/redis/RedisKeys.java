@@ -111,4 +111,37 @@ public final class RedisKeys {
 		return this.prefix + ":history:" + channel;
 	}
 
+	String presence(String channel) {
+		return presencePrefix() + channel;
+	}
+
+	String presencePrefix() {
+		// apart from the instances' indexes and their set: "presence" is followed by ':'
+		// here and by '-' there
+		return this.prefix + ":presence:";
+	}
+
+	String presenceInstance(String instance) {
+		return presenceInstancePrefix() + instance;
+	}
+
+	String presenceInstancePrefix() {
+		// each entry of an index is a channel and a connection id joined by '\n': a
+		// channel name holds no line break, so the first one splits the pair one way
+		return this.prefix + ":presence-instance:";
+	}
+
+	String presenceInstances() {
+		// "instances" then nothing, where an index has "instance:" and its name
+		return this.prefix + ":presence-instances";
+	}
+
+	String alive(String instance) {
+		return alivePrefix() + instance;
+	}
+
+	String alivePrefix() {
+		return this.prefix + ":alive:";
+	}
+
 }

@@ -44,6 +44,12 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> LOG_SNAPSHOT = load("log-snapshot.lua");
 
+	static final RedisScript<Long> PRESENCE_ADD = RedisScript.of(resource("presence-add.lua"), Long.class);
+
+	static final RedisScript<String> PRESENCE_REMOVE = RedisScript.of(resource("presence-remove.lua"), String.class);
+
+	static final RedisScript<List<Object>> PRESENCE_EVICT = load("presence-evict.lua");
+
 	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);
 
 	private RedisScripts() {
