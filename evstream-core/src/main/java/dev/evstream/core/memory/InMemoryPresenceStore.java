@@ -35,7 +35,11 @@ public final class InMemoryPresenceStore implements PresenceStore {
 	public Mono<Boolean> add(PresenceMember member, Duration aliveFor) {
 		return Mono.fromSupplier(() -> {
 			synchronized (this) {
-				this.alive.putIfAbsent(member.instance(), System.nanoTime() + aliveFor.toNanos());
+				// a mark that ran out stays here until the next eviction, yet is no mark:
+				// the instance was not alive, and now is
+				long now = System.nanoTime();
+				this.alive.merge(member.instance(), now + aliveFor.toNanos(),
+						(current, renewed) -> (current - now > 0) ? current : renewed);
 				return this.channels.computeIfAbsent(member.channel(), (channel) -> new LinkedHashMap<>())
 					.putIfAbsent(member.connectionId(), member) == null;
 			}
