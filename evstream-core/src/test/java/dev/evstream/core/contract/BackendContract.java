@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.BusEvent;
@@ -30,6 +31,8 @@ import dev.evstream.core.store.LogSnapshot;
 import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationClaim;
 import dev.evstream.core.store.OperationStore;
+import dev.evstream.core.store.PresenceMember;
+import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StoredItem;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
@@ -44,8 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The contract every backend of the SPIs meets: the {@code EventBus}, the
  * {@code StateStore}, the {@code CollectionStore}, the {@code LogStore}, the
- * {@code OperationStore} and the {@code ChannelHistory} together, since writes publish
- * their events atomically. A backend is done when its subclass of this kit passes.
+ * {@code OperationStore}, the {@code PresenceStore} and the {@code ChannelHistory}
+ * together, since writes publish their events atomically. A backend is done when its
+ * subclass of this kit passes.
  */
 public abstract class BackendContract {
 
@@ -769,6 +773,183 @@ public abstract class BackendContract {
 		assertThat(outcomes).containsOnlyOnce(OperationClaim.CLAIMED)
 			.filteredOn((claim) -> claim != OperationClaim.CLAIMED)
 			.containsOnly(OperationClaim.RUNNING);
+	}
+
+	// ---- presence store
+
+	@Test
+	void presenceAddShouldListAndCountTheChannelsMembers() {
+		PresenceMember alice = member("room", "c-1", "Zoë \"quoted\" \\ line\nbreak\t✓", 1000, "instance-a");
+		PresenceMember bob = member("room", "c-2", "bob", 1001, "instance-b");
+		PresenceMember elsewhere = member("other", "c-1", "alice", 1002, "instance-a");
+		block(presence().add(alice, Duration.ofMinutes(1)));
+		block(presence().add(bob, Duration.ofMinutes(1)));
+		block(presence().add(elsewhere, Duration.ofMinutes(1)));
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactly(alice, bob);
+		assertThat(block(presence().count("room"))).isEqualTo(2);
+		assertThat(presence().members("other").collectList().block(TIMEOUT)).containsExactly(elsewhere);
+		assertThat(block(presence().count("other"))).isEqualTo(1);
+		assertThat(presence().members("empty").collectList().block(TIMEOUT)).isEmpty();
+		assertThat(block(presence().count("empty"))).isZero();
+	}
+
+	@Test
+	void presenceAddOfAConnectionAlreadyMemberShouldKeepTheFirstMember() {
+		PresenceMember first = member("room", "c-1", "alice", 1000, "instance-a");
+		block(presence().add(first, Duration.ofMinutes(1)));
+		block(presence().add(member("room", "c-1", "other", 2000, "instance-b"), Duration.ofMinutes(1)));
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactly(first);
+		assertThat(block(presence().count("room"))).isEqualTo(1);
+	}
+
+	@Test
+	void presenceRemoveShouldReturnTheMemberOnlyOnce() {
+		PresenceMember alice = member("room", "c-1", "alice", 1000, "instance-a");
+		PresenceMember bob = member("room", "c-2", "bob", 1001, "instance-a");
+		block(presence().add(alice, Duration.ofMinutes(1)));
+		block(presence().add(bob, Duration.ofMinutes(1)));
+		assertThat(block(presence().remove("room", "c-1"))).isEqualTo(alice);
+		assertThat(block(presence().remove("room", "c-1"))).isNull();
+		assertThat(block(presence().remove("other", "c-2"))).isNull();
+		assertThat(block(presence().remove("room", "c-9"))).isNull();
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactly(bob);
+		assertThat(block(presence().count("room"))).isEqualTo(1);
+		assertThat(block(presence().remove("room", "c-2"))).isEqualTo(bob);
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).isEmpty();
+		assertThat(block(presence().count("room"))).isZero();
+	}
+
+	@Test
+	void presenceMembersShouldBeInTheOrderTheyJoined() {
+		List<PresenceMember> joined = new ArrayList<>();
+		String[] connections = { "c-e", "c-a", "c-d", "c-b", "c-c" };
+		for (int i = 0; i < connections.length; i++) {
+			PresenceMember member = member("room", connections[i], "p" + i, 1000 + i, "instance-" + (i % 2));
+			block(presence().add(member, Duration.ofMinutes(1)));
+			joined.add(member);
+		}
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactlyElementsOf(joined);
+		block(presence().remove("room", "c-d"));
+		joined.remove(2);
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactlyElementsOf(joined);
+	}
+
+	@Test
+	void evictDeadShouldKeepTheMembersOfAnInstanceThatMarksItselfAlive() throws InterruptedException {
+		PresenceMember live = member("room", "c-1", "alice", 1000, "instance-live");
+		PresenceMember dead = member("room", "c-2", "bob", 1001, "instance-dead");
+		block(presence().add(live, Duration.ofMillis(200)));
+		block(presence().heartbeat("instance-live", Duration.ofMinutes(1)));
+		// marked after the live instance's first mark, for as long: once it ran out, so
+		// did
+		// that one
+		block(presence().add(dead, Duration.ofMillis(200)));
+		assertThat(awaitEvicted(1)).containsExactly(dead);
+		assertThat(presence().evictDead().collectList().block(TIMEOUT)).isEmpty();
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactly(live);
+		assertThat(block(presence().count("room"))).isEqualTo(1);
+	}
+
+	@Test
+	void evictDeadShouldEvictTheMembersOfADeadInstanceInEveryChannel() throws InterruptedException {
+		PresenceMember live = member("room-a", "c-1", "alice", 1000, "instance-live");
+		block(presence().add(live, Duration.ofMinutes(1)));
+		List<PresenceMember> dead = List.of(member("room-a", "c-2", "bob", 1001, "instance-dead"),
+				member("room-b", "c-2", "bob", 1002, "instance-dead"),
+				member("room-c", "c-3", "carol", 1003, "instance-dead"));
+		for (PresenceMember member : dead) {
+			block(presence().add(member, Duration.ofMillis(200)));
+		}
+		assertThat(awaitEvicted(dead.size())).containsExactlyInAnyOrderElementsOf(dead);
+		assertThat(presence().members("room-a").collectList().block(TIMEOUT)).containsExactly(live);
+		assertThat(presence().members("room-b").collectList().block(TIMEOUT)).isEmpty();
+		assertThat(block(presence().count("room-c"))).isZero();
+		assertThat(block(presence().remove("room-b", "c-2"))).isNull();
+		assertThat(block(presence().remove("room-a", "c-1"))).isEqualTo(live);
+	}
+
+	@Test
+	void concurrentEvictionsShouldGiveEachDeadMemberToExactlyOneCaller() throws Exception {
+		PresenceMember live = member("room-a", "c-live", "alice", 1000, "instance-live");
+		block(presence().add(live, Duration.ofMinutes(1)));
+		List<PresenceMember> dead = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			dead.add(member("room-" + (char) ('a' + i % 3), "c-" + i, "p" + i, 1001 + i, "instance-dead-" + (i % 2)));
+		}
+		for (PresenceMember member : dead) {
+			block(presence().add(member, Duration.ofMillis(200)));
+		}
+		int evictors = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(evictors);
+		CountDownLatch start = new CountDownLatch(1);
+		AtomicInteger evictedSoFar = new AtomicInteger();
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		List<Future<List<PresenceMember>>> evictions = new ArrayList<>();
+		for (int i = 0; i < evictors; i++) {
+			evictions.add(pool.submit(() -> {
+				start.await();
+				List<PresenceMember> mine = new ArrayList<>();
+				while (evictedSoFar.get() < dead.size() && System.nanoTime() < deadline) {
+					List<PresenceMember> evicted = presence().evictDead().collectList().block(TIMEOUT);
+					mine.addAll(evicted);
+					if (evictedSoFar.addAndGet(evicted.size()) < dead.size()) {
+						Thread.sleep(10);
+					}
+				}
+				return mine;
+			}));
+		}
+		start.countDown();
+		List<PresenceMember> evicted = new ArrayList<>();
+		for (Future<List<PresenceMember>> eviction : evictions) {
+			evicted.addAll(eviction.get(60, TimeUnit.SECONDS));
+		}
+		pool.shutdown();
+		assertThat(evicted).containsExactlyInAnyOrderElementsOf(dead);
+		assertThat(presence().evictDead().collectList().block(TIMEOUT)).isEmpty();
+		assertThat(presence().members("room-a").collectList().block(TIMEOUT)).containsExactly(live);
+		assertThat(block(presence().count("room-b"))).isZero();
+		assertThat(block(presence().count("room-c"))).isZero();
+		for (PresenceMember member : dead) {
+			assertThat(block(presence().remove(member.channel(), member.connectionId()))).isNull();
+		}
+	}
+
+	@Test
+	void addAfterTheInstancesMarkRanOutShouldMarkItAliveAgain() throws InterruptedException {
+		PresenceMember first = member("room", "c-1", "alice", 1000, "instance-a");
+		block(presence().add(first, Duration.ofMillis(50)));
+		// lets the mark run out with no eviction since: the next add finds the instance
+		// not alive, whether its mark is gone or only out of date
+		Thread.sleep(150);
+		PresenceMember second = member("room", "c-2", "bob", 1001, "instance-a");
+		block(presence().add(second, Duration.ofMinutes(1)));
+		assertThat(presence().evictDead().collectList().block(TIMEOUT)).isEmpty();
+		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactly(first, second);
+	}
+
+	protected PresenceStore presence() {
+		return this.backend.presenceStore();
+	}
+
+	protected static PresenceMember member(String channel, String connectionId, String principal, long joinedAt,
+			String instance) {
+		return new PresenceMember(channel, connectionId, principal, joinedAt, instance);
+	}
+
+	/**
+	 * Calls {@code evictDead} until it evicted some members (their instance's mark has
+	 * run out), and expects that many at once.
+	 */
+	private List<PresenceMember> awaitEvicted(int count) throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		List<PresenceMember> evicted = presence().evictDead().collectList().block(TIMEOUT);
+		while (evicted.isEmpty() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+			evicted = presence().evictDead().collectList().block(TIMEOUT);
+		}
+		assertThat(evicted).hasSize(count);
+		return evicted;
 	}
 
 	protected OperationStore operations() {
