@@ -50,7 +50,8 @@ class RedisPresenceStoreIntegrationTests {
 	@BeforeEach
 	void createStore() {
 		this.redis = new ReactiveStringRedisTemplate(connections);
-		this.store = new RedisPresenceStore(this.redis, this.keys, Duration.ofSeconds(2));
+		// as long as the tests wait: the first call of the run opens the connection
+		this.store = new RedisPresenceStore(this.redis, this.keys, TIMEOUT);
 	}
 
 	@Test
