@@ -8,6 +8,7 @@ import dev.evstream.core.EvUnavailableException;
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusListener;
 import dev.evstream.core.store.CompareAndSetResult;
+import dev.evstream.core.store.PresenceMember;
 import dev.evstream.core.store.StoredState;
 import dev.evstream.test.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +85,40 @@ class RedisFaultsIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.store.get("s").block(Duration.ofSeconds(5)).version()).isEqualTo(1));
 		assertThat(this.history.readAfter("c", 0).block(Duration.ofSeconds(5)).messages()).isEmpty();
+	}
+
+	@Test
+	void presenceCallsToAFrozenRedisShouldFailWithTheTimeout() {
+		RedisPresenceStore presence = new RedisPresenceStore(this.redis, this.keys, TIMEOUT);
+		presence.add(new PresenceMember("room", "c-1", "alice", 1000, "i"), Duration.ofMinutes(1))
+			.block(Duration.ofSeconds(5));
+		this.server.pause();
+		StepVerifier.create(presence.add(new PresenceMember("room", "c-2", "bob", 1001, "i"), Duration.ofMinutes(1)))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
+				.hasMessageContaining("Could not add member 'c-2' to channel 'room'")
+				.hasMessageContaining("did not answer within PT2S"))
+			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(presence.evictDead())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
+				.hasMessageContaining("Could not evict the members of dead instances"))
+			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(presence.members("room"))
+			.expectError(EvUnavailableException.class)
+			.verify(Duration.ofSeconds(5));
+		this.server.resume();
+		// the add that timed out was on the wire already, and a resumed Redis may run it
+		// still, before anything sent on the shared connection since: whether it did or
+		// not, removing its member leaves the first one only
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(presence.members("room").collectList().block(Duration.ofSeconds(5)))
+				.extracting(PresenceMember::connectionId)
+				.contains("c-1"));
+		presence.remove("room", "c-2").block(Duration.ofSeconds(5));
+		assertThat(presence.members("room").collectList().block(Duration.ofSeconds(5)))
+			.extracting(PresenceMember::connectionId)
+			.containsExactly("c-1");
+		assertThat(presence.remove("room", "c-1").block(Duration.ofSeconds(5)).connectionId()).isEqualTo("c-1");
+		assertThat(presence.evictDead().collectList().block(Duration.ofSeconds(5))).isEmpty();
 	}
 
 	@Test

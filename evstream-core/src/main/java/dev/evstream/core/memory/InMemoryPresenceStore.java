@@ -32,16 +32,16 @@ public final class InMemoryPresenceStore implements PresenceStore {
 	}
 
 	@Override
-	public Mono<Void> add(PresenceMember member, Duration aliveFor) {
-		return Mono.fromRunnable(() -> {
+	public Mono<Boolean> add(PresenceMember member, Duration aliveFor) {
+		return Mono.fromSupplier(() -> {
 			synchronized (this) {
 				// a mark that ran out stays here until the next eviction, yet is no mark:
 				// the instance was not alive, and now is
 				long now = System.nanoTime();
 				this.alive.merge(member.instance(), now + aliveFor.toNanos(),
 						(current, renewed) -> (current - now > 0) ? current : renewed);
-				this.channels.computeIfAbsent(member.channel(), (channel) -> new LinkedHashMap<>())
-					.putIfAbsent(member.connectionId(), member);
+				return this.channels.computeIfAbsent(member.channel(), (channel) -> new LinkedHashMap<>())
+					.putIfAbsent(member.connectionId(), member) == null;
 			}
 		});
 	}
@@ -84,10 +84,12 @@ public final class InMemoryPresenceStore implements PresenceStore {
 	}
 
 	@Override
-	public Mono<Void> heartbeat(String instance, Duration aliveFor) {
-		return Mono.fromRunnable(() -> {
+	public Mono<Boolean> heartbeat(String instance, Duration aliveFor) {
+		return Mono.fromSupplier(() -> {
 			synchronized (this) {
-				this.alive.put(instance, System.nanoTime() + aliveFor.toNanos());
+				long now = System.nanoTime();
+				Long until = this.alive.put(instance, now + aliveFor.toNanos());
+				return until != null && until - now > 0;
 			}
 		});
 	}

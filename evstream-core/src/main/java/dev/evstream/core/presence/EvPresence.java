@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.evstream.core.ChannelMembership;
@@ -82,6 +84,9 @@ public final class EvPresence implements AutoCloseable {
 	private final PresenceTriggers triggers;
 
 	private final List<ChannelPattern> broadcasts = new CopyOnWriteArrayList<>();
+
+	// this instance's members, added again if it finds itself evicted
+	private final ConcurrentMap<String, PresenceMember> own = new ConcurrentHashMap<>();
 
 	private final Sinks.Many<Mono<Void>> changes = Sinks.many().unicast().onBackpressureBuffer();
 
@@ -227,21 +232,29 @@ public final class EvPresence implements AutoCloseable {
 	}
 
 	private Mono<Void> joined(PresenceMember member) {
-		return retried(this.store.add(member, this.probeInterval.multipliedBy(3)), "add", member)
-			.then(Mono.defer(() -> told(EvPresenceEvent.Kind.JOIN, member)));
+		this.own.put(ownKey(member.channel(), member.connectionId()), member);
+		return retried(this.store.add(member, aliveFor()), "add", member).filter(Boolean::booleanValue)
+			.flatMap((added) -> told(EvPresenceEvent.Kind.JOIN, member));
 	}
 
 	private Mono<Void> left(String channel, String connectionId) {
+		this.own.remove(ownKey(channel, connectionId));
 		return retried(this.store.remove(channel, connectionId), "remove", channel, connectionId)
 			.flatMap((member) -> told(EvPresenceEvent.Kind.LEAVE, member));
 	}
 
 	/**
 	 * Marks this instance alive, then evicts the members of dead ones and tells of their
-	 * leaves.
+	 * leaves. An instance paused for longer than its mark (a long collection, a frozen
+	 * host) finds its own members evicted, and the others told of their leaves: it adds
+	 * them again and tells of their joins, in the order of its other changes.
 	 */
 	private Mono<Void> probe() {
-		return this.store.heartbeat(this.instance, this.probeInterval.multipliedBy(3))
+		return this.store.heartbeat(this.instance, aliveFor()).doOnNext((alive) -> {
+			if (!alive) {
+				this.own.values().forEach((member) -> submit(Mono.defer(() -> rejoined(member))));
+			}
+		})
 			.thenMany(this.store.evictDead())
 			.concatMap((member) -> told(EvPresenceEvent.Kind.LEAVE, member))
 			.then()
@@ -267,6 +280,24 @@ public final class EvPresence implements AutoCloseable {
 						ex.toString());
 				return Mono.empty();
 			});
+	}
+
+	private Mono<Void> rejoined(PresenceMember member) {
+		// only if it did not leave meanwhile: its leave came first in the queue
+		if (!this.own.containsKey(ownKey(member.channel(), member.connectionId()))) {
+			return Mono.empty();
+		}
+		return retried(this.store.add(member, aliveFor()), "add", member).filter(Boolean::booleanValue)
+			.flatMap((added) -> told(EvPresenceEvent.Kind.JOIN, member));
+	}
+
+	private Duration aliveFor() {
+		return this.probeInterval.multipliedBy(3);
+	}
+
+	private static String ownKey(String channel, String connectionId) {
+		// a channel name holds no line break, so the pair reads one way
+		return channel + '\n' + connectionId;
 	}
 
 	private <T> Mono<T> retried(Mono<T> call, String what, Object... about) {

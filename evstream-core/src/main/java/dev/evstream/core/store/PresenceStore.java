@@ -31,9 +31,10 @@ public interface PresenceStore {
 	 * marks its instance alive for a time if it was not.
 	 * @param member the member
 	 * @param aliveFor how long the instance counts as alive if it had no mark yet
-	 * @return completion
+	 * @return whether the member was added: {@code false} if the connection was a member
+	 * already
 	 */
-	Mono<Void> add(PresenceMember member, Duration aliveFor);
+	Mono<Boolean> add(PresenceMember member, Duration aliveFor);
 
 	/**
 	 * Removes a member.
@@ -62,9 +63,11 @@ public interface PresenceStore {
 	 * Marks an instance alive for a time from now.
 	 * @param instance the instance
 	 * @param aliveFor how long it counts as alive without another mark
-	 * @return completion
+	 * @return whether it was still alive: {@code false} when its mark had run out (it was
+	 * paused longer than that), so that its members may have been evicted and it should
+	 * add them again
 	 */
-	Mono<Void> heartbeat(String instance, Duration aliveFor);
+	Mono<Boolean> heartbeat(String instance, Duration aliveFor);
 
 	/**
 	 * Removes the members of every instance whose mark ran out, in one atomic step: each
