@@ -30,7 +30,8 @@ public final class EvStateOptions {
 
 	private static final Predicate<EvPrincipal> ALLOW_ALL = (principal) -> true;
 
-	private static final Set<String> RESERVED = Set.of("version", "operationId");
+	// "removed" marks the last event of a removed state
+	private static final Set<String> RESERVED = Set.of("version", "operationId", "removed");
 
 	private static final EvStateOptions DEFAULTS = new EvStateOptions("value", false, null, null, null, null);
 
@@ -79,8 +80,8 @@ public final class EvStateOptions {
 	 * @param dataKey the field that holds the value in broadcast events: {@code data:
 	 * {"<dataKey>": <value>, "version": …}}; {@code value} by default, as evstream
 	 * @return the options
-	 * @throws IllegalArgumentException if the key is empty, {@code version} or
-	 * {@code operationId}
+	 * @throws IllegalArgumentException if the key is empty, {@code version},
+	 * {@code operationId} or {@code removed}
 	 */
 	public static EvStateOptions dataKey(String dataKey) {
 		return new EvStateOptions(dataKey, false, null, null, null, null);

@@ -241,6 +241,28 @@ class EvStateLifecycleTests {
 	}
 
 	@Test
+	void lastEventShouldReachAListenerThatReadsOnlyAfterTheStateWasCreatedAgain() {
+		EvStreamManager streams = streamsOnVirtualTime();
+		EvStateManager states = states(streams);
+		EvState<Integer> counter = states.createStateBlocking("counter", Integer.class, 1);
+		EvStream stream = streams.createStream();
+		stream.listen("counter");
+		StreamRecorder slow = StreamRecorder.stalled(stream);
+		counter.set(2).block(TIMEOUT);
+		states.removeState("counter").block(TIMEOUT);
+		states.createStateBlocking("counter", Integer.class, 10).set(11).block(TIMEOUT);
+		slow.request(Long.MAX_VALUE);
+		// the versions of each life coalesce, the end of the old life does not
+		assertThat(slow.data("counter")).containsExactly(REMOVED, "{\"value\":11,\"version\":2}");
+	}
+
+	@Test
+	void dataKeyRemovedShouldBeRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EvStateOptions.dataKey("removed"))
+			.withMessage("'dataKey' must not be 'removed': events of a state carry that field themselves");
+	}
+
+	@Test
 	void listenerJoiningAfterARemovalShouldGetNothingOfTheRemovedState() {
 		EvStreamManager streams = streamsOnVirtualTime();
 		EvStateManager states = states(streams);
