@@ -39,7 +39,9 @@ import static org.awaitility.Awaitility.await;
  * tells nobody: its alive mark runs out after three probe intervals and replica A evicts
  * its members at its next probe, within about four intervals. A's client then receives
  * exactly one {@code leave} per member of B, and A's {@code evstream.presence.leaves}
- * counter, moved by a leave trigger, by exactly as many: each leave is run once.
+ * counter, moved by a leave trigger, by exactly as many: each leave is run once. One more
+ * client on B is in a room created on A: its eviction is one more leave, after which the
+ * room, whose self-destruct rule lives on A, destroys itself.
  * <p>
  * The probe interval is {@value #PROBE_INTERVAL_MS} ms here, so the bound is about 2 s;
  * the waits poll up to a generous {@link #TIMEOUT} rather than time the eviction, whose
@@ -71,7 +73,7 @@ class PresenceSigkillIntegrationTests {
 	}
 
 	@Test
-	void membersOfAKilledReplicaShouldLeaveOnceEach() throws Exception {
+	void membersOfAKilledReplicaShouldLeaveOnceEachAndEmptyTheirRooms() throws Exception {
 		RedisServer redis = open(RedisServer.startLocal());
 		Map<String, String> environment = Map.of("EVSTREAM_REDIS_KEY_PREFIX",
 				"presence" + UUID.randomUUID().toString().substring(0, 8), "EVSTREAM_PRESENCE_PROBE_INTERVAL",
@@ -90,6 +92,14 @@ class PresenceSigkillIntegrationTests {
 			membersOfB.add(memberId(client));
 		}
 		watcher.awaitEvents((events) -> shown(events).containsAll(membersOfB), TIMEOUT);
+		// a room created on A, whose one client is on B: its self-destruct rule lives on
+		// A
+		String room = createRoom(a);
+		SseTestClient roomClient = open(SseTestClient.get(b.port(), "/evstream?channel=" + room));
+		assertThat(roomClient.awaitEvent(room, TIMEOUT).data()).contains("\"topic\"");
+		// B's join triggers run once a member is in the store: then its eviction will
+		// find it
+		await("B to count its members' joins").atMost(TIMEOUT).until(() -> joins(b) >= CLIENTS + 1);
 		double leavesBefore = leaves(a);
 
 		long killed = System.nanoTime();
@@ -106,9 +116,12 @@ class PresenceSigkillIntegrationTests {
 			.hasSize(CLIENTS)
 			.containsExactlyInAnyOrderElementsOf(membersOfB);
 		await("A's leave counter to count the evictions").atMost(TIMEOUT)
-			.until(() -> leaves(a) - leavesBefore >= CLIENTS);
-		assertThat(leaves(a) - leavesBefore).as("leave triggers run on A").isEqualTo(CLIENTS);
+			.until(() -> leaves(a) - leavesBefore >= CLIENTS + 1);
+		assertThat(leaves(a) - leavesBefore).as("leave triggers run on A: the chat's members and the room's")
+			.isEqualTo(CLIENTS + 1);
 		assertThat(shown(events)).as("members of chat as A's client shows them").containsExactly(lateMember);
+		await("the room whose last client was on B to destroy itself").atMost(TIMEOUT)
+			.until(() -> get(a, "/api/rooms/" + room).statusCode() == 404);
 		record(evicted, leaves.size(), (long) (leaves(a) - leavesBefore));
 	}
 
@@ -190,16 +203,36 @@ class PresenceSigkillIntegrationTests {
 		return members;
 	}
 
-	/**
-	 * Replica A's {@code evstream.presence.leaves} counter, from its metrics endpoint.
-	 */
 	private double leaves(ReplicaProcess replica) throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/actuator/metrics/evstream.presence.leaves"))
+		return counter(replica, "evstream.presence.leaves");
+	}
+
+	private double joins(ReplicaProcess replica) throws Exception {
+		return counter(replica, "evstream.presence.joins");
+	}
+
+	/** A counter of a replica, from its metrics endpoint. */
+	private double counter(ReplicaProcess replica, String name) throws Exception {
+		HttpResponse<String> response = get(replica, "/actuator/metrics/" + name);
+		assertThat(response.statusCode()).as("%s of %s", name, replica).isEqualTo(200);
+		return json(response.body()).path("measurements").path(0).path("value").asDouble();
+	}
+
+	private String createRoom(ReplicaProcess replica) throws Exception {
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/api/rooms"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"kill\"}"))
+				.timeout(Duration.ofSeconds(5))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("a room created on %s", replica).isEqualTo(201);
+		return json(response.body()).path("key").stringValue();
+	}
+
+	private HttpResponse<String> get(ReplicaProcess replica, String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path))
 			.timeout(Duration.ofSeconds(5))
 			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as("the leave counter of %s", replica).isEqualTo(200);
-		return json(response.body()).path("measurements").path(0).path("value").asDouble();
 	}
 
 	private static JsonNode json(String text) {
