@@ -1,8 +1,8 @@
 /**
  * The browser client of evstream for Spring Boot: one Server-Sent Events connection per
- * page that carries every state, collection, log, record set, presence and channel the page uses,
- * with resume, heartbeat watchdog, reconnect back-off, live subscription changes and
- * optimistic writes.
+ * page that carries every state, collection, log, record set, presence and channel the
+ * page uses, with resume, heartbeat watchdog, reconnect back-off, live subscription
+ * changes and optimistic writes.
  *
  * A single dependency-free ES module, served by the starter at `{evstream.path}/client.js`.
  * It reads the stream with `fetch` rather than `EventSource` so that it can send
