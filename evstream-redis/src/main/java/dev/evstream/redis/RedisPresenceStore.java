@@ -68,15 +68,16 @@ public final class RedisPresenceStore implements PresenceStore {
 	}
 
 	@Override
-	public Mono<Void> add(PresenceMember member, Duration aliveFor) {
+	public Mono<Boolean> add(PresenceMember member, Duration aliveFor) {
 		Objects.requireNonNull(member, "'member' must not be null");
 		Objects.requireNonNull(aliveFor, "'aliveFor' must not be null");
-		Mono<Void> add = this.redis.execute(RedisScripts.PRESENCE_ADD,
+		Mono<Boolean> add = this.redis.execute(RedisScripts.PRESENCE_ADD,
 				List.of(this.keys.presence(member.channel()), this.keys.presenceInstance(member.instance()),
 						this.keys.presenceInstances(), this.keys.alive(member.instance())),
 				List.of(member.connectionId(), toJson(member), member.channel(), member.instance(),
-						Long.toString(Math.max(1, aliveFor.toMillis()))))
-			.then();
+						milliseconds(aliveFor)))
+			.next()
+			.map((added) -> added == 1);
 		return RedisFailures.bounded(this.firstConnection.guard(add), this.timeout,
 				"add member '" + member.connectionId() + "' to channel '" + member.channel() + "'");
 	}
@@ -112,11 +113,13 @@ public final class RedisPresenceStore implements PresenceStore {
 	}
 
 	@Override
-	public Mono<Void> heartbeat(String instance, Duration aliveFor) {
+	public Mono<Boolean> heartbeat(String instance, Duration aliveFor) {
 		Objects.requireNonNull(aliveFor, "'aliveFor' must not be null");
-		Mono<Void> heartbeat = this.redis.opsForValue()
-			.set(this.keys.alive(instance), "1", Duration.ofMillis(Math.max(1, aliveFor.toMillis())))
-			.then();
+		Mono<Boolean> heartbeat = this.redis
+			.execute(RedisScripts.PRESENCE_HEARTBEAT, List.of(this.keys.alive(instance)),
+					List.of(milliseconds(aliveFor)))
+			.next()
+			.map((alive) -> alive == 1);
 		return RedisFailures.bounded(this.firstConnection.guard(heartbeat), this.timeout,
 				"mark instance '" + instance + "' alive");
 	}
@@ -132,6 +135,10 @@ public final class RedisPresenceStore implements PresenceStore {
 		return RedisFailures
 			.bounded(this.firstConnection.guard(evict), this.timeout, "evict the members of dead instances")
 			.flatMapIterable((list) -> list);
+	}
+
+	private static String milliseconds(Duration aliveFor) {
+		return Long.toString(Math.max(1, aliveFor.toMillis()));
 	}
 
 	private static List<PresenceMember> members(List<Object> reply) {

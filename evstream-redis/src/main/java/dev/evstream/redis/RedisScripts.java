@@ -48,6 +48,8 @@ final class RedisScripts {
 
 	static final RedisScript<String> PRESENCE_REMOVE = RedisScript.of(resource("presence-remove.lua"), String.class);
 
+	static final RedisScript<Long> PRESENCE_HEARTBEAT = RedisScript.of(resource("presence-heartbeat.lua"), Long.class);
+
 	static final RedisScript<List<Object>> PRESENCE_EVICT = load("presence-evict.lua");
 
 	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);

@@ -796,8 +796,9 @@ public abstract class BackendContract {
 	@Test
 	void presenceAddOfAConnectionAlreadyMemberShouldKeepTheFirstMember() {
 		PresenceMember first = member("room", "c-1", "alice", 1000, "instance-a");
-		block(presence().add(first, Duration.ofMinutes(1)));
-		block(presence().add(member("room", "c-1", "other", 2000, "instance-b"), Duration.ofMinutes(1)));
+		assertThat(block(presence().add(first, Duration.ofMinutes(1)))).isTrue();
+		assertThat(block(presence().add(member("room", "c-1", "other", 2000, "instance-b"), Duration.ofMinutes(1))))
+			.isFalse();
 		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactly(first);
 		assertThat(block(presence().count("room"))).isEqualTo(1);
 	}
@@ -832,6 +833,21 @@ public abstract class BackendContract {
 		block(presence().remove("room", "c-d"));
 		joined.remove(2);
 		assertThat(presence().members("room").collectList().block(TIMEOUT)).containsExactlyElementsOf(joined);
+	}
+
+	@Test
+	void heartbeatShouldTellWhetherTheInstanceWasStillAlive() throws InterruptedException {
+		assertThat(block(presence().heartbeat("instance-a", Duration.ofMinutes(1)))).isFalse();
+		assertThat(block(presence().heartbeat("instance-a", Duration.ofMinutes(1)))).isTrue();
+		block(presence().add(member("room", "c-1", "alice", 1000, "instance-b"), Duration.ofMinutes(1)));
+		assertThat(block(presence().heartbeat("instance-b", Duration.ofMillis(1)))).isTrue();
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		boolean alive = true;
+		while (alive && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+			alive = block(presence().heartbeat("instance-b", Duration.ofMillis(1)));
+		}
+		assertThat(alive).isFalse();
 	}
 
 	@Test
