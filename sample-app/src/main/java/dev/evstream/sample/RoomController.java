@@ -37,7 +37,8 @@ import org.springframework.web.server.ResponseStatusException;
  * {@code {"removed":true}}, and reading or writing it answers {@code 404}.
  * <p>
  * The rule is declared on the replica that creates the room, which applies it whichever
- * replica its clients leave from; the expiry is applied once across the replicas.
+ * replica its clients leave from (or are lost with); should that replica stop first, the
+ * room ends at its time to live, which every replica that knows the room applies, once.
  *
  * @since 0.1.0
  */
