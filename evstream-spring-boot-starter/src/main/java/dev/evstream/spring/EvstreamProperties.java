@@ -84,6 +84,8 @@ public class EvstreamProperties {
 
 	private final Collections collections = new Collections();
 
+	private final Presence presence = new Presence();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -187,6 +189,10 @@ public class EvstreamProperties {
 
 	public Collections getCollections() {
 		return this.collections;
+	}
+
+	public Presence getPresence() {
+		return this.presence;
 	}
 
 	private static boolean isPositive(Duration duration) {
@@ -664,6 +670,55 @@ public class EvstreamProperties {
 
 		public void setMaxItemBytes(DataSize maxItemBytes) {
 			this.maxItemBytes = maxItemBytes;
+		}
+
+	}
+
+	/**
+	 * Presence: who listens to which channel, across the instances.
+	 */
+	public static class Presence {
+
+		/**
+		 * Whether to keep the members of every channel and run join and leave triggers.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Interval at which each instance marks itself alive and evicts the members of
+		 * instances that stopped doing so; the members of a dead instance leave within
+		 * about four intervals.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Channel patterns ('*' stands for any characters) whose members clients may
+		 * follow on the channel 'presence/<channel>'.
+		 */
+		private List<String> broadcast = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
+		}
+
+		public List<String> getBroadcast() {
+			return this.broadcast;
+		}
+
+		public void setBroadcast(List<String> broadcast) {
+			this.broadcast = broadcast;
 		}
 
 	}

@@ -14,6 +14,7 @@ import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.collection.EvCollectionLimits;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.memory.InMemoryChannelHistory;
+import dev.evstream.core.presence.EvPresence;
 import dev.evstream.redis.RedisBackend;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +31,8 @@ class EvstreamPropertiesTests {
 	 * Keys without a default: empty lists, and settings that are off until set.
 	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("evstream.cors.allowed-origins",
-			"evstream.cors.allowed-origin-patterns", "evstream.redis.max-reconnect-delay");
+			"evstream.cors.allowed-origin-patterns", "evstream.redis.max-reconnect-delay",
+			"evstream.presence.broadcast");
 
 	@Test
 	void defaultsShouldBeThoseOfTheCore() {
@@ -56,6 +58,9 @@ class EvstreamPropertiesTests {
 			.isEqualTo(EvCollectionLimits.DEFAULT.maxItemsPerGroup());
 		assertThat(properties.getCollections().getMaxItemBytes().toBytes())
 			.isEqualTo(EvCollectionLimits.DEFAULT.maxItemBytes());
+		assertThat(properties.getPresence().isEnabled()).isTrue();
+		assertThat(properties.getPresence().getProbeInterval()).isEqualTo(EvPresence.DEFAULT_PROBE_INTERVAL);
+		assertThat(properties.getPresence().getBroadcast()).isEmpty();
 	}
 
 	@Test
@@ -88,6 +93,8 @@ class EvstreamPropertiesTests {
 		expected.put("evstream.history.max-size", "64MB");
 		expected.put("evstream.collections.max-items-per-group", "10000");
 		expected.put("evstream.collections.max-item-bytes", "64KB");
+		expected.put("evstream.presence.probe-interval", "1s");
+		expected.put("evstream.presence.enabled", "true");
 		expected.forEach((name, value) -> assertThat(properties.get(name).get("defaultValue").asString()).as(name)
 			.isEqualTo(value));
 		assertThat(properties.get("evstream.cors.allowed-headers").get("defaultValue").values())

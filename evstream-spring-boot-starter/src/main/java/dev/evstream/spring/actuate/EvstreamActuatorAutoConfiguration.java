@@ -3,9 +3,12 @@ package dev.evstream.spring.actuate;
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.backend.Backend;
+import dev.evstream.core.presence.EvPresence;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import dev.evstream.spring.EvstreamProperties;
+import dev.evstream.spring.presence.EvstreamPresenceAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -25,7 +28,7 @@ import org.springframework.core.env.Environment;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = EvstreamAutoConfiguration.class)
+@AutoConfiguration(after = { EvstreamAutoConfiguration.class, EvstreamPresenceAutoConfiguration.class })
 @ConditionalOnBean(EvStreamManager.class)
 public final class EvstreamActuatorAutoConfiguration {
 
@@ -40,8 +43,9 @@ public final class EvstreamActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		EvstreamEndpoint evstreamEndpoint(EvStreamManager streams, EvStateManager states, Backend backend,
-				EvstreamProperties properties) {
-			return new EvstreamEndpoint(streams, states, backend, properties.getActuator().isShowValues());
+				EvstreamProperties properties, ObjectProvider<EvPresence> presence) {
+			return new EvstreamEndpoint(streams, states, backend, properties.getActuator().isShowValues(),
+					presence.getIfUnique());
 		}
 
 	}

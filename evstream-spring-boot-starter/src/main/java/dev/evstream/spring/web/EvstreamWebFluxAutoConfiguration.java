@@ -8,6 +8,7 @@ import dev.evstream.core.collection.EvCollectionWriteAuthorizer;
 import dev.evstream.core.collection.EvCollections;
 import dev.evstream.core.log.EvLogAppendAuthorizer;
 import dev.evstream.core.log.EvLogs;
+import dev.evstream.core.presence.EvPresence;
 import dev.evstream.core.record.EvActionAuthorizer;
 import dev.evstream.core.record.EvRecords;
 import dev.evstream.spring.EvstreamAutoConfiguration;
@@ -15,6 +16,7 @@ import dev.evstream.spring.EvstreamProperties;
 import dev.evstream.spring.collection.EvstreamCollectionAutoConfiguration;
 import dev.evstream.spring.json.JsonOnlyWebFilter;
 import dev.evstream.spring.log.EvstreamLogAutoConfiguration;
+import dev.evstream.spring.presence.EvstreamPresenceAutoConfiguration;
 import dev.evstream.spring.record.EvstreamRecordAutoConfiguration;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,7 +65,8 @@ import org.springframework.web.reactive.result.view.ViewResolver;
  */
 @AutoConfiguration(
 		after = { EvstreamAutoConfiguration.class, EvstreamCollectionAutoConfiguration.class,
-				EvstreamLogAutoConfiguration.class, EvstreamRecordAutoConfiguration.class },
+				EvstreamLogAutoConfiguration.class, EvstreamRecordAutoConfiguration.class,
+				EvstreamPresenceAutoConfiguration.class },
 		afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
@@ -75,9 +78,10 @@ public final class EvstreamWebFluxAutoConfiguration {
 	EvstreamSseHandler evstreamSseHandler(EvStreamManager manager, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<StreamMetrics> metrics,
-			ObjectProvider<QueryTokenHider> tokenHider) {
+			ObjectProvider<QueryTokenHider> tokenHider, ObjectProvider<EvPresence> presence) {
 		return new EvstreamSseHandler(manager, principals(properties, authenticator, tokenHider),
-				permissions(authorizer, states), metrics.getIfUnique(() -> StreamMetrics.NONE), properties.getRetry());
+				permissions(authorizer, states, presence), metrics.getIfUnique(() -> StreamMetrics.NONE),
+				properties.getRetry());
 	}
 
 	@Bean
@@ -96,9 +100,10 @@ public final class EvstreamWebFluxAutoConfiguration {
 	EvstreamCollectionHandler evstreamCollectionHandler(EvCollections collections, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<EvCollectionWriteAuthorizer> writeAuthorizer,
-			ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+			ObjectProvider<QueryTokenHider> tokenHider, ObjectProvider<EvPresence> presence, JsonMapper jsonMapper) {
 		return new EvstreamCollectionHandler(collections, principals(properties, authenticator, tokenHider),
-				permissions(authorizer, states), writeAuthorizer.getIfUnique(), jsonMapper, properties.getRetry());
+				permissions(authorizer, states, presence), writeAuthorizer.getIfUnique(), jsonMapper,
+				properties.getRetry());
 	}
 
 	@Bean
@@ -117,18 +122,20 @@ public final class EvstreamWebFluxAutoConfiguration {
 	EvstreamRecordHandler evstreamRecordHandler(EvRecords records, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<EvActionAuthorizer> actionAuthorizer,
-			ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+			ObjectProvider<QueryTokenHider> tokenHider, ObjectProvider<EvPresence> presence, JsonMapper jsonMapper) {
 		return new EvstreamRecordHandler(records, principals(properties, authenticator, tokenHider),
-				permissions(authorizer, states), actionAuthorizer.getIfUnique(), jsonMapper, properties.getRetry());
+				permissions(authorizer, states, presence), actionAuthorizer.getIfUnique(), jsonMapper,
+				properties.getRetry());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	EvstreamSubscriptionHandler evstreamSubscriptionHandler(EvStreamManager manager, EvstreamProperties properties,
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
-			ObjectProvider<EvStateManager> states, ObjectProvider<QueryTokenHider> tokenHider, JsonMapper jsonMapper) {
+			ObjectProvider<EvStateManager> states, ObjectProvider<QueryTokenHider> tokenHider,
+			ObjectProvider<EvPresence> presence, JsonMapper jsonMapper) {
 		return new EvstreamSubscriptionHandler(manager, principals(properties, authenticator, tokenHider),
-				permissions(authorizer, states), jsonMapper, properties.getRetry());
+				permissions(authorizer, states, presence), jsonMapper, properties.getRetry());
 	}
 
 	@Bean
@@ -192,8 +199,9 @@ public final class EvstreamWebFluxAutoConfiguration {
 	}
 
 	private static ListenPermissions permissions(ObjectProvider<ChannelAuthorizer> authorizer,
-			ObjectProvider<EvStateManager> states) {
-		return new ListenPermissions(authorizer.getIfUnique(ChannelAuthorizer::permitAll), states.getIfUnique());
+			ObjectProvider<EvStateManager> states, ObjectProvider<EvPresence> presence) {
+		return new ListenPermissions(authorizer.getIfUnique(ChannelAuthorizer::permitAll), states.getIfUnique(),
+				presence.getIfUnique());
 	}
 
 	@Bean

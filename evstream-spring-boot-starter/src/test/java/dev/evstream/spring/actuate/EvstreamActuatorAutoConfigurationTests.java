@@ -1,9 +1,12 @@
 package dev.evstream.spring.actuate;
 
+import java.time.Duration;
+
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.backend.Backend;
 import dev.evstream.spring.EvstreamAutoConfiguration;
+import dev.evstream.spring.presence.EvstreamPresenceAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -31,6 +34,17 @@ class EvstreamActuatorAutoConfigurationTests {
 			.hasSingleBean(EvstreamHealthIndicator.class)
 			.hasBean("evstreamEndpoint")
 			.hasBean("evstreamHealthIndicator"));
+	}
+
+	@Test
+	void endpointShouldShowMemberCountsOnlyWithPresence() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(EvstreamEndpoint.class).describe().block(Duration.ofSeconds(5)).members())
+			.isNull());
+		this.contextRunner.withConfiguration(AutoConfigurations.of(EvstreamPresenceAutoConfiguration.class))
+			.run((context) -> assertThat(
+					context.getBean(EvstreamEndpoint.class).describe().block(Duration.ofSeconds(5)).members())
+				.isEmpty());
 	}
 
 	@Test
