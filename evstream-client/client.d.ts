@@ -401,8 +401,10 @@ export interface EvClient {
 	/**
 	 * A handle on the members of a channel, over channel `presence/<channel>`; throws
 	 * `TypeError` for an empty name, or if that channel is used as another kind. The server
-	 * refuses it (403, reported by `onError`, `ready` rejected) unless the application
-	 * broadcasts the channel's presence and the page may listen to the channel.
+	 * refuses it (403) unless the application broadcasts the channel's presence and the page
+	 * may listen to the channel: added to an open connection, it is dropped (`onError` is
+	 * told, `ready` rejects); asked for in the stream's first request, the refusal closes
+	 * the client, as for any channel.
 	 */
 	presence(channel: string): EvPresenceHandle;
 	/** Stops everything: the stream, reconnects, pending writes (rejected); status `closed`. */
