@@ -540,12 +540,23 @@ final class Channel {
 	}
 
 	/**
-	 * Forgets the state of a removed incarnation.
+	 * Ends the life of a state: sends its listeners the last frame of that life and
+	 * forgets it, in one step, so that a listener joining meanwhile gets neither the old
+	 * value nor the last frame. Nothing happens if the channel carries another life of
+	 * the state already (which the listeners got in place of this one) or none.
 	 */
-	synchronized void clearState(Object incarnation) {
+	synchronized void endState(StateFrame last) {
 		StateFrame current = this.state;
-		if (current != null && current.incarnation == incarnation) {
-			this.state = null;
+		if (current == null || current.incarnation != last.incarnation) {
+			return;
+		}
+		this.state = null;
+		ChannelCursor[] listeners = this.cursors;
+		for (ChannelCursor cursor : listeners) {
+			cursor.connection.offerState(cursor, last);
+		}
+		if (listeners.length > 0) {
+			this.engine.metrics.delivered(this.name, listeners.length);
 		}
 	}
 

@@ -54,6 +54,13 @@ final class ChannelCursor implements Entry {
 	 */
 	@Nullable StateFrame pendingState;
 
+	/**
+	 * The last event of a removed life of the state, waiting to be written before
+	 * {@link #pendingState}: a state created again at once replaces what was pending of
+	 * the old life, but not the event that ends it.
+	 */
+	@Nullable StateFrame pendingEnd;
+
 	boolean stateQueued;
 
 	/**
@@ -72,10 +79,19 @@ final class ChannelCursor implements Entry {
 
 	@Override
 	public void writeTo(Cursors cursors, List<byte[]> chunks) {
+		StateFrame end = this.pendingEnd;
 		StateFrame frame = this.pendingState;
+		this.pendingEnd = null;
 		this.pendingState = null;
 		this.stateQueued = false;
-		if (frame != null && !this.detached) {
+		if (this.detached) {
+			return;
+		}
+		if (end != null) {
+			chunks.add(cursors.idLine());
+			chunks.add(end.body);
+		}
+		if (frame != null) {
 			chunks.add(cursors.idLine());
 			chunks.add(frame.body);
 		}

@@ -332,7 +332,14 @@ final class Connection implements BatchSource {
 				return;
 			}
 			cursor.lastState = frame;
-			cursor.pendingState = frame;
+			if (frame.ends()) {
+				// what was pending of the ending life is not to be written any more
+				cursor.pendingEnd = frame;
+				cursor.pendingState = null;
+			}
+			else {
+				cursor.pendingState = frame;
+			}
 			if (cursor.stateQueued) {
 				coalesced = true;
 			}

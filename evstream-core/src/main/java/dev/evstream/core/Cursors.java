@@ -105,6 +105,7 @@ final class Cursors {
 	void clearPendingStates() {
 		for (ChannelCursor cursor : this.byChannel.values()) {
 			cursor.pendingState = null;
+			cursor.pendingEnd = null;
 			cursor.stateQueued = false;
 		}
 	}

@@ -2,7 +2,9 @@ package dev.evstream.core;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -18,17 +20,21 @@ import java.util.concurrent.TimeoutException;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.BusListener;
+import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
 import dev.evstream.core.metrics.StreamMetrics;
+import dev.evstream.core.presence.EvPresence;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.retry.Retry;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +56,14 @@ import tools.jackson.databind.ObjectMapper;
  * there if absent, else taking the value the store holds (an instance never resets a
  * stored value).
  * <p>
+ * A state ends when it is removed: by {@link #removeState}, {@link #removeAllStates},
+ * once its {@link EvStateOptions#ttl time to live} has passed, or when its
+ * {@link EvStateOptions#selfDestruct self-destruct rule} says so after a client left. Its
+ * listeners on every instance then receive one last event, {@code event: <key>} with
+ * {@code data: {"removed":true}}, and nothing more of that life of the state. An expiry
+ * or a self-destruct is applied by a conditional removal of that life only, so it happens
+ * once however many instances apply it, and never ends the state created again meanwhile.
+ * <p>
  * Thread-safe. The {@code Async} methods never block; the others may wait for the store
  * (at most its {@link StateStore#timeout() timeout}), and refuse to on a non-blocking
  * thread unless the store answers at once (as the in-memory one does).
@@ -64,11 +78,21 @@ public final class EvStateManager implements AutoCloseable {
 
 	private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * The prefix of generated state keys.
+	 */
+	private static final String GENERATED_KEY_PREFIX = "s-";
+
+	// the data of a presence channel's leave event starts so (see PresenceEvents)
+	private static final String LEAVE = "{\"op\":\"leave\"";
+
 	private final EvStreamManager streams;
 
 	private final StreamRegistry channels;
 
 	private final StreamMetrics metrics;
+
+	private final Engine engine;
 
 	private final StateStore store;
 
@@ -79,6 +103,16 @@ public final class EvStateManager implements AutoCloseable {
 	// the options of states declared here with rules for clients, by key; they outlive a
 	// removal, so a state created again elsewhere keeps this instance's rules
 	private final ConcurrentMap<String, EvStateOptions> clientRules = new ConcurrentHashMap<>();
+
+	// the expiry scheduled for each state with a time to live, by key
+	private final ConcurrentMap<String, Expiry> expiries = new ConcurrentHashMap<>();
+
+	// the self-destruct rules of states declared here with one, by key; each holds for
+	// the life of the state it was declared with
+	private final ConcurrentMap<String, SelfDestruct> selfDestructs = new ConcurrentHashMap<>();
+
+	// removals by expiry and evaluations of self-destruct rules under way
+	private final Disposable.Composite lifecycles = Disposables.composite();
 
 	private final Disposable busSubscription;
 
@@ -93,7 +127,8 @@ public final class EvStateManager implements AutoCloseable {
 	public EvStateManager(EvStreamManager streams, ObjectMapper jsonMapper) {
 		this.streams = Objects.requireNonNull(streams, "'streams' must not be null");
 		this.channels = streams.registry();
-		this.metrics = streams.engine().metrics;
+		this.engine = streams.engine();
+		this.metrics = this.engine.metrics;
 		this.store = streams.backend().stateStore();
 		this.codec = new StateCodec(Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null"));
 		this.busSubscription = streams.backend().bus().subscribe(new Listener());
@@ -180,6 +215,95 @@ public final class EvStateManager implements AutoCloseable {
 			EvStateOptions options) {
 		Objects.requireNonNull(type, "'type' must not be null");
 		return create(key, this.codec.type(type), initialValue, options);
+	}
+
+	/**
+	 * Creates a state under a new key, generated to be unique across instances, as
+	 * server-state-sync's {@code createState} without an identifier; the state tells its
+	 * key with {@link EvState#key()}. Otherwise as {@link #createState(String, Object)}:
+	 * each subscription creates another state.
+	 * @param <T> the type of the value
+	 * @param type the type of the value
+	 * @param initialValue the initial value
+	 * @return the new state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createState(Class<T> type, T initialValue) {
+		return createState(type, initialValue, EvStateOptions.defaults());
+	}
+
+	/**
+	 * Creates a state under a new key, broadcast with given options, as
+	 * {@link #createState(Class, Object)} does.
+	 * @param <T> the type of the value
+	 * @param type the type of the value
+	 * @param initialValue the initial value
+	 * @param options how the state is broadcast, and its lifecycle
+	 * @return the new state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createState(Class<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		JavaType javaType = this.codec.type(type);
+		return Mono.defer(() -> create(newKey(), javaType, initialValue, options));
+	}
+
+	/**
+	 * Creates a state of a generic type under a new key, as
+	 * {@link #createState(Class, Object)} does.
+	 * @param <T> the type of the value
+	 * @param type the type of the value
+	 * @param initialValue the initial value
+	 * @param options how the state is broadcast, and its lifecycle
+	 * @return the new state
+	 */
+	public <T extends @Nullable Object> Mono<EvState<T>> createState(TypeReference<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		JavaType javaType = this.codec.type(type);
+		return Mono.defer(() -> create(newKey(), javaType, initialValue, options));
+	}
+
+	/**
+	 * Creates a state under a new key for a caller that may block, as
+	 * {@link #createStateBlocking(String, Class, Object)} does; the state tells its key
+	 * with {@link EvState#key()}.
+	 * @param <T> the type of the value
+	 * @param type the type of the value
+	 * @param initialValue the initial value
+	 * @return the new state
+	 */
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(Class<T> type, T initialValue) {
+		return createStateBlocking(type, initialValue, EvStateOptions.defaults());
+	}
+
+	/**
+	 * Creates a state under a new key, broadcast with given options, for a caller that
+	 * may block, as {@link #createStateBlocking(String, Class, Object)} does.
+	 * @param <T> the type of the value
+	 * @param type the type of the value
+	 * @param initialValue the initial value
+	 * @param options how the state is broadcast, and its lifecycle
+	 * @return the new state
+	 */
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(Class<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return createBlocking(newKey(), this.codec.type(type), initialValue, options);
+	}
+
+	/**
+	 * Creates a state of a generic type under a new key, for a caller that may block, as
+	 * {@link #createStateBlocking(String, Class, Object)} does.
+	 * @param <T> the type of the value
+	 * @param type the type of the value
+	 * @param initialValue the initial value
+	 * @param options how the state is broadcast, and its lifecycle
+	 * @return the new state
+	 */
+	public <T extends @Nullable Object> EvState<T> createStateBlocking(TypeReference<T> type, T initialValue,
+			EvStateOptions options) {
+		Objects.requireNonNull(type, "'type' must not be null");
+		return createBlocking(newKey(), this.codec.type(type), initialValue, options);
 	}
 
 	/**
@@ -309,7 +433,20 @@ public final class EvStateManager implements AutoCloseable {
 
 	private StoredState initial(String key, @Nullable Object initialValue, EvStateOptions options) {
 		String json = this.codec.write(this.codec.tree(initialValue, key));
-		return new StoredState(key, 1, json, options.dataKey(), newIncarnation());
+		long now = this.engine.now();
+		Duration ttl = options.ttl();
+		long expiresAt = (ttl != null) ? saturatedAdd(now, ttl) : StateIncarnation.NEVER;
+		return new StoredState(key, 1, json, options.dataKey(), StateIncarnation.create(now, expiresAt));
+	}
+
+	private static long saturatedAdd(long epochMillis, Duration ttl) {
+		try {
+			return Math.addExact(epochMillis, ttl.toMillis());
+		}
+		catch (ArithmeticException ex) {
+			// a time to live beyond the range of epoch milliseconds never runs out
+			return Long.MAX_VALUE;
+		}
 	}
 
 	private <T extends @Nullable Object> Mono<EvState<T>> createOrAdopt(StoredState initial, JavaType type,
@@ -357,13 +494,37 @@ public final class EvStateManager implements AutoCloseable {
 						+ "' was declared with other rules for clients: declare it once, or with the same options");
 			}
 		}
+		EvStateSelfDestruct rule = options.selfDestruct();
+		if (rule != null) {
+			declareSelfDestruct(cell, rule);
+		}
 		TypedEvState<T> view = cell.declare(type);
 		view.get();
 		return view;
 	}
 
-	private static String newIncarnation() {
-		return Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+	private void declareSelfDestruct(StateCell cell, EvStateSelfDestruct rule) {
+		SelfDestruct declared = new SelfDestruct(cell, rule);
+		SelfDestruct existing = this.selfDestructs.putIfAbsent(cell.key, declared);
+		if (existing == null || existing.rule == rule) {
+			return;
+		}
+		if (existing.cell == cell) {
+			throw new IllegalArgumentException("State '" + cell.key
+					+ "' was declared with another self-destruct rule: declare it once, or with the same options");
+		}
+		// the rule of a life of the state that ended: this one replaces it
+		this.selfDestructs.replace(cell.key, existing, declared);
+	}
+
+	/**
+	 * Returns a new key: 128 random bits, so that no two instances ever make the same, in
+	 * characters valid in a channel name.
+	 */
+	static String newKey() {
+		byte[] bytes = new byte[16];
+		random.nextBytes(bytes);
+		return GENERATED_KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
 	// ---- find and remove
@@ -428,6 +589,30 @@ public final class EvStateManager implements AutoCloseable {
 			.onErrorMap((ex) -> unavailable("remove state '" + key + "'", ex))
 			.cache();
 		outcome.subscribe(null, (ex) -> logger.debug("Could not remove state '{}': {}", key, ex.toString()));
+		return outcome;
+	}
+
+	/**
+	 * Removes every state of the store, on every instance, as server-state-sync's
+	 * {@code removeAllStates}: those declared on other instances too. Each ends as
+	 * {@link #removeState} ends one, with its last event to its listeners. A state
+	 * created while this runs may be left; one held only here because the store could not
+	 * be reached when it was declared is not in the store, and is left.
+	 * <p>
+	 * Acts when called; the {@code Mono} emits how many states it removed once every
+	 * removal is done, on the store's thread, or fails with
+	 * {@link EvUnavailableException} (states removed before the failure stay removed).
+	 * Cancelling it does not stop the removals.
+	 * @return the number of states removed
+	 */
+	public Mono<Long> removeAllStates() {
+		Mono<Long> outcome = this.store.getAll()
+			.flatMap((stored) -> this.store.remove(stored.key(), stored.incarnation()), 16)
+			.filter(Boolean::booleanValue)
+			.count()
+			.onErrorMap((ex) -> unavailable("remove all states", ex))
+			.cache();
+		outcome.subscribe(null, (ex) -> logger.debug("Could not remove all states: {}", ex.toString()));
 		return outcome;
 	}
 
@@ -524,6 +709,7 @@ public final class EvStateManager implements AutoCloseable {
 		StateCell existing = this.cells.putIfAbsent(stored.key(), created);
 		if (existing == null) {
 			this.channels.publishState(created.frame());
+			watchExpiry(created);
 			return created;
 		}
 		onStored(existing, stored);
@@ -539,6 +725,7 @@ public final class EvStateManager implements AutoCloseable {
 			if (confirmed != null) {
 				logger.info("State '{}' joined the state store at version {}", stored.key(), stored.version());
 				this.channels.publishState(confirmed);
+				watchExpiry(cell);
 				return;
 			}
 		}
@@ -559,10 +746,12 @@ public final class EvStateManager implements AutoCloseable {
 		StateCell fresh = new StateCell(this, stored);
 		StateCell old = this.cells.put(stored.key(), fresh);
 		if (old != null) {
-			old.markRemoved();
-			this.channels.clearState(stored.key(), old.life());
+			// the removal of the old life was missed (the bus lost it): it ends as a
+			// removed state does, so that every life ends with its last event
+			ended(old);
 		}
 		this.channels.publishState(fresh.frame());
+		watchExpiry(fresh);
 	}
 
 	void onRemoved(String key) {
@@ -573,9 +762,126 @@ public final class EvStateManager implements AutoCloseable {
 			return;
 		}
 		if (this.cells.remove(key, cell)) {
-			cell.markRemoved();
-			this.channels.clearState(key, cell.life());
+			ended(cell);
 		}
+	}
+
+	/**
+	 * Ends a life of a state that is no longer in the store: its writes fail from now on,
+	 * its listeners get its last event, and its expiry and self-destruct rule go.
+	 */
+	private void ended(StateCell cell) {
+		cell.markRemoved();
+		this.channels.endState(cell.removedFrame());
+		Expiry expiry = this.expiries.get(cell.key);
+		if (expiry != null && expiry.incarnation.equals(cell.stored().incarnation())
+				&& this.expiries.remove(cell.key, expiry)) {
+			expiry.task.dispose();
+		}
+		SelfDestruct selfDestruct = this.selfDestructs.get(cell.key);
+		if (selfDestruct != null && selfDestruct.cell == cell) {
+			this.selfDestructs.remove(cell.key, selfDestruct);
+		}
+	}
+
+	// ---- lifecycles
+
+	/**
+	 * Schedules the expiry of the life of a state a cell holds, if its incarnation tells
+	 * one and it is not scheduled yet: every instance schedules it, and the conditional
+	 * removal lets one of them apply it.
+	 */
+	private void watchExpiry(StateCell cell) {
+		if (cell.isProvisional() || cell.isRemoved()) {
+			// a provisional state may yet take the incarnation the store holds
+			return;
+		}
+		String incarnation = cell.stored().incarnation();
+		long expiresAt = StateIncarnation.expiresAt(incarnation);
+		if (expiresAt == StateIncarnation.NEVER) {
+			return;
+		}
+		Expiry existing = this.expiries.get(cell.key);
+		if (existing != null && existing.incarnation.equals(incarnation)) {
+			return;
+		}
+		Expiry expiry = new Expiry(incarnation);
+		Expiry replaced = this.expiries.put(cell.key, expiry);
+		if (replaced != null) {
+			replaced.task.dispose();
+		}
+		long delay = Math.max(0, expiresAt - this.engine.now());
+		expiry.task
+			.update(this.engine.scheduler().schedule(() -> expire(cell.key, expiry), delay, TimeUnit.MILLISECONDS));
+	}
+
+	private void expire(String key, Expiry expiry) {
+		if (!this.expiries.remove(key, expiry)) {
+			return;
+		}
+		// out of the map before the call: if the store cannot be reached, the next
+		// reload schedules it again, due at once
+		run(this.store.remove(key, expiry.incarnation)
+			.retryWhen(Retry.backoff(3, Duration.ofMillis(200)).scheduler(this.engine.scheduler())),
+				"expire state '" + key + "'");
+	}
+
+	/**
+	 * Asks the self-destruct rule of a state declared here, after a leave of its channel
+	 * anywhere in the cluster, with the cluster's count of its clients.
+	 */
+	private void onPresence(ChannelMessage message) {
+		if (this.selfDestructs.isEmpty()) {
+			return;
+		}
+		String key = EvPresence.watchedChannel(message.channel());
+		if (key == null || !message.data().startsWith(LEAVE)) {
+			return;
+		}
+		SelfDestruct selfDestruct = this.selfDestructs.get(key);
+		StateCell cell = this.cells.get(key);
+		if (selfDestruct == null || cell == null || selfDestruct.cell != cell || cell.isProvisional()
+				|| cell.isRemoved()) {
+			return;
+		}
+		String incarnation = cell.stored().incarnation();
+		Instant createdAt = Instant.ofEpochMilli(cell.createdAt());
+		Mono<Long> count = this.streams.backend().presenceStore().count(key);
+		Duration timeout = this.streams.backend().presenceStore().timeout();
+		if (timeout != null) {
+			count = count.timeout(timeout);
+		}
+		run(count.publishOn(Schedulers.boundedElastic())
+			.filter((clientsLeft) -> shouldDestroy(selfDestruct.rule, key, clientsLeft, createdAt))
+			.flatMap((clientsLeft) -> this.store.remove(key, incarnation)), "self-destruct state '" + key + "'");
+	}
+
+	private boolean shouldDestroy(EvStateSelfDestruct rule, String key, long clientsLeft, Instant createdAt) {
+		try {
+			return rule.shouldDestroy(clientsLeft, createdAt);
+		}
+		catch (RuntimeException ex) {
+			this.metrics.triggerFailed("state");
+			logger.warn("The self-destruct rule of state '" + key + "' failed; the state stays", ex);
+			return false;
+		}
+	}
+
+	/**
+	 * Runs a removal of this manager's own, logging its failure, until it ends or the
+	 * manager closes.
+	 */
+	private void run(Mono<?> work, String what) {
+		Disposable.Swap running = Disposables.swap();
+		if (!this.lifecycles.add(running)) {
+			return;
+		}
+		running.update(work.doFinally((signal) -> this.lifecycles.remove(running))
+			.subscribe(null, (ex) -> logger.warn("Could not {}: {}", what, ex.toString())));
+	}
+
+	long now() {
+		return this.engine.now();
 	}
 
 	/**
@@ -608,6 +914,10 @@ public final class EvStateManager implements AutoCloseable {
 		for (StateCell cell : this.cells.values()) {
 			if (!inStore.contains(cell.key)) {
 				restores.add(cell.isProvisional() ? createInStore(cell) : restore(cell.stored()));
+			}
+			else {
+				// an expiry that could not be applied while the store was away is due now
+				watchExpiry(cell);
 			}
 		}
 		return Mono.when(restores);
@@ -691,6 +1001,9 @@ public final class EvStateManager implements AutoCloseable {
 	@Override
 	public void close() {
 		this.busSubscription.dispose();
+		this.lifecycles.dispose();
+		this.expiries.values().forEach((expiry) -> expiry.task.dispose());
+		this.expiries.clear();
 	}
 
 	private final class Listener implements BusListener {
@@ -710,6 +1023,9 @@ public final class EvStateManager implements AutoCloseable {
 			else if (event instanceof StateRemoved removed) {
 				onRemoved(removed.key());
 			}
+			else if (event instanceof ChannelMessage message) {
+				onPresence(message);
+			}
 		}
 
 		@Override
@@ -717,6 +1033,27 @@ public final class EvStateManager implements AutoCloseable {
 			reload().subscribe(null, (ex) -> logger.warn("Could not reload the states: {}", ex.toString()));
 		}
 
+	}
+
+	/**
+	 * The expiry scheduled for one life of a state.
+	 */
+	private static final class Expiry {
+
+		final String incarnation;
+
+		final Disposable.Swap task = Disposables.swap();
+
+		Expiry(String incarnation) {
+			this.incarnation = incarnation;
+		}
+
+	}
+
+	/**
+	 * A self-destruct rule, and the life of the state it was declared with.
+	 */
+	private record SelfDestruct(StateCell cell, EvStateSelfDestruct rule) {
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.evstream.core;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -14,6 +15,14 @@ import org.jspecify.annotations.Nullable;
  * The rules for clients ({@link #clientWrites()}, {@link #allowConnectingClient},
  * {@link #interceptStateUpdate}) hold on the instance that declares the state with them;
  * replicas of one application declare the same states and so apply the same rules.
+ * <p>
+ * The lifecycle ({@link #ttl}, {@link #selfDestruct}) ends a state by itself, as
+ * server-state-sync's: its listeners on every instance receive a last event, {@code data:
+ * {"removed":true}}, and its writes fail with {@link EvStateRemovedException}. A time to
+ * live is written into the state when it is created, so every instance knows it and one
+ * of them applies it; it does not change the time to live of a state that exists already.
+ * A self-destruct rule holds on the instances that declare the state with it, for the
+ * life of the state they declared.
  *
  * @since 0.1.0
  */
@@ -21,9 +30,10 @@ public final class EvStateOptions {
 
 	private static final Predicate<EvPrincipal> ALLOW_ALL = (principal) -> true;
 
-	private static final Set<String> RESERVED = Set.of("version", "operationId");
+	// "removed" marks the last event of a removed state
+	private static final Set<String> RESERVED = Set.of("version", "operationId", "removed");
 
-	private static final EvStateOptions DEFAULTS = new EvStateOptions("value", false, null, null);
+	private static final EvStateOptions DEFAULTS = new EvStateOptions("value", false, null, null, null, null);
 
 	private final String dataKey;
 
@@ -33,8 +43,13 @@ public final class EvStateOptions {
 
 	private final EvStateUpdateInterceptor interceptor;
 
+	private final @Nullable Duration ttl;
+
+	private final @Nullable EvStateSelfDestruct selfDestruct;
+
 	private EvStateOptions(String dataKey, boolean clientWrites, @Nullable Predicate<EvPrincipal> allowConnectingClient,
-			@Nullable EvStateUpdateInterceptor interceptor) {
+			@Nullable EvStateUpdateInterceptor interceptor, @Nullable Duration ttl,
+			@Nullable EvStateSelfDestruct selfDestruct) {
 		Objects.requireNonNull(dataKey, "'dataKey' must not be null");
 		if (dataKey.isEmpty()) {
 			throw new IllegalArgumentException("'dataKey' must not be empty");
@@ -47,6 +62,8 @@ public final class EvStateOptions {
 		this.clientWrites = clientWrites;
 		this.allowConnectingClient = (allowConnectingClient != null) ? allowConnectingClient : ALLOW_ALL;
 		this.interceptor = (interceptor != null) ? interceptor : EvStateUpdateInterceptor.NONE;
+		this.ttl = ttl;
+		this.selfDestruct = selfDestruct;
 	}
 
 	/**
@@ -63,11 +80,11 @@ public final class EvStateOptions {
 	 * @param dataKey the field that holds the value in broadcast events: {@code data:
 	 * {"<dataKey>": <value>, "version": …}}; {@code value} by default, as evstream
 	 * @return the options
-	 * @throws IllegalArgumentException if the key is empty, {@code version} or
-	 * {@code operationId}
+	 * @throws IllegalArgumentException if the key is empty, {@code version},
+	 * {@code operationId} or {@code removed}
 	 */
 	public static EvStateOptions dataKey(String dataKey) {
-		return new EvStateOptions(dataKey, false, null, null);
+		return new EvStateOptions(dataKey, false, null, null, null, null);
 	}
 
 	/**
@@ -85,7 +102,8 @@ public final class EvStateOptions {
 	 * @return the options
 	 */
 	public EvStateOptions withClientWrites() {
-		return new EvStateOptions(this.dataKey, true, this.allowConnectingClient, this.interceptor);
+		return new EvStateOptions(this.dataKey, true, this.allowConnectingClient, this.interceptor, this.ttl,
+				this.selfDestruct);
 	}
 
 	/**
@@ -105,7 +123,7 @@ public final class EvStateOptions {
 	 */
 	public EvStateOptions allowConnectingClient(Predicate<EvPrincipal> rule) {
 		Objects.requireNonNull(rule, "'rule' must not be null");
-		return new EvStateOptions(this.dataKey, this.clientWrites, rule, this.interceptor);
+		return new EvStateOptions(this.dataKey, this.clientWrites, rule, this.interceptor, this.ttl, this.selfDestruct);
 	}
 
 	/**
@@ -115,7 +133,58 @@ public final class EvStateOptions {
 	 */
 	public EvStateOptions interceptStateUpdate(EvStateUpdateInterceptor interceptor) {
 		Objects.requireNonNull(interceptor, "'interceptor' must not be null");
-		return new EvStateOptions(this.dataKey, this.clientWrites, this.allowConnectingClient, interceptor);
+		return new EvStateOptions(this.dataKey, this.clientWrites, this.allowConnectingClient, interceptor, this.ttl,
+				this.selfDestruct);
+	}
+
+	/**
+	 * Returns these options with a time to live, as server-state-sync's {@code ttl}: a
+	 * state created with them is removed once it has lived that long, on every instance,
+	 * whether or not the instance that created it still runs. Created again after that,
+	 * it is a new state with a time to live of its own.
+	 * @param ttl how long the state lives, counted from its creation; positive
+	 * @return the options
+	 * @throws IllegalArgumentException if the time to live is zero or negative
+	 */
+	public EvStateOptions ttl(Duration ttl) {
+		Objects.requireNonNull(ttl, "'ttl' must not be null");
+		if (ttl.isNegative() || ttl.isZero()) {
+			throw new IllegalArgumentException("'ttl' must be positive, but was " + ttl);
+		}
+		return new EvStateOptions(this.dataKey, this.clientWrites, this.allowConnectingClient, this.interceptor, ttl,
+				this.selfDestruct);
+	}
+
+	/**
+	 * Returns the time to live of states created with these options.
+	 * @return the time to live, or {@code null} (the default) for states that live until
+	 * removed
+	 */
+	public @Nullable Duration ttl() {
+		return this.ttl;
+	}
+
+	/**
+	 * Returns these options with a rule that ends the state when clients leave, as
+	 * server-state-sync's {@code selfDestruct}: it is asked on every leave of the state's
+	 * channel anywhere in the cluster, with the number of clients left on every instance
+	 * and the state's creation time. {@link EvStateSelfDestruct#WHEN_EMPTY} ends it when
+	 * the last one leaves.
+	 * @param rule whether to remove the state after a leave
+	 * @return the options
+	 */
+	public EvStateOptions selfDestruct(EvStateSelfDestruct rule) {
+		Objects.requireNonNull(rule, "'rule' must not be null");
+		return new EvStateOptions(this.dataKey, this.clientWrites, this.allowConnectingClient, this.interceptor,
+				this.ttl, rule);
+	}
+
+	/**
+	 * Returns the rule that ends the state when clients leave.
+	 * @return the rule, or {@code null} (the default) for none
+	 */
+	public @Nullable EvStateSelfDestruct selfDestruct() {
+		return this.selfDestruct;
 	}
 
 	/**
@@ -145,7 +214,8 @@ public final class EvStateOptions {
 
 	@Override
 	public String toString() {
-		return "EvStateOptions[dataKey=" + this.dataKey + ", clientWrites=" + this.clientWrites + "]";
+		return "EvStateOptions[dataKey=" + this.dataKey + ", clientWrites=" + this.clientWrites + ", ttl=" + this.ttl
+				+ ", selfDestruct=" + (this.selfDestruct != null) + "]";
 	}
 
 }

@@ -490,6 +490,17 @@ public final class EvStreamManager implements AutoCloseable {
 	}
 
 	/**
+	 * Returns whether a channel carries a state on this instance: every instance serves
+	 * every state, declared here or not.
+	 * @param channel the channel
+	 * @return whether the channel carries a state
+	 */
+	public boolean carriesState(String channel) {
+		Channel existing = this.registry.channel(channel);
+		return existing != null && existing.hasState();
+	}
+
+	/**
 	 * Tells one watcher, such as the presence model, whenever a connection of this
 	 * instance starts or stops listening to a channel. Watch before clients connect.
 	 * @param membership the watcher, which must not block

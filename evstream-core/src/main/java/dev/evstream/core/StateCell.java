@@ -44,6 +44,11 @@ final class StateCell {
 
 	private static final int MAX_BATCH = 1000;
 
+	/**
+	 * The data of the last event of a removed state.
+	 */
+	static final String REMOVED = "{\"removed\":true}";
+
 	final String key;
 
 	private final EvStateManager manager;
@@ -80,6 +85,10 @@ final class StateCell {
 	// in System.nanoTime() terms, written before the batch in flight makes its first call
 	private volatile long deadline;
 
+	// when this instance first saw the state, for incarnations that do not tell when the
+	// state was created
+	private final long firstSeen;
+
 	StateCell(EvStateManager manager, StoredState stored) {
 		this(manager, stored, false);
 	}
@@ -91,6 +100,7 @@ final class StateCell {
 		this.provisional = provisional;
 		this.quotedDataKey = StateCodec.quote(stored.dataKey());
 		this.timeout = manager.store().timeout();
+		this.firstSeen = manager.now();
 	}
 
 	// ---- reading
@@ -113,6 +123,23 @@ final class StateCell {
 
 	synchronized Object life() {
 		return this.life;
+	}
+
+	/**
+	 * Returns when the life of the state this cell holds was created, in epoch
+	 * milliseconds.
+	 */
+	long createdAt() {
+		Long createdAt = StateIncarnation.createdAt(stored().incarnation());
+		return (createdAt != null) ? createdAt : this.firstSeen;
+	}
+
+	/**
+	 * Returns the frame that ends this life of the state on its channel: a version above
+	 * any other of this life, so that a listener takes nothing of this life after it.
+	 */
+	synchronized StateFrame removedFrame() {
+		return new StateFrame(this.key, this.life, Long.MAX_VALUE, SseEncoder.encode(null, this.key, REMOVED));
 	}
 
 	/**

@@ -25,6 +25,14 @@ final class StateFrame {
 		this.body = body;
 	}
 
+	/**
+	 * Returns whether this frame ends its life of the state: it tells the listeners that
+	 * the state was removed, and comes after every other frame of that life.
+	 */
+	boolean ends() {
+		return this.version == Long.MAX_VALUE;
+	}
+
 	boolean supersedes(StateFrame other) {
 		return this.incarnation != other.incarnation || this.version > other.version;
 	}

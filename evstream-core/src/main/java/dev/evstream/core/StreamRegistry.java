@@ -228,12 +228,13 @@ final class StreamRegistry implements BusListener {
 	}
 
 	/**
-	 * Forgets a removed state on its channel.
+	 * Ends a removed life of a state on its channel: its listeners get its last frame,
+	 * and the channel forgets it.
 	 */
-	void clearState(String channel, Object incarnation) {
-		Channel existing = this.channels.get(channel);
+	void endState(StateFrame last) {
+		Channel existing = this.channels.get(last.channel);
 		if (existing != null) {
-			existing.clearState(incarnation);
+			existing.endState(last);
 			this.channels.retireIfIdle(existing);
 		}
 	}

@@ -109,6 +109,11 @@ class SilentStoreTests {
 			return this.delegate.remove(key);
 		}
 
+		@Override
+		public Mono<Boolean> remove(String key, String incarnation) {
+			return this.delegate.remove(key, incarnation);
+		}
+
 	}
 
 }

@@ -135,13 +135,27 @@ public final class RedisStateStore implements StateStore {
 
 	@Override
 	public Mono<Boolean> remove(String key) {
+		return remove(key, "", "remove state '" + key + "'");
+	}
+
+	@Override
+	public Mono<Boolean> remove(String key, String incarnation) {
+		Objects.requireNonNull(incarnation, "'incarnation' must not be null");
+		if (incarnation.isEmpty()) {
+			// the script reads an empty incarnation as any: no state has this one
+			return Mono.just(false);
+		}
+		return remove(key, incarnation, "remove state '" + key + "' (incarnation " + incarnation + ")");
+	}
+
+	private Mono<Boolean> remove(String key, String incarnation, String what) {
 		Mono<Boolean> remove = this.redis
 			.execute(RedisScripts.STATE_REMOVE,
 					List.of(this.keys.state(key), this.keys.states(), this.keys.tombstone(key)),
-					List.of(key, this.keys.bus(), Long.toString(TOMBSTONE_TTL.toSeconds())))
+					List.of(key, this.keys.bus(), Long.toString(TOMBSTONE_TTL.toSeconds()), incarnation))
 			.next()
 			.map((removed) -> removed == 1L);
-		return RedisFailures.bounded(this.firstConnection.guard(remove), this.timeout, "remove state '" + key + "'");
+		return RedisFailures.bounded(this.firstConnection.guard(remove), this.timeout, what);
 	}
 
 	private static List<StoredState> states(List<Object> reply) {

@@ -112,6 +112,21 @@ public final class InMemoryStateStore implements StateStore {
 		});
 	}
 
+	@Override
+	public Mono<Boolean> remove(String key, String incarnation) {
+		return Mono.fromSupplier(() -> {
+			synchronized (lockFor(key)) {
+				StoredState current = this.states.get(key);
+				if (current == null || !current.incarnation().equals(incarnation)) {
+					return false;
+				}
+				this.states.remove(key);
+				this.bus.deliver(new StateRemoved(key));
+				return true;
+			}
+		});
+	}
+
 	private Object lockFor(String key) {
 		return this.locks[(key.hashCode() & 0x7fffffff) % LOCK_STRIPES];
 	}

@@ -42,10 +42,12 @@ import reactor.util.retry.Retry;
  * <p>
  * {@link #onJoin} and {@link #onLeave} triggers run once per join or leave across the
  * cluster: on the instance that holds the connection, or, for the members of a dead
- * instance, on the one instance that evicted them. Every join and leave is also told on
- * the channel {@code presence/<channel>}: its members as a {@code snapshot}, then each
- * {@code join} and {@code leave}, showing principal names only. Clients should listen to
- * it only where {@link #broadcast} enabled it, which the starter's endpoint enforces.
+ * instance, on the one instance that evicted them. The joins and leaves of a channel that
+ * {@link #broadcast} enabled, or that carries a state, are also told on the channel
+ * {@code presence/<channel>}: its members as a {@code snapshot}, then each {@code join}
+ * and {@code leave}, showing principal names only. Clients may follow the first kind (the
+ * starter's endpoint refuses the others); the instances that declared a state that
+ * destroys itself follow the second on the bus.
  * <p>
  * Membership changes of one instance are written to the store one at a time, in order;
  * one the store refuses is retried a few times and then dropped with a warning, so
@@ -269,9 +271,10 @@ public final class EvPresence implements AutoCloseable {
 	 */
 	private Mono<Void> told(EvPresenceEvent.Kind kind, PresenceMember member) {
 		this.triggers.fire(new EvPresenceEvent(member.channel(), member(member), kind));
-		// told whether or not clients may listen: instances that watch a channel's
-		// leaves,
-		// such as those of a state that destroys itself, learn of them on the bus
+		if (!isBroadcast(member.channel()) && !this.streams.carriesState(member.channel())) {
+			// nobody may follow it: a history per channel would only take memory
+			return Mono.empty();
+		}
 		String presenceChannel = CHANNEL_PREFIX + "/" + member.channel();
 		return this.history.append(presenceChannel, presenceChannel, PresenceEvents.change(kind, member))
 			.then()

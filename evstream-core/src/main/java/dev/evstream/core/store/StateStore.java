@@ -94,4 +94,14 @@ public interface StateStore {
 	 */
 	Mono<Boolean> remove(String key);
 
+	/**
+	 * Removes one life of a state and publishes the removal, in one atomic step, only if
+	 * the stored state is that life: an expiry or a self-destruct that several instances
+	 * apply at once removes the state once, and never a state created again meanwhile.
+	 * @param key the state key
+	 * @param incarnation the incarnation to remove
+	 * @return whether the state existed with that incarnation, and was removed
+	 */
+	Mono<Boolean> remove(String key, String incarnation);
+
 }

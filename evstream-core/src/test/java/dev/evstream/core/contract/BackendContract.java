@@ -260,6 +260,67 @@ public abstract class BackendContract {
 	}
 
 	@Test
+	void removeOfAnIncarnationShouldRemoveOnlyThatLifeAndPublishOnce() {
+		block(this.backend.stateStore().create(initial("life", "1")));
+		assertThat(block(this.backend.stateStore().remove("life", "inc-other"))).isFalse();
+		assertThat(block(this.backend.stateStore().get("life"))).isEqualTo(initial("life", "1"));
+		assertThat(block(this.backend.stateStore().remove("life", "inc-life"))).isTrue();
+		assertThat(block(this.backend.stateStore().get("life"))).isNull();
+		assertThat(block(this.backend.stateStore().remove("life", "inc-life"))).isFalse();
+		assertThat(block(this.backend.stateStore().remove("never", "inc-never"))).isFalse();
+		// published after the removals on the same bus: once it is here, so is every
+		// removal that was published
+		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(this.recorder.events(StateRemoved.class)).containsExactly(new StateRemoved("life"));
+	}
+
+	@Test
+	void removeOfAnOldIncarnationShouldKeepTheStateCreatedAgain() {
+		block(this.backend.stateStore().create(initial("again", "1")));
+		block(this.backend.stateStore().remove("again"));
+		StoredState second = new StoredState("again", 1, "2", "value", "inc-again-2");
+		block(this.backend.stateStore().create(second));
+		assertThat(block(this.backend.stateStore().remove("again", "inc-again"))).isFalse();
+		assertThat(block(this.backend.stateStore().get("again"))).isEqualTo(second);
+	}
+
+	@Test
+	void removeOfRemovedIncarnationShouldNotLetItBeRestored() {
+		StoredState state = block(this.backend.stateStore().create(initial("ended", "1")));
+		block(this.backend.stateStore().remove("ended", state.incarnation()));
+		assertThat(block(this.backend.stateStore().restore(state))).isNull();
+		assertThat(block(this.backend.stateStore().get("ended"))).isNull();
+	}
+
+	@Test
+	void concurrentRemovesOfOneIncarnationShouldRemoveItOnce() throws Exception {
+		block(this.backend.stateStore().create(initial("expiring", "0")));
+		int removers = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(removers);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Boolean>> results = new ArrayList<>();
+		for (int i = 0; i < removers; i++) {
+			results.add(pool.submit(() -> {
+				start.await();
+				return block(this.backend.stateStore().remove("expiring", "inc-expiring"));
+			}));
+		}
+		start.countDown();
+		int removed = 0;
+		for (Future<Boolean> result : results) {
+			if (result.get(30, TimeUnit.SECONDS)) {
+				removed++;
+			}
+		}
+		pool.shutdown();
+		assertThat(removed).isEqualTo(1);
+		block(this.backend.bus().publish(new DirectMessage("marker", null, "x", null)));
+		awaitEvents(DirectMessage.class, 1);
+		assertThat(this.recorder.events(StateRemoved.class)).containsExactly(new StateRemoved("expiring"));
+	}
+
+	@Test
 	void restoreOfRemovedStateShouldNotPutItBack() {
 		StoredState state = block(this.backend.stateStore().create(initial("gone", "1")));
 		block(this.backend.stateStore().remove("gone"));

@@ -111,6 +111,7 @@ class EvPresenceTests {
 
 	@Test
 	void presenceChannelShouldStartFromTheMembersThenTellJoinsAndLeaves() {
+		this.presence.broadcast("room");
 		EvStream ann = connect(this.manager, "ann", "room");
 		awaitCount("room", 1);
 		Listener watcher = listen(connect(this.manager, "watcher", "presence/room"));
@@ -140,6 +141,9 @@ class EvPresenceTests {
 		this.presence.onLeave("*", (event) -> left.add(event.member().principal() + "@" + event.channel()));
 		third.onLeave("*", (event) -> left.add(event.member().principal() + "@" + event.channel()));
 		dying.onLeave("*", (event) -> leftOnTheDyingOne.add(event.member().principal()));
+		this.presence.broadcast("room");
+		third.broadcast("room");
+		dying.broadcast("room");
 		Listener watcher = listen(connect(this.manager, "watcher", "presence/room"));
 		connect(dyingManager, "ann", "room");
 		connect(dyingManager, "bob", "room", "lobby");
@@ -183,6 +187,15 @@ class EvPresenceTests {
 		assertThat(seen).containsExactly("join ann", "join ann");
 		assertThat(this.presence.members("room").block(TIMEOUT)).extracting(EvMember::connectionId)
 			.containsExactly(ann.id());
+	}
+
+	@Test
+	void joinsAndLeavesOfAChannelNobodyMayFollowShouldLeaveNoHistory() {
+		EvStream ann = connect(this.manager, "ann", "room");
+		awaitCount("room", 1);
+		ann.close();
+		awaitCount("room", 0);
+		assertThat(this.backend.channelHistory().head("presence/room").block(TIMEOUT)).isZero();
 	}
 
 	@Test

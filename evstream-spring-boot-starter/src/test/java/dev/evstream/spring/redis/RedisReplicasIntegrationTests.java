@@ -207,12 +207,18 @@ class RedisReplicasIntegrationTests {
 		EvState<Integer> again = a.states().createStateBlocking("temp", Integer.class, 100);
 		again.set(101).block(TIMEOUT);
 		List<SseEvent> events = client.awaitEvents((list) -> lastCounter(list) == 101, TIMEOUT);
-		List<Integer> values = events.stream()
-			.filter((e) -> e.event().equals("temp"))
-			.map((e) -> value(e.data()))
+		List<String> temp = events.stream().filter((e) -> e.event().equals("temp")).map(SseEvent::data).toList();
+		List<Integer> values = temp.stream()
+			.filter((data) -> data.startsWith("{\"value\":"))
+			.map((data) -> value(data))
 			.toList();
-		// latest-value semantics: a client may skip 100, but never sees a value twice
+		// latest-value semantics: a client may skip 100, but never sees a value twice;
+		// the removed life ends with its last event, once, before the new one
 		assertThat(values).startsWith(0).endsWith(101).doesNotHaveDuplicates().isSubsetOf(0, 100, 101);
+		assertThat(temp).containsOnlyOnce("{\"removed\":true}");
+		int end = temp.indexOf("{\"removed\":true}");
+		assertThat(temp.subList(0, end)).isNotEmpty().allSatisfy((data) -> assertThat(value(data)).isZero());
+		assertThat(temp.subList(end + 1, temp.size())).allSatisfy((data) -> assertThat(value(data)).isIn(100, 101));
 	}
 
 	@Test
