@@ -10,6 +10,7 @@ import dev.evstream.core.EvState;
 import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.backend.Backend;
+import dev.evstream.core.presence.EvPresence;
 import dev.evstream.test.SseTestClient;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -77,6 +78,10 @@ final class Replica implements AutoCloseable {
 
 	EvStateManager states() {
 		return this.context.getBean(EvStateManager.class);
+	}
+
+	EvPresence presence() {
+		return this.context.getBean(EvPresence.class);
 	}
 
 	EvState<Integer> counter(String key) {
