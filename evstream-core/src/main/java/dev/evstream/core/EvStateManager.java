@@ -2,7 +2,6 @@ package dev.evstream.core;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -24,17 +23,14 @@ import dev.evstream.core.bus.ChannelMessage;
 import dev.evstream.core.bus.StateChanged;
 import dev.evstream.core.bus.StateRemoved;
 import dev.evstream.core.metrics.StreamMetrics;
-import dev.evstream.core.presence.EvPresence;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredState;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
-import reactor.util.retry.Retry;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
@@ -83,9 +79,6 @@ public final class EvStateManager implements AutoCloseable {
 	 */
 	private static final String GENERATED_KEY_PREFIX = "s-";
 
-	// the data of a presence channel's leave event starts so (see PresenceEvents)
-	private static final String LEAVE = "{\"op\":\"leave\"";
-
 	private final EvStreamManager streams;
 
 	private final StreamRegistry channels;
@@ -104,15 +97,8 @@ public final class EvStateManager implements AutoCloseable {
 	// removal, so a state created again elsewhere keeps this instance's rules
 	private final ConcurrentMap<String, EvStateOptions> clientRules = new ConcurrentHashMap<>();
 
-	// the expiry scheduled for each state with a time to live, by key
-	private final ConcurrentMap<String, Expiry> expiries = new ConcurrentHashMap<>();
-
-	// the self-destruct rules of states declared here with one, by key; each holds for
-	// the life of the state it was declared with
-	private final ConcurrentMap<String, SelfDestruct> selfDestructs = new ConcurrentHashMap<>();
-
-	// removals by expiry and evaluations of self-destruct rules under way
-	private final Disposable.Composite lifecycles = Disposables.composite();
+	// expiries and self-destruct rules: when states end by themselves
+	private final StateLifecycles lifecycles;
 
 	private final Disposable busSubscription;
 
@@ -131,6 +117,8 @@ public final class EvStateManager implements AutoCloseable {
 		this.metrics = this.engine.metrics;
 		this.store = streams.backend().stateStore();
 		this.codec = new StateCodec(Objects.requireNonNull(jsonMapper, "'jsonMapper' must not be null"));
+		// before the bus and the first load, which tell it of states and leaves
+		this.lifecycles = new StateLifecycles(this.engine, streams.backend(), this.cells::get);
 		this.busSubscription = streams.backend().bus().subscribe(new Listener());
 		this.loaded = reload().cache();
 		this.loaded.subscribe(null,
@@ -434,19 +422,8 @@ public final class EvStateManager implements AutoCloseable {
 	private StoredState initial(String key, @Nullable Object initialValue, EvStateOptions options) {
 		String json = this.codec.write(this.codec.tree(initialValue, key));
 		long now = this.engine.now();
-		Duration ttl = options.ttl();
-		long expiresAt = (ttl != null) ? saturatedAdd(now, ttl) : StateIncarnation.NEVER;
+		long expiresAt = StateLifecycles.expiresAt(now, options.ttl());
 		return new StoredState(key, 1, json, options.dataKey(), StateIncarnation.create(now, expiresAt));
-	}
-
-	private static long saturatedAdd(long epochMillis, Duration ttl) {
-		try {
-			return Math.addExact(epochMillis, ttl.toMillis());
-		}
-		catch (ArithmeticException ex) {
-			// a time to live beyond the range of epoch milliseconds never runs out
-			return Long.MAX_VALUE;
-		}
 	}
 
 	private <T extends @Nullable Object> Mono<EvState<T>> createOrAdopt(StoredState initial, JavaType type,
@@ -494,27 +471,10 @@ public final class EvStateManager implements AutoCloseable {
 						+ "' was declared with other rules for clients: declare it once, or with the same options");
 			}
 		}
-		EvStateSelfDestruct rule = options.selfDestruct();
-		if (rule != null) {
-			declareSelfDestruct(cell, rule);
-		}
+		this.lifecycles.declare(cell, options);
 		TypedEvState<T> view = cell.declare(type);
 		view.get();
 		return view;
-	}
-
-	private void declareSelfDestruct(StateCell cell, EvStateSelfDestruct rule) {
-		SelfDestruct declared = new SelfDestruct(cell, rule);
-		SelfDestruct existing = this.selfDestructs.putIfAbsent(cell.key, declared);
-		if (existing == null || existing.rule == rule) {
-			return;
-		}
-		if (existing.cell == cell) {
-			throw new IllegalArgumentException("State '" + cell.key
-					+ "' was declared with another self-destruct rule: declare it once, or with the same options");
-		}
-		// the rule of a life of the state that ended: this one replaces it
-		this.selfDestructs.replace(cell.key, existing, declared);
 	}
 
 	/**
@@ -709,7 +669,7 @@ public final class EvStateManager implements AutoCloseable {
 		StateCell existing = this.cells.putIfAbsent(stored.key(), created);
 		if (existing == null) {
 			this.channels.publishState(created.frame());
-			watchExpiry(created);
+			this.lifecycles.watchExpiry(created);
 			return created;
 		}
 		onStored(existing, stored);
@@ -725,7 +685,7 @@ public final class EvStateManager implements AutoCloseable {
 			if (confirmed != null) {
 				logger.info("State '{}' joined the state store at version {}", stored.key(), stored.version());
 				this.channels.publishState(confirmed);
-				watchExpiry(cell);
+				this.lifecycles.watchExpiry(cell);
 				return;
 			}
 		}
@@ -751,7 +711,7 @@ public final class EvStateManager implements AutoCloseable {
 			ended(old);
 		}
 		this.channels.publishState(fresh.frame());
-		watchExpiry(fresh);
+		this.lifecycles.watchExpiry(fresh);
 	}
 
 	void onRemoved(String key) {
@@ -773,111 +733,7 @@ public final class EvStateManager implements AutoCloseable {
 	private void ended(StateCell cell) {
 		cell.markRemoved();
 		this.channels.endState(cell.removedFrame());
-		Expiry expiry = this.expiries.get(cell.key);
-		if (expiry != null && expiry.incarnation.equals(cell.stored().incarnation())
-				&& this.expiries.remove(cell.key, expiry)) {
-			expiry.task.dispose();
-		}
-		SelfDestruct selfDestruct = this.selfDestructs.get(cell.key);
-		if (selfDestruct != null && selfDestruct.cell == cell) {
-			this.selfDestructs.remove(cell.key, selfDestruct);
-		}
-	}
-
-	// ---- lifecycles
-
-	/**
-	 * Schedules the expiry of the life of a state a cell holds, if its incarnation tells
-	 * one and it is not scheduled yet: every instance schedules it, and the conditional
-	 * removal lets one of them apply it.
-	 */
-	private void watchExpiry(StateCell cell) {
-		if (cell.isProvisional() || cell.isRemoved()) {
-			// a provisional state may yet take the incarnation the store holds
-			return;
-		}
-		String incarnation = cell.stored().incarnation();
-		long expiresAt = StateIncarnation.expiresAt(incarnation);
-		if (expiresAt == StateIncarnation.NEVER) {
-			return;
-		}
-		Expiry existing = this.expiries.get(cell.key);
-		if (existing != null && existing.incarnation.equals(incarnation)) {
-			return;
-		}
-		Expiry expiry = new Expiry(incarnation);
-		Expiry replaced = this.expiries.put(cell.key, expiry);
-		if (replaced != null) {
-			replaced.task.dispose();
-		}
-		long delay = Math.max(0, expiresAt - this.engine.now());
-		expiry.task
-			.update(this.engine.scheduler().schedule(() -> expire(cell.key, expiry), delay, TimeUnit.MILLISECONDS));
-	}
-
-	private void expire(String key, Expiry expiry) {
-		if (!this.expiries.remove(key, expiry)) {
-			return;
-		}
-		// out of the map before the call: if the store cannot be reached, the next
-		// reload schedules it again, due at once
-		run(this.store.remove(key, expiry.incarnation)
-			.retryWhen(Retry.backoff(3, Duration.ofMillis(200)).scheduler(this.engine.scheduler())),
-				"expire state '" + key + "'");
-	}
-
-	/**
-	 * Asks the self-destruct rule of a state declared here, after a leave of its channel
-	 * anywhere in the cluster, with the cluster's count of its clients.
-	 */
-	private void onPresence(ChannelMessage message) {
-		if (this.selfDestructs.isEmpty()) {
-			return;
-		}
-		String key = EvPresence.watchedChannel(message.channel());
-		if (key == null || !message.data().startsWith(LEAVE)) {
-			return;
-		}
-		SelfDestruct selfDestruct = this.selfDestructs.get(key);
-		StateCell cell = this.cells.get(key);
-		if (selfDestruct == null || cell == null || selfDestruct.cell != cell || cell.isProvisional()
-				|| cell.isRemoved()) {
-			return;
-		}
-		String incarnation = cell.stored().incarnation();
-		Instant createdAt = Instant.ofEpochMilli(cell.createdAt());
-		Mono<Long> count = this.streams.backend().presenceStore().count(key);
-		Duration timeout = this.streams.backend().presenceStore().timeout();
-		if (timeout != null) {
-			count = count.timeout(timeout);
-		}
-		run(count.publishOn(Schedulers.boundedElastic())
-			.filter((clientsLeft) -> shouldDestroy(selfDestruct.rule, key, clientsLeft, createdAt))
-			.flatMap((clientsLeft) -> this.store.remove(key, incarnation)), "self-destruct state '" + key + "'");
-	}
-
-	private boolean shouldDestroy(EvStateSelfDestruct rule, String key, long clientsLeft, Instant createdAt) {
-		try {
-			return rule.shouldDestroy(clientsLeft, createdAt);
-		}
-		catch (RuntimeException ex) {
-			this.metrics.triggerFailed("state");
-			logger.warn("The self-destruct rule of state '" + key + "' failed; the state stays", ex);
-			return false;
-		}
-	}
-
-	/**
-	 * Runs a removal of this manager's own, logging its failure, until it ends or the
-	 * manager closes.
-	 */
-	private void run(Mono<?> work, String what) {
-		Disposable.Swap running = Disposables.swap();
-		if (!this.lifecycles.add(running)) {
-			return;
-		}
-		running.update(work.doFinally((signal) -> this.lifecycles.remove(running))
-			.subscribe(null, (ex) -> logger.warn("Could not {}: {}", what, ex.toString())));
+		this.lifecycles.ended(cell);
 	}
 
 	long now() {
@@ -917,7 +773,7 @@ public final class EvStateManager implements AutoCloseable {
 			}
 			else {
 				// an expiry that could not be applied while the store was away is due now
-				watchExpiry(cell);
+				this.lifecycles.watchExpiry(cell);
 			}
 		}
 		return Mono.when(restores);
@@ -1001,9 +857,7 @@ public final class EvStateManager implements AutoCloseable {
 	@Override
 	public void close() {
 		this.busSubscription.dispose();
-		this.lifecycles.dispose();
-		this.expiries.values().forEach((expiry) -> expiry.task.dispose());
-		this.expiries.clear();
+		this.lifecycles.close();
 	}
 
 	private final class Listener implements BusListener {
@@ -1024,7 +878,7 @@ public final class EvStateManager implements AutoCloseable {
 				onRemoved(removed.key());
 			}
 			else if (event instanceof ChannelMessage message) {
-				onPresence(message);
+				EvStateManager.this.lifecycles.onPresence(message);
 			}
 		}
 
@@ -1033,27 +887,6 @@ public final class EvStateManager implements AutoCloseable {
 			reload().subscribe(null, (ex) -> logger.warn("Could not reload the states: {}", ex.toString()));
 		}
 
-	}
-
-	/**
-	 * The expiry scheduled for one life of a state.
-	 */
-	private static final class Expiry {
-
-		final String incarnation;
-
-		final Disposable.Swap task = Disposables.swap();
-
-		Expiry(String incarnation) {
-			this.incarnation = incarnation;
-		}
-
-	}
-
-	/**
-	 * A self-destruct rule, and the life of the state it was declared with.
-	 */
-	private record SelfDestruct(StateCell cell, EvStateSelfDestruct rule) {
 	}
 
 	/**
