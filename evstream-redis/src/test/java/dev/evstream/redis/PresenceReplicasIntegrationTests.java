@@ -33,7 +33,7 @@ class PresenceReplicasIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static final Duration PROBE = Duration.ofMillis(300);
+	private static final Duration PROBE = Duration.ofMillis(500);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

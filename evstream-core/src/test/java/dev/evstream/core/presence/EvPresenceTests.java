@@ -32,7 +32,7 @@ class EvPresenceTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final Duration PROBE = Duration.ofMillis(100);
+	private static final Duration PROBE = Duration.ofMillis(500);
 
 	private final InMemoryBackend backend = new InMemoryBackend();
 
