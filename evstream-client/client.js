@@ -1892,21 +1892,41 @@ function createStateHandle(entry, write, release) {
 function createOwnership() {
 	const offs = new Set();
 	let closed = false;
+
+	function own(off) {
+		if (closed) {
+			off();
+			return () => {};
+		}
+		const once = () => {
+			offs.delete(once);
+			off();
+		};
+		offs.add(once);
+		return once;
+	}
+
 	return {
 		get closed() {
 			return closed;
 		},
-		own(off) {
-			if (closed) {
-				off();
-				return () => {};
+		own,
+		/**
+		 * Adds `fn` to a shared entry's listeners while the handle is open, and calls it at
+		 * once with `current()` unless that is undefined (nothing received yet).
+		 */
+		listen(listeners, fn, current) {
+			// a listener of its own, so that the same fn subscribed twice unsubscribes once
+			const listener = (value) => fn(value);
+			const off = own(() => listeners.delete(listener));
+			if (!closed) {
+				listeners.add(listener);
+				const value = current();
+				if (value !== undefined) {
+					safeCall(listener, value);
+				}
 			}
-			const once = () => {
-				offs.delete(once);
-				off();
-			};
-			offs.add(once);
-			return once;
+			return off;
 		},
 		end() {
 			if (closed) {
@@ -2013,14 +2033,7 @@ function createCollectionHandle(entry, write, release) {
 		},
 		ready: entry.ready,
 		subscribe(fn) {
-			// a listener of its own, so that the same fn subscribed twice unsubscribes once
-			const listener = (items) => fn(items);
-			const off = own(() => entry.listeners.delete(listener));
-			if (!ownership.closed) {
-				entry.listeners.add(listener);
-				safeCall(listener, entry.shown);
-			}
-			return off;
+			return ownership.listen(entry.listeners, fn, () => entry.shown);
 		},
 		on(type, fn) {
 			return own(addTo(entry.eventListeners, type, fn));
@@ -2131,16 +2144,7 @@ function createLogHandle(entry, dispatch, release, dispatcher, optimisticSeconds
 		},
 		ready: entry.ready,
 		subscribe(fn) {
-			// a listener of its own, so that the same fn subscribed twice unsubscribes once
-			const listener = (state) => fn(state);
-			const off = ownership.own(() => entry.listeners.delete(listener));
-			if (!ownership.closed) {
-				entry.listeners.add(listener);
-				if (entry.received) {
-					safeCall(listener, entry.shown);
-				}
-			}
-			return off;
+			return ownership.listen(entry.listeners, fn, () => (entry.received ? entry.shown : undefined));
 		},
 		dispatch(type, payload) {
 			return dispatch(entry, type, payload, dispatcher, optimisticSeconds);
@@ -2206,14 +2210,7 @@ function createRecordsHandle(entry, send, release) {
 		},
 		ready: entry.ready,
 		subscribe(fn) {
-			// a listener of its own, so that the same fn subscribed twice unsubscribes once
-			const listener = (records) => fn(records);
-			const off = ownership.own(() => entry.listeners.delete(listener));
-			if (!ownership.closed) {
-				entry.listeners.add(listener);
-				safeCall(listener, entry.shown);
-			}
-			return off;
+			return ownership.listen(entry.listeners, fn, () => entry.shown);
 		},
 		send(action) {
 			return send(entry, action);
@@ -2237,14 +2234,7 @@ function createPresenceHandle(entry, release) {
 		},
 		ready: entry.ready,
 		subscribe(fn) {
-			// a listener of its own, so that the same fn subscribed twice unsubscribes once
-			const listener = (members) => fn(members);
-			const off = ownership.own(() => entry.listeners.delete(listener));
-			if (!ownership.closed) {
-				entry.listeners.add(listener);
-				safeCall(listener, entry.shown);
-			}
-			return off;
+			return ownership.listen(entry.listeners, fn, () => entry.shown);
 		},
 		close() {
 			if (ownership.end()) {
