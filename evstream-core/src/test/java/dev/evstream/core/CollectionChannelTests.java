@@ -129,21 +129,25 @@ class CollectionChannelTests {
 			counters.set("g", "c" + i, new Counter(0)).block(TIMEOUT);
 		}
 		ExecutorService writers = Executors.newFixedThreadPool(4);
+		AtomicInteger written = new AtomicInteger();
 		List<Future<?>> done = new ArrayList<>();
 		for (int w = 0; w < 4; w++) {
 			int writer = w;
 			done.add(writers.submit(() -> {
 				for (int i = 0; i < 300; i++) {
 					counters.update("g", "c" + ((i + writer) % 20), UpdateOp.increment("count", 1)).block(TIMEOUT);
+					written.incrementAndGet();
 				}
 			}));
 		}
 		List<StreamRecorder> listeners = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
+			// each joins at another point of the writes, so that each snapshot is taken
+			// at
+			// another point of them
+			int after = i * 4 * 300 / 12;
+			await().atMost(TIMEOUT).until(() -> written.get() >= after);
 			listeners.add(connect(null, "counters/g"));
-			// spread the joins over the writes, so that each snapshot is taken at another
-			// point of them
-			Thread.sleep(5);
 		}
 		for (Future<?> future : done) {
 			future.get(30, TimeUnit.SECONDS);

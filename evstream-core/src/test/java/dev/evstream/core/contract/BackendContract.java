@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.evstream.core.backend.Backend;
 import dev.evstream.core.bus.BusEvent;
@@ -803,13 +805,8 @@ public abstract class BackendContract {
 	void claimNeitherCompletedNorReleasedShouldEndByItself() throws InterruptedException {
 		assertThat(block(operations().claim("todos", "op-3", Duration.ofMillis(200))))
 			.isEqualTo(OperationClaim.CLAIMED);
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		OperationClaim claim;
-		do {
-			Thread.sleep(50);
-			claim = block(operations().claim("todos", "op-3", Duration.ofMinutes(1)));
-		}
-		while (claim == OperationClaim.RUNNING && System.nanoTime() < deadline);
+		OperationClaim claim = poll(() -> block(operations().claim("todos", "op-3", Duration.ofMinutes(1))),
+				(next) -> next != OperationClaim.RUNNING);
 		assertThat(claim).isEqualTo(OperationClaim.CLAIMED);
 	}
 
@@ -902,12 +899,7 @@ public abstract class BackendContract {
 		assertThat(block(presence().heartbeat("instance-a", Duration.ofMinutes(1)))).isTrue();
 		block(presence().add(member("room", "c-1", "alice", 1000, "instance-b"), Duration.ofMinutes(1)));
 		assertThat(block(presence().heartbeat("instance-b", Duration.ofMillis(1)))).isTrue();
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		boolean alive = true;
-		while (alive && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-			alive = block(presence().heartbeat("instance-b", Duration.ofMillis(1)));
-		}
+		boolean alive = poll(() -> block(presence().heartbeat("instance-b", Duration.ofMillis(1))), (next) -> !next);
 		assertThat(alive).isFalse();
 	}
 
@@ -1019,14 +1011,24 @@ public abstract class BackendContract {
 	 * run out), and expects that many at once.
 	 */
 	private List<PresenceMember> awaitEvicted(int count) throws InterruptedException {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		List<PresenceMember> evicted = presence().evictDead().collectList().block(TIMEOUT);
-		while (evicted.isEmpty() && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-			evicted = presence().evictDead().collectList().block(TIMEOUT);
-		}
+		List<PresenceMember> evicted = poll(() -> presence().evictDead().collectList().block(TIMEOUT),
+				(next) -> !next.isEmpty());
 		assertThat(evicted).hasSize(count);
 		return evicted;
+	}
+
+	/**
+	 * Reads a value again and again until it is what a test waits for, or the timeout
+	 * passed; the caller asserts on what it got.
+	 */
+	private static <T> T poll(Supplier<T> read, Predicate<T> done) throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		T value = read.get();
+		while (!done.test(value) && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+			value = read.get();
+		}
+		return value;
 	}
 
 	protected OperationStore operations() {
