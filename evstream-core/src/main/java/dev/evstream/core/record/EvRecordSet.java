@@ -99,7 +99,7 @@ public final class EvRecordSet<R, A> {
 		Objects.requireNonNull(action, "'action' must not be null");
 		Objects.requireNonNull(principal, "'principal' must not be null");
 		Mono<List<R>> act = handle(action, principal)
-			.flatMap((records) -> broadcastEntries(entries(records), null).thenReturn(records));
+			.flatMap((records) -> broadcastArray(RecordEvents.array(entries(records)), null).thenReturn(records));
 		return eager(act);
 	}
 
@@ -131,8 +131,8 @@ public final class EvRecordSet<R, A> {
 	 */
 	public Mono<Void> broadcast(Collection<? extends R> changed) {
 		Objects.requireNonNull(changed, "'changed' must not be null");
-		List<String> entries = entries(changed);
-		return eager(broadcastEntries(entries, null).then());
+		String entries = RecordEvents.array(entries(changed));
+		return eager(broadcastArray(entries, null).then());
 	}
 
 	Mono<ChannelSnapshot> snapshot() {
@@ -196,13 +196,9 @@ public final class EvRecordSet<R, A> {
 					+ this.name + "' did not complete within " + timeout.toMillis() + " ms", ex));
 	}
 
-	private Mono<Long> broadcastEntries(List<String> entries, @Nullable String operationId) {
-		return entries.isEmpty() ? Mono.just(ChannelHistory.NO_SEQUENCE)
-				: broadcastArray(RecordEvents.array(entries), operationId);
-	}
-
 	private Mono<Long> broadcastArray(String entries, @Nullable String operationId) {
 		if (entries.equals("[]")) {
+			// nothing changed: no event, as a client has nothing to apply
 			return Mono.just(ChannelHistory.NO_SEQUENCE);
 		}
 		return this.history.append(this.name, this.name, RecordEvents.changes(entries, operationId))
