@@ -29,10 +29,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -295,9 +291,7 @@ class CollectionReplicasIntegrationTests {
 	 */
 	private static final class Replica implements AutoCloseable {
 
-		private final LettuceConnectionFactory connections;
-
-		private final ReactiveRedisMessageListenerContainer container;
+		private final RedisReplica engine;
 
 		private final RedisBackend backend;
 
@@ -308,15 +302,9 @@ class CollectionReplicasIntegrationTests {
 		private final EvCollection<Counter> counters;
 
 		private Replica(RedisServer server, String prefix) {
-			this.connections = RedisConnections.connect(server);
-			this.container = new ReactiveRedisMessageListenerContainer(this.connections);
-			this.backend = RedisBackend.builder(new ReactiveStringRedisTemplate(this.connections), () -> this.container)
-				.keyPrefix(prefix)
-				.probeInterval(Duration.ofMillis(500))
-				.historySize(HISTORY)
-				.historyTimeToLive(Duration.ofHours(1))
-				.build();
-			this.streams = EvStreamManager.builder().jsonMapper(JSON).backend(this.backend).build();
+			this.engine = RedisReplica.start(server, prefix, HISTORY);
+			this.backend = this.engine.backend();
+			this.streams = this.engine.streams();
 			this.collections = new EvCollections(this.streams, JSON);
 			this.counters = this.collections.collection("counters", Counter.class);
 		}
@@ -327,17 +315,13 @@ class CollectionReplicasIntegrationTests {
 		 */
 		static Replica start(RedisServer server, String prefix) {
 			Replica replica = new Replica(server, prefix);
-			replica.backend.start().block(TIMEOUT);
 			return replica;
 		}
 
 		@Override
 		public void close() {
 			this.collections.close();
-			this.streams.close();
-			this.backend.close();
-			this.container.destroy();
-			this.connections.destroy();
+			this.engine.close();
 		}
 
 	}

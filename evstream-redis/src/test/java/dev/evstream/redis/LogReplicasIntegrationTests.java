@@ -33,10 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -384,9 +380,7 @@ class LogReplicasIntegrationTests {
 	 */
 	private static final class Replica implements AutoCloseable {
 
-		private final LettuceConnectionFactory connections;
-
-		private final ReactiveRedisMessageListenerContainer container;
+		private final RedisReplica engine;
 
 		private final RedisBackend backend;
 
@@ -399,15 +393,9 @@ class LogReplicasIntegrationTests {
 		private final EvLog<Counter> compacted;
 
 		private Replica(RedisServer server, String prefix) {
-			this.connections = RedisConnections.connect(server);
-			this.container = new ReactiveRedisMessageListenerContainer(this.connections);
-			this.backend = RedisBackend.builder(new ReactiveStringRedisTemplate(this.connections), () -> this.container)
-				.keyPrefix(prefix)
-				.probeInterval(Duration.ofMillis(500))
-				.historySize(HISTORY)
-				.historyTimeToLive(Duration.ofHours(1))
-				.build();
-			this.streams = EvStreamManager.builder().jsonMapper(JSON).backend(this.backend).build();
+			this.engine = RedisReplica.start(server, prefix, HISTORY);
+			this.backend = this.engine.backend();
+			this.streams = this.engine.streams();
 			this.logs = new EvLogs(this.streams, JSON);
 			this.counter = this.logs.register(LOG, Counter.model());
 			this.compacted = this.logs.register(COMPACTED, Counter.model().compactAbove(COMPACT_ABOVE));
@@ -423,16 +411,12 @@ class LogReplicasIntegrationTests {
 
 		static Replica start(RedisServer server, String prefix) {
 			Replica replica = new Replica(server, prefix);
-			replica.backend.start().block(TIMEOUT);
 			return replica;
 		}
 
 		@Override
 		public void close() {
-			this.streams.close();
-			this.backend.close();
-			this.container.destroy();
-			this.connections.destroy();
+			this.engine.close();
 		}
 
 	}

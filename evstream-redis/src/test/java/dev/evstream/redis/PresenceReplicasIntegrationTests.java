@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.evstream.core.EvConnectRequest;
 import dev.evstream.core.EvStream;
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.presence.EvMember;
 import dev.evstream.core.presence.EvPresence;
@@ -16,10 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,9 +118,7 @@ class PresenceReplicasIntegrationTests {
 	 */
 	private static final class Replica implements AutoCloseable {
 
-		private final LettuceConnectionFactory connections;
-
-		private final ReactiveRedisMessageListenerContainer container;
+		private final RedisReplica engine;
 
 		private final RedisBackend backend;
 
@@ -132,23 +127,16 @@ class PresenceReplicasIntegrationTests {
 		private final EvPresence presence;
 
 		private Replica(RedisServer server, String prefix) {
-			this.connections = RedisConnections.connect(server);
-			this.container = new ReactiveRedisMessageListenerContainer(this.connections);
-			this.backend = RedisBackend.builder(new ReactiveStringRedisTemplate(this.connections), () -> this.container)
-				.keyPrefix(prefix)
-				.build();
-			this.backend.start().block(TIMEOUT);
-			this.streams = EvStreamManager.builder().jsonMapper(JSON).backend(this.backend).build();
+			this.engine = RedisReplica.start(server, prefix, ChannelHistory.DEFAULT_SIZE);
+			this.backend = this.engine.backend();
+			this.streams = this.engine.streams();
 			this.presence = new EvPresence(this.streams, PROBE);
 		}
 
 		@Override
 		public void close() {
 			this.presence.close();
-			this.streams.close();
-			this.backend.close();
-			this.container.destroy();
-			this.connections.destroy();
+			this.engine.close();
 		}
 
 	}

@@ -32,10 +32,6 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -426,9 +422,7 @@ class RecordSetReplicasIntegrationTests {
 	 */
 	private static final class Replica implements AutoCloseable {
 
-		private final LettuceConnectionFactory connections;
-
-		private final ReactiveRedisMessageListenerContainer container;
+		private final RedisReplica engine;
 
 		private final RedisBackend backend;
 
@@ -437,15 +431,9 @@ class RecordSetReplicasIntegrationTests {
 		private final EvRecordSet<Todo, Action> todos;
 
 		private Replica(RedisServer server, String prefix, Table table) {
-			this.connections = RedisConnections.connect(server);
-			this.container = new ReactiveRedisMessageListenerContainer(this.connections);
-			this.backend = RedisBackend.builder(new ReactiveStringRedisTemplate(this.connections), () -> this.container)
-				.keyPrefix(prefix)
-				.probeInterval(Duration.ofMillis(500))
-				.historySize(HISTORY)
-				.historyTimeToLive(Duration.ofHours(1))
-				.build();
-			this.streams = EvStreamManager.builder().jsonMapper(JSON).backend(this.backend).build();
+			this.engine = RedisReplica.start(server, prefix, HISTORY);
+			this.backend = this.engine.backend();
+			this.streams = this.engine.streams();
 			this.todos = new EvRecords(this.streams, JSON).register(SET, EvRecordSetModel.of(Todo.class, Action.class)
 				.id(Todo::id)
 				.version(Todo::version)
@@ -460,16 +448,12 @@ class RecordSetReplicasIntegrationTests {
 		 */
 		static Replica start(RedisServer server, String prefix, Table table) {
 			Replica replica = new Replica(server, prefix, table);
-			replica.backend.start().block(TIMEOUT);
 			return replica;
 		}
 
 		@Override
 		public void close() {
-			this.streams.close();
-			this.backend.close();
-			this.container.destroy();
-			this.connections.destroy();
+			this.engine.close();
 		}
 
 	}

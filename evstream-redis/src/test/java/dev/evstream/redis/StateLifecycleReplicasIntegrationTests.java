@@ -19,6 +19,7 @@ import dev.evstream.core.EvStateRemovedException;
 import dev.evstream.core.EvStateSelfDestruct;
 import dev.evstream.core.EvStream;
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.bus.BusEvent;
 import dev.evstream.core.bus.DirectMessage;
 import dev.evstream.core.bus.StateRemoved;
@@ -31,10 +32,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -231,9 +228,7 @@ class StateLifecycleReplicasIntegrationTests {
 	 */
 	private static final class Replica implements AutoCloseable {
 
-		private final LettuceConnectionFactory connections;
-
-		private final ReactiveRedisMessageListenerContainer container;
+		private final RedisReplica engine;
 
 		private final RedisBackend backend;
 
@@ -248,15 +243,10 @@ class StateLifecycleReplicasIntegrationTests {
 		private final Disposable busSubscription;
 
 		private Replica(RedisServer server, String prefix) {
-			this.connections = RedisConnections.connect(server);
-			this.container = new ReactiveRedisMessageListenerContainer(this.connections);
-			this.backend = RedisBackend.builder(new ReactiveStringRedisTemplate(this.connections), () -> this.container)
-				.keyPrefix(prefix)
-				.probeInterval(Duration.ofMillis(500))
-				.historyTimeToLive(Duration.ofHours(1))
-				.build();
+			this.engine = RedisReplica.start(server, prefix, ChannelHistory.DEFAULT_SIZE);
+			this.backend = this.engine.backend();
+			this.streams = this.engine.streams();
 			this.busSubscription = this.backend.bus().subscribe(this.bus::add);
-			this.streams = EvStreamManager.builder().jsonMapper(JSON).backend(this.backend).build();
 			this.presence = new EvPresence(this.streams, Duration.ofMillis(500));
 			this.states = new EvStateManager(this.streams, JSON);
 		}
@@ -267,7 +257,6 @@ class StateLifecycleReplicasIntegrationTests {
 		 */
 		static Replica start(RedisServer server, String prefix) {
 			Replica replica = new Replica(server, prefix);
-			replica.backend.start().block(TIMEOUT);
 			replica.states.ready().block(TIMEOUT);
 			return replica;
 		}
@@ -276,11 +265,8 @@ class StateLifecycleReplicasIntegrationTests {
 		public void close() {
 			this.states.close();
 			this.presence.close();
-			this.streams.close();
 			this.busSubscription.dispose();
-			this.backend.close();
-			this.container.destroy();
-			this.connections.destroy();
+			this.engine.close();
 		}
 
 	}
