@@ -36,6 +36,8 @@ class PresenceReplicasIntegrationTests {
 
 	private final List<Replica> replicas = new ArrayList<>();
 
+	private final List<StreamListener> readers = new ArrayList<>();
+
 	@BeforeEach
 	void startReplicas() {
 		String prefix = RedisConnections.isolatedKeys().prefix();
@@ -46,6 +48,7 @@ class PresenceReplicasIntegrationTests {
 
 	@AfterEach
 	void stopReplicas() {
+		this.readers.forEach(StreamListener::dispose);
 		this.replicas.forEach(Replica::close);
 	}
 
@@ -102,9 +105,13 @@ class PresenceReplicasIntegrationTests {
 
 	private EvStream connect(int replica, String principal, String... channels) {
 		EvConnectRequest request = EvConnectRequest.of(channels);
-		return this.replicas.get(replica).streams
+		EvStream stream = this.replicas.get(replica).streams
 			.connect(new EvConnectRequest(request.channels(), null, EvPrincipal.of(principal)))
 			.block(TIMEOUT);
+		// read, as the endpoint does: a stream nobody reads is closed after the claim
+		// timeout, and its member would leave
+		this.readers.add(StreamListener.of(stream));
+		return stream;
 	}
 
 	private void awaitCountEverywhere(String channel, long count) {

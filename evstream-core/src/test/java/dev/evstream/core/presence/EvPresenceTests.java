@@ -3,6 +3,8 @@ package dev.evstream.core.presence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -39,6 +41,8 @@ class EvPresenceTests {
 	private final AtomicInteger failedTriggers = new AtomicInteger();
 
 	private final List<AutoCloseable> closing = new ArrayList<>();
+
+	private final Map<EvStream, Listener> readers = new ConcurrentHashMap<>();
 
 	private final EvStreamManager manager = manager();
 
@@ -239,10 +243,19 @@ class EvPresenceTests {
 		return presence;
 	}
 
-	private static EvStream connect(EvStreamManager manager, String principal, String... channels) {
+	/**
+	 * Connects a client that reads its stream, as the endpoint does: a stream nobody
+	 * reads is closed after the claim timeout, which would make its member leave.
+	 */
+	private EvStream connect(EvStreamManager manager, String principal, String... channels) {
 		EvConnectRequest request = EvConnectRequest.of(channels);
-		return manager.connect(new EvConnectRequest(request.channels(), null, EvPrincipal.of(principal)))
+		EvStream stream = manager.connect(new EvConnectRequest(request.channels(), null, EvPrincipal.of(principal)))
 			.block(TIMEOUT);
+		Listener listener = new Listener();
+		stream.output().subscribe(listener);
+		this.closing.add(0, listener::dispose);
+		this.readers.put(stream, listener);
+		return stream;
 	}
 
 	private void awaitCount(String channel, long count) {
@@ -271,10 +284,7 @@ class EvPresenceTests {
 	}
 
 	private Listener listen(EvStream stream) {
-		Listener listener = new Listener();
-		stream.output().subscribe(listener);
-		this.closing.add(0, listener::dispose);
-		return listener;
+		return this.readers.get(stream);
 	}
 
 	/**
