@@ -10,6 +10,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpServerCodec;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -33,6 +37,11 @@ import org.springframework.http.ReactiveHttpOutputMessage;
  * response still ends through WebFlux, which writes the last chunk after the stream
  * completes.
  * <p>
+ * On HTTP/1.1 with chunked transfer and no content encoding (the usual case), a batch is
+ * written below the HTTP codec as a chunk framed by {@link ReadyChunks}, which the
+ * connections of an event loop share when they are sent the same event. Anything else
+ * (HTTP/2, a compressed response) goes through the codec as an {@code HttpContent}.
+ * <p>
  * The client's pace is respected: a batch is asked for only while the channel is
  * writable, so a client that stops reading fills its stream's bounded queue, and the
  * stream's overflow policy closes it.
@@ -55,6 +64,9 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	private @Nullable Subscription upstream;
 
 	private boolean direct;
+
+	// where ready chunks are written, below the HTTP codec; null when they cannot be
+	private @Nullable ChannelHandlerContext chunkWriter;
 
 	private boolean requested;
 
@@ -124,6 +136,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		// the channel is full), later writes cannot overtake earlier ones
 		if (!this.direct && this.response.hasSentHeaders() && this.channel.isWritable()) {
 			this.direct = true;
+			this.chunkWriter = chunkWriter(this.channel, this.response);
 		}
 		if (this.direct) {
 			writeDirect(batch);
@@ -189,12 +202,34 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		if (!this.channel.isActive()) {
 			return;
 		}
+		ChannelHandlerContext chunkWriter = this.chunkWriter;
+		if (chunkWriter != null) {
+			chunkWriter.write(ReadyChunks.chunk(batch, this.channel.alloc()), chunkWriter.voidPromise());
+			chunkWriter.flush();
+			return;
+		}
 		ByteBuf buffer = this.channel.alloc().ioBuffer(EvstreamResponses.size(batch));
 		for (byte[] chunk : batch) {
 			buffer.writeBytes(chunk);
 		}
 		this.channel.write(new DefaultHttpContent(buffer), this.channel.voidPromise());
 		this.channel.flush();
+	}
+
+	/**
+	 * Returns the context of the HTTP/1.1 codec, whose writes go below it, if a framed
+	 * chunk may be written there: the body is chunked and not encoded (a compressor above
+	 * the codec would otherwise be skipped). The codec stays in the chunked-content
+	 * state, so the last chunk WebFlux writes at the end still closes the body properly.
+	 */
+	private static @Nullable ChannelHandlerContext chunkWriter(Channel channel, HttpServerResponse response) {
+		ChannelHandlerContext codec = channel.pipeline().context(NettyPipeline.HttpCodec);
+		if (codec == null || !(codec.handler() instanceof HttpServerCodec)) {
+			return null;
+		}
+		HttpHeaders headers = response.responseHeaders();
+		boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
+		return (chunked && !headers.contains(HttpHeaderNames.CONTENT_ENCODING)) ? codec : null;
 	}
 
 	private DataBuffer join(List<byte[]> batch) {
