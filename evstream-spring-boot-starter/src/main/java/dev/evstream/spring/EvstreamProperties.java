@@ -445,12 +445,29 @@ public class EvstreamProperties {
 		 */
 		private boolean channelTags;
 
+		/**
+		 * Whether Spring's {@code http.server.requests} observation also covers the
+		 * stream requests ({@code GET evstream.path}). Off by default: a stream lasts as
+		 * long as its client stays, so its duration says nothing about the server, and
+		 * the observation context would be kept for each open stream. evstream's own
+		 * connection meters count streams and refusals.
+		 */
+		private boolean observeStreams;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isObserveStreams() {
+			return this.observeStreams;
+		}
+
+		public void setObserveStreams(boolean observeStreams) {
+			this.observeStreams = observeStreams;
 		}
 
 		public boolean isChannelTags() {

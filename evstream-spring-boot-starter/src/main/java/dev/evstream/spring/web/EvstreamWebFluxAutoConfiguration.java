@@ -26,6 +26,7 @@ import java.util.List;
 import dev.evstream.core.metrics.StreamMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationPredicate;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,6 +42,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -256,6 +258,19 @@ public final class EvstreamWebFluxAutoConfiguration {
 	 * when the application answers problem details, and a body over the codecs' limit is
 	 * a {@code 413} wherever it is read.
 	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ObservationPredicate.class, ServerRequestObservationContext.class })
+	@ConditionalOnProperty(name = "evstream.metrics.observe-streams", havingValue = "false", matchIfMissing = true)
+	static class StreamObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamStreamRequestObservations")
+		ObservationPredicate evstreamStreamRequestObservations(EvstreamProperties properties) {
+			return new StreamRequestObservations(properties.getPath());
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(CodecCustomizer.class)
 	static class ErrorDetailsConfiguration {
