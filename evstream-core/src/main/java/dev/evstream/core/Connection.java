@@ -545,7 +545,8 @@ final class Connection implements BatchSource {
 
 	@Override
 	public synchronized @Nullable List<byte[]> take() {
-		if (this.ended) {
+		if (this.ended || this.queue.isEmpty()) {
+			// asked again right after each batch: answer without allocating
 			return null;
 		}
 		List<byte[]> chunks = new ArrayList<>(Math.min(this.queue.size(), MAX_BATCH_ENTRIES) * 2);
