@@ -1,19 +1,10 @@
 package dev.evstream.spring.web;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import dev.evstream.core.EvConnectRequest;
-import dev.evstream.core.EvLimitException;
-import dev.evstream.core.EvShutdownException;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
-import dev.evstream.core.auth.EvPrincipal;
-import dev.evstream.core.metrics.StreamMetrics;
-import dev.evstream.core.metrics.StreamMetrics.Rejection;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
@@ -39,30 +30,21 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 public final class EvstreamSseHandler {
 
-	private final EvStreamManager manager;
+	private final StreamOpener opener;
 
 	private final RequestPrincipals principals;
-
-	private final ListenPermissions permissions;
-
-	private final StreamMetrics metrics;
 
 	private final Duration retryAfter;
 
 	/**
 	 * Creates the handler.
-	 * @param manager the stream manager
+	 * @param opener what opens the streams
 	 * @param principals who sends a request
-	 * @param permissions who may listen to what
-	 * @param metrics what records rejections
 	 * @param retryAfter the delay suggested to clients refused for a limit
 	 */
-	EvstreamSseHandler(EvStreamManager manager, RequestPrincipals principals, ListenPermissions permissions,
-			StreamMetrics metrics, Duration retryAfter) {
-		this.manager = manager;
+	EvstreamSseHandler(StreamOpener opener, RequestPrincipals principals, Duration retryAfter) {
+		this.opener = opener;
 		this.principals = principals;
-		this.permissions = permissions;
-		this.metrics = metrics;
 		this.retryAfter = retryAfter;
 	}
 
@@ -72,16 +54,19 @@ public final class EvstreamSseHandler {
 	 * @return the stream, or a problem detail
 	 */
 	public Mono<ServerResponse> handle(ServerRequest request) {
-		List<String> channels = channels(request);
-		String invalid = checkChannels(channels);
-		if (invalid != null) {
-			return reject(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST, invalid, request);
+		String lastEventId = request.headers().firstHeader("Last-Event-ID");
+		if (lastEventId == null) {
+			lastEventId = request.queryParam("lastEventId").orElse(null);
 		}
-		return this.principals.ofStream(request)
-			.flatMap((principal) -> this.permissions.check(principal, channels).thenReturn(principal))
-			.flatMap((principal) -> open(request, channels, principal))
+		return this.opener
+			.open(StreamOpener.channels(request.queryParams()), lastEventId, this.principals.ofStream(request))
+			.flatMap((stream) -> ServerResponse.ok()
+				.headers(EvstreamResponses::applyHeaders)
+				.body(EvstreamResponses.body(stream)))
 			.onErrorResume(Refusal.class,
-					(refusal) -> reject(refusal.reason(), refusal.status(), refusal.getMessage(), request));
+					(refusal) -> (refusal.status() == HttpStatus.SERVICE_UNAVAILABLE)
+							? ProblemResponses.unavailable(refusal.getMessage(), request, this.retryAfter)
+							: ProblemResponses.of(refusal.status(), refusal.getMessage(), request));
 	}
 
 	/**
@@ -92,54 +77,6 @@ public final class EvstreamSseHandler {
 	 */
 	public Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
 		return ProblemResponses.methodNotAllowed(request, HttpMethod.GET, "open the stream with GET");
-	}
-
-	private List<String> channels(ServerRequest request) {
-		List<String> channels = new ArrayList<>(request.queryParams().getOrDefault("channel", List.of()));
-		for (String list : request.queryParams().getOrDefault("channels", List.of())) {
-			channels.addAll(List.of(list.split(",", -1)));
-		}
-		return channels;
-	}
-
-	private @Nullable String checkChannels(List<String> channels) {
-		if (channels.isEmpty()) {
-			return "At least one channel is required: use ?channel=name (repeatable) or ?channels=a,b";
-		}
-		try {
-			this.manager.checkChannels(channels);
-			return null;
-		}
-		catch (IllegalArgumentException ex) {
-			return ex.getMessage();
-		}
-	}
-
-	private Mono<ServerResponse> open(ServerRequest request, List<String> channels, EvPrincipal principal) {
-		String lastEventId = request.headers().firstHeader("Last-Event-ID");
-		if (lastEventId == null) {
-			lastEventId = request.queryParam("lastEventId").orElse(null);
-		}
-		EvConnectRequest connect = new EvConnectRequest(channels, lastEventId, principal);
-		// the manager counts its own refusals (limits, shutdown, channels)
-		return this.manager.connect(connect)
-			.flatMap((stream) -> ServerResponse.ok()
-				.headers(EvstreamResponses::applyHeaders)
-				.body(EvstreamResponses.body(stream)))
-			.onErrorResume(IllegalArgumentException.class,
-					(ex) -> ProblemResponses.of(HttpStatus.BAD_REQUEST, ex.getMessage(), request))
-			.onErrorResume(EvLimitException.class,
-					(ex) -> ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter))
-			.onErrorResume(EvShutdownException.class,
-					(ex) -> ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter));
-	}
-
-	private Mono<ServerResponse> reject(@Nullable Rejection reason, HttpStatus status, @Nullable String detail,
-			ServerRequest request) {
-		if (reason != null) {
-			this.metrics.connectionRejected(reason);
-		}
-		return ProblemResponses.of(status, detail, request);
 	}
 
 }

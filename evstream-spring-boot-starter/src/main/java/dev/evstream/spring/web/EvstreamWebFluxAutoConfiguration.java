@@ -81,9 +81,9 @@ public final class EvstreamWebFluxAutoConfiguration {
 			ObjectProvider<Authenticator> authenticator, ObjectProvider<ChannelAuthorizer> authorizer,
 			ObjectProvider<EvStateManager> states, ObjectProvider<StreamMetrics> metrics,
 			ObjectProvider<QueryTokenHider> tokenHider, ObjectProvider<EvPresence> presence) {
-		return new EvstreamSseHandler(manager, principals(properties, authenticator, tokenHider),
-				permissions(authorizer, states, presence), metrics.getIfUnique(() -> StreamMetrics.NONE),
-				properties.getRetry());
+		StreamOpener opener = new StreamOpener(manager, permissions(authorizer, states, presence),
+				metrics.getIfUnique(() -> StreamMetrics.NONE));
+		return new EvstreamSseHandler(opener, principals(properties, authenticator, tokenHider), properties.getRetry());
 	}
 
 	@Bean
