@@ -8,6 +8,7 @@ import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.TicketStore;
 import java.time.Duration;
 
 import reactor.core.scheduler.Scheduler;
@@ -62,6 +63,11 @@ final class Engines {
 		@Override
 		public PresenceStore presenceStore() {
 			throw new UnsupportedOperationException("A backend of parts has no presence store");
+		}
+
+		@Override
+		public TicketStore ticketStore() {
+			throw new UnsupportedOperationException("A backend of parts has no ticket store");
 		}
 
 	}

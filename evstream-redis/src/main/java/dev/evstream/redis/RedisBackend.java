@@ -13,9 +13,9 @@ import org.springframework.util.Assert;
 
 /**
  * The {@link Backend} that lets replicas share states, collections, event logs, channel
- * positions, history and presence through one Redis: one template, one set of key names
- * and one bus for all its parts, so that every write's Lua script publishes where every
- * replica listens.
+ * positions, history, presence and tickets through one Redis: one template, one set of
+ * key names and one bus for all its parts, so that every write's Lua script publishes
+ * where every replica listens.
  * <p>
  * {@link #start()} subscribes to the bus in the background and keeps trying while Redis
  * is unreachable; nothing in the backend blocks.
@@ -58,6 +58,8 @@ public final class RedisBackend implements Backend {
 
 	private final RedisPresenceStore presenceStore;
 
+	private final RedisTicketStore ticketStore;
+
 	private RedisBackend(Builder builder) {
 		RedisKeys keys = new RedisKeys(builder.keyPrefix);
 		this.bus = new RedisEventBus(builder.listenerContainers, builder.redis, keys, builder.timeout,
@@ -69,6 +71,7 @@ public final class RedisBackend implements Backend {
 		this.logStore = new RedisLogStore(builder.redis, keys, this.channelHistory, builder.timeout);
 		this.operationStore = new RedisOperationStore(builder.redis, keys, builder.timeout);
 		this.presenceStore = new RedisPresenceStore(builder.redis, keys, builder.timeout);
+		this.ticketStore = new RedisTicketStore(builder.redis, keys, builder.timeout);
 	}
 
 	/**
@@ -113,6 +116,11 @@ public final class RedisBackend implements Backend {
 	@Override
 	public RedisPresenceStore presenceStore() {
 		return this.presenceStore;
+	}
+
+	@Override
+	public RedisTicketStore ticketStore() {
+		return this.ticketStore;
 	}
 
 	@Override

@@ -144,4 +144,8 @@ public final class RedisKeys {
 		return this.prefix + ":alive:";
 	}
 
+	String ticket(String ticket) {
+		return this.prefix + ":ticket:" + ticket;
+	}
+
 }

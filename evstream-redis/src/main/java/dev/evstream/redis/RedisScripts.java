@@ -52,6 +52,8 @@ final class RedisScripts {
 
 	static final RedisScript<List<Object>> PRESENCE_EVICT = load("presence-evict.lua");
 
+	static final RedisScript<List<Object>> TICKET_TAKE = load("ticket-take.lua");
+
 	static final RedisScript<String> BUS_EPOCH = RedisScript.of(resource("bus-epoch.lua"), String.class);
 
 	private RedisScripts() {

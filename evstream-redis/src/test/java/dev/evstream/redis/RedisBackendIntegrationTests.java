@@ -10,6 +10,7 @@ import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.TicketStore;
 import dev.evstream.core.contract.BackendContract;
 import dev.evstream.test.redis.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -26,27 +27,42 @@ class RedisBackendIntegrationTests extends BackendContract {
 
 	private static LettuceConnectionFactory connections;
 
+	// another replica's, so that its calls do not queue behind this one's on one
+	// connection
+	private static LettuceConnectionFactory replicaConnections;
+
+	private RedisKeys keys;
+
 	@BeforeAll
 	static void connect() {
 		connections = RedisConnections.connect(RedisServer.shared());
+		replicaConnections = RedisConnections.connect(RedisServer.shared());
 	}
 
 	@AfterAll
 	static void disconnect() {
 		connections.destroy();
+		replicaConnections.destroy();
 	}
 
 	@Override
 	protected Backend createBackend() {
+		this.keys = RedisConnections.isolatedKeys();
 		ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(connections);
 		RedisBackend backend = RedisBackend.builder(new ReactiveStringRedisTemplate(connections), () -> container)
-			.keyPrefix(RedisConnections.isolatedKeys().prefix())
+			.keyPrefix(this.keys.prefix())
 			.probeInterval(Duration.ofMillis(500))
 			.historySize(HISTORY_SIZE)
 			.historyTimeToLive(Duration.ofHours(1))
 			.build();
 		backend.start().block(TIMEOUT);
 		return new ContainerClosingBackend(backend, container);
+	}
+
+	@Override
+	protected TicketStore replicaTickets() {
+		return new RedisTicketStore(new ReactiveStringRedisTemplate(replicaConnections), this.keys,
+				RedisBackend.DEFAULT_TIMEOUT);
 	}
 
 	/**
@@ -83,6 +99,11 @@ class RedisBackendIntegrationTests extends BackendContract {
 		@Override
 		public PresenceStore presenceStore() {
 			return this.backend.presenceStore();
+		}
+
+		@Override
+		public TicketStore ticketStore() {
+			return this.backend.ticketStore();
 		}
 
 		@Override

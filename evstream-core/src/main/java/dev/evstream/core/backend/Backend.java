@@ -7,6 +7,7 @@ import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.TicketStore;
 import reactor.core.publisher.Mono;
 
 /**
@@ -60,6 +61,13 @@ public interface Backend extends AutoCloseable {
 	 * @return the presence store
 	 */
 	PresenceStore presenceStore();
+
+	/**
+	 * Returns the store of single-use tickets, such as the connection tickets that carry
+	 * a principal to a stream opened on another instance.
+	 * @return the ticket store
+	 */
+	TicketStore ticketStore();
 
 	/**
 	 * Returns the history that gives channel messages their positions.

@@ -29,6 +29,8 @@ public final class InMemoryBackend implements Backend {
 
 	private final InMemoryPresenceStore presenceStore = new InMemoryPresenceStore();
 
+	private final InMemoryTicketStore ticketStore = new InMemoryTicketStore();
+
 	/**
 	 * Creates a backend that keeps {@value ChannelHistory#DEFAULT_SIZE} messages per
 	 * channel, for {@link InMemoryChannelHistory#DEFAULT_TIME_TO_LIVE one day} after a
@@ -86,6 +88,11 @@ public final class InMemoryBackend implements Backend {
 	@Override
 	public InMemoryPresenceStore presenceStore() {
 		return this.presenceStore;
+	}
+
+	@Override
+	public InMemoryTicketStore ticketStore() {
+		return this.ticketStore;
 	}
 
 	@Override

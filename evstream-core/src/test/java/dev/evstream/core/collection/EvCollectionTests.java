@@ -20,6 +20,7 @@ import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
+import dev.evstream.core.store.TicketStore;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -213,6 +214,11 @@ class EvCollectionTests {
 			@Override
 			public PresenceStore presenceStore() {
 				return memory.presenceStore();
+			}
+
+			@Override
+			public TicketStore ticketStore() {
+				return memory.ticketStore();
 			}
 
 		}).build();

@@ -3,6 +3,7 @@ package dev.evstream.core.contract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ import dev.evstream.core.store.PresenceMember;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StoredItem;
 import dev.evstream.core.store.StoredState;
+import dev.evstream.core.store.TicketStore;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,9 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The contract every backend of the SPIs meets: the {@code EventBus}, the
  * {@code StateStore}, the {@code CollectionStore}, the {@code LogStore}, the
- * {@code OperationStore}, the {@code PresenceStore} and the {@code ChannelHistory}
- * together, since writes publish their events atomically. A backend is done when its
- * subclass of this kit passes.
+ * {@code OperationStore}, the {@code PresenceStore}, the {@code TicketStore} and the
+ * {@code ChannelHistory} together, since writes publish their events atomically. A
+ * backend is done when its subclass of this kit passes.
  */
 public abstract class BackendContract {
 
@@ -999,6 +1001,114 @@ public abstract class BackendContract {
 
 	protected PresenceStore presence() {
 		return this.backend.presenceStore();
+	}
+
+	// ---- ticket store
+
+	@Test
+	void takenTicketShouldGiveItsValueOnce() {
+		assertThat(block(tickets().put("t-1", "{\"name\":\"alice\"}", Duration.ofMinutes(1)))).isTrue();
+		assertThat(block(tickets().take("t-1"))).isEqualTo("{\"name\":\"alice\"}");
+		assertThat(block(tickets().take("t-1"))).isNull();
+		assertThat(block(replicaTickets().take("t-1"))).isNull();
+	}
+
+	@Test
+	void ticketPutOnOneInstanceShouldBeTakenOnAnother() {
+		assertThat(block(tickets().put("t-1", "value ✓ \"quoted\"\nline", Duration.ofMinutes(1)))).isTrue();
+		assertThat(block(replicaTickets().take("t-1"))).isEqualTo("value ✓ \"quoted\"\nline");
+		assertThat(block(tickets().take("t-1"))).isNull();
+	}
+
+	@Test
+	void takeOfAnUnknownTicketShouldBeEmpty() {
+		assertThat(block(tickets().take("t-unknown"))).isNull();
+	}
+
+	@Test
+	void putOfAHeldTicketShouldKeepTheFirstValue() {
+		assertThat(block(tickets().put("t-1", "first", Duration.ofMinutes(1)))).isTrue();
+		assertThat(block(tickets().put("t-1", "second", Duration.ofMinutes(1)))).isFalse();
+		assertThat(block(replicaTickets().put("t-1", "third", Duration.ofMinutes(1)))).isFalse();
+		assertThat(block(tickets().take("t-1"))).isEqualTo("first");
+	}
+
+	@Test
+	void ticketShouldBeHeldAgainOnceTaken() {
+		block(tickets().put("t-1", "first", Duration.ofMinutes(1)));
+		block(tickets().take("t-1"));
+		assertThat(block(tickets().put("t-1", "second", Duration.ofMinutes(1)))).isTrue();
+		assertThat(block(tickets().take("t-1"))).isEqualTo("second");
+	}
+
+	@Test
+	void emptyValueShouldBeTakenAsEmptyNotAsNone() {
+		block(tickets().put("t-1", "", Duration.ofMinutes(1)));
+		assertThat(block(tickets().take("t-1"))).isEmpty();
+		assertThat(block(tickets().take("t-1"))).isNull();
+	}
+
+	@Test
+	void expiredTicketShouldNotBeTaken() throws InterruptedException {
+		assertThat(block(tickets().put("t-expired", "old", Duration.ofMillis(200)))).isTrue();
+		assertThat(block(tickets().put("t-probe", "probe", Duration.ofMillis(200)))).isTrue();
+		// the probe is put again once it expired, which is never before the ticket put
+		// earlier for as long: taking the ticket itself to find out would take it
+		boolean probeExpired = poll(() -> block(tickets().put("t-probe", "again", Duration.ofMinutes(1))),
+				(put) -> put);
+		assertThat(probeExpired).isTrue();
+		assertThat(block(tickets().take("t-expired"))).isNull();
+		assertThat(block(replicaTickets().take("t-expired"))).isNull();
+		assertThat(block(tickets().take("t-probe"))).isEqualTo("again");
+	}
+
+	@Test
+	void expiredTicketShouldBeHeldAgainByTheNextPut() throws InterruptedException {
+		assertThat(block(tickets().put("t-1", "old", Duration.ofMillis(200)))).isTrue();
+		boolean expired = poll(() -> block(tickets().put("t-1", "new", Duration.ofMinutes(1))), (put) -> put);
+		assertThat(expired).isTrue();
+		assertThat(block(tickets().take("t-1"))).isEqualTo("new");
+	}
+
+	@Test
+	void concurrentTakesOfOneTicketShouldGiveItsValueToExactlyOne() throws Exception {
+		int takers = 16;
+		for (int round = 0; round < 5; round++) {
+			String ticket = "t-race-" + round;
+			block(tickets().put(ticket, "value-" + round, Duration.ofMinutes(1)));
+			ExecutorService pool = Executors.newFixedThreadPool(takers);
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<@Nullable String>> takes = new ArrayList<>();
+			for (int i = 0; i < takers; i++) {
+				// half the takers on each instance
+				TicketStore store = (i % 2 == 0) ? tickets() : replicaTickets();
+				takes.add(pool.submit(() -> {
+					start.await();
+					return block(store.take(ticket));
+				}));
+			}
+			start.countDown();
+			List<@Nullable String> values = new ArrayList<>();
+			for (Future<@Nullable String> take : takes) {
+				values.add(take.get(30, TimeUnit.SECONDS));
+			}
+			pool.shutdown();
+			assertThat(values).filteredOn(Objects::nonNull).containsExactly("value-" + round);
+		}
+	}
+
+	protected TicketStore tickets() {
+		return this.backend.ticketStore();
+	}
+
+	/**
+	 * Returns the ticket store of another instance that shares the backend, with its own
+	 * connections where the backend has any.
+	 * @return the ticket store of another instance; this backend's own by default, for a
+	 * backend of one process
+	 */
+	protected TicketStore replicaTickets() {
+		return tickets();
 	}
 
 	protected static PresenceMember member(String channel, String connectionId, String principal, long joinedAt,

@@ -23,6 +23,7 @@ import dev.evstream.core.store.LogStore;
 import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
+import dev.evstream.core.store.TicketStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
 import org.jspecify.annotations.Nullable;
@@ -279,6 +280,11 @@ class ClientDepartureIntegrationTests {
 				@Override
 				public PresenceStore presenceStore() {
 					return Gates.this.memory.presenceStore();
+				}
+
+				@Override
+				public TicketStore ticketStore() {
+					return Gates.this.memory.ticketStore();
 				}
 
 			};

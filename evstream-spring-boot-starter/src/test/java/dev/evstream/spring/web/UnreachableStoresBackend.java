@@ -21,12 +21,14 @@ import dev.evstream.core.store.OperationStore;
 import dev.evstream.core.store.PresenceStore;
 import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.StoredItem;
+import dev.evstream.core.store.TicketStore;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The in-memory backend, but for a collection store, a log store and an operation store
- * that cannot be reached: every call to them fails as a refused connection does.
+ * The in-memory backend, but for a collection store, a log store, an operation store and
+ * a ticket store that cannot be reached: every call to them fails as a refused connection
+ * does.
  */
 record UnreachableStoresBackend(InMemoryBackend backend) implements Backend {
 
@@ -124,6 +126,23 @@ record UnreachableStoresBackend(InMemoryBackend backend) implements Backend {
 
 			@Override
 			public Mono<Void> release(String scope, String operationId) {
+				return Mono.error(down());
+			}
+
+		};
+	}
+
+	@Override
+	public TicketStore ticketStore() {
+		return new TicketStore() {
+
+			@Override
+			public Mono<Boolean> put(String ticket, String value, Duration timeToLive) {
+				return Mono.error(down());
+			}
+
+			@Override
+			public Mono<String> take(String ticket) {
 				return Mono.error(down());
 			}
 
