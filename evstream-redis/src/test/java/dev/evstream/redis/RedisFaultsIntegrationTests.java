@@ -122,6 +122,29 @@ class RedisFaultsIntegrationTests {
 	}
 
 	@Test
+	void ticketCallsToAFrozenRedisShouldFailWithTheTimeoutWithoutNamingTheTicket() {
+		RedisTicketStore tickets = new RedisTicketStore(this.redis, this.keys, TIMEOUT);
+		tickets.put("ticket-held", "alice", Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
+		this.server.pause();
+		StepVerifier.create(tickets.put("ticket-new", "bob", Duration.ofMinutes(1)))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
+				.hasMessage("Could not keep a ticket: Redis did not answer within PT2S"))
+			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(tickets.take("ticket-held"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(EvUnavailableException.class)
+				.hasMessage("Could not take a ticket: Redis did not answer within PT2S"))
+			.verify(Duration.ofSeconds(5));
+		this.server.resume();
+		// the take that timed out was on the wire already, and a resumed Redis may run it
+		// still: the ticket it asked for may be gone, others are kept and taken as before
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					tickets.put("ticket-after", "carol", Duration.ofMinutes(1)).block(Duration.ofSeconds(5)))
+				.isTrue());
+		assertThat(tickets.take("ticket-after").block(Duration.ofSeconds(5))).isEqualTo("carol");
+	}
+
+	@Test
 	void writesToAStoppedRedisShouldFailAndSucceedOnceItIsBack() {
 		this.store.create(state(1, "0")).block(Duration.ofSeconds(5));
 		this.server.stop();

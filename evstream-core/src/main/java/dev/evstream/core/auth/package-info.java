@@ -1,5 +1,7 @@
 /**
- * Authentication and channel authorization SPIs used before a stream is opened.
+ * Authentication and channel authorization SPIs used before a stream is opened, and the
+ * single-use connection tickets that carry an authenticated principal to a stream route
+ * that cannot authenticate.
  */
 @NullMarked
 package dev.evstream.core.auth;
