@@ -64,6 +64,14 @@ public class EvstreamProperties {
 	 */
 	private String idPrefix = "";
 
+	/**
+	 * How the stream (GET at the path) is served: 'webflux', through WebFlux and every
+	 * WebFilter of the application, or 'route', from a Reactor Netty route in front of
+	 * WebFlux, which keeps much less memory per open stream but which no WebFilter sees
+	 * (with Spring Security, streams then need a connection ticket).
+	 */
+	private Transport transport = Transport.WEBFLUX;
+
 	private final Auth auth = new Auth();
 
 	private final History history = new History();
@@ -88,6 +96,14 @@ public class EvstreamProperties {
 
 	public String getPath() {
 		return this.path;
+	}
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(Transport transport) {
+		this.transport = transport;
 	}
 
 	public void setPath(String path) {
@@ -210,13 +226,44 @@ public class EvstreamProperties {
 		 */
 		private String queryParam = "token";
 
+		/**
+		 * How long a connection ticket (POST {path}/tickets) may wait to be used.
+		 */
+		private Duration ticketTtl = Duration.ofSeconds(30);
+
+		/**
+		 * Whether streams served by the route (evstream.transport=route) must come with a
+		 * connection ticket. Unset, they must when Spring Security guards the
+		 * application, since its filters do not see them.
+		 */
+		private @Nullable Boolean requireTickets;
+
 		public String getQueryParam() {
 			return this.queryParam;
 		}
 
 		public void setQueryParam(String queryParam) {
 			Assert.hasText(queryParam, "must not be empty");
+			Assert.isTrue(!queryParam.equals("ticket"), "must not be 'ticket', the parameter of connection tickets");
 			this.queryParam = queryParam;
+		}
+
+		public @Nullable Boolean getRequireTickets() {
+			return this.requireTickets;
+		}
+
+		public void setRequireTickets(@Nullable Boolean requireTickets) {
+			this.requireTickets = requireTickets;
+		}
+
+		public Duration getTicketTtl() {
+			return this.ticketTtl;
+		}
+
+		public void setTicketTtl(Duration ticketTtl) {
+			Assert.isTrue(!ticketTtl.isNegative() && !ticketTtl.isZero(),
+					() -> "must be positive, but was " + ticketTtl);
+			this.ticketTtl = ticketTtl;
 		}
 
 	}
@@ -737,6 +784,27 @@ public class EvstreamProperties {
 		public void setBroadcast(List<String> broadcast) {
 			this.broadcast = broadcast;
 		}
+
+	}
+
+	/**
+	 * How the stream is served.
+	 */
+	public enum Transport {
+
+		/**
+		 * Through WebFlux, like every other request: the application's WebFilters (Spring
+		 * Security, CORS, logging) see the stream.
+		 */
+		WEBFLUX,
+
+		/**
+		 * From a Reactor Netty route in front of WebFlux: an open stream keeps its
+		 * connection and its queue only. No WebFilter sees the stream; evstream
+		 * authenticates it (token or connection ticket) and applies its own CORS
+		 * settings.
+		 */
+		ROUTE
 
 	}
 

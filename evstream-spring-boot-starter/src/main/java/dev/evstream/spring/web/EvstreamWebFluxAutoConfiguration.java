@@ -1,6 +1,10 @@
 package dev.evstream.spring.web;
 
 import dev.evstream.core.EvStateManager;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import dev.evstream.core.backend.Backend;
+import dev.evstream.core.auth.EvConnectionTickets;
 import dev.evstream.core.EvStreamManager;
 import dev.evstream.core.auth.Authenticator;
 import dev.evstream.core.auth.ChannelAuthorizer;
@@ -142,6 +146,20 @@ public final class EvstreamWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	EvConnectionTickets evstreamConnectionTickets(Backend backend, EvstreamProperties properties) {
+		return new EvConnectionTickets(backend.ticketStore(), properties.getAuth().getTicketTtl());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EvstreamTicketHandler evstreamTicketHandler(EvConnectionTickets tickets, EvstreamProperties properties,
+			ObjectProvider<Authenticator> authenticator, ObjectProvider<QueryTokenHider> tokenHider) {
+		return new EvstreamTicketHandler(tickets, principals(properties, authenticator, tokenHider),
+				properties.getRetry());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	EvstreamClientScriptHandler evstreamClientScriptHandler() {
 		return new EvstreamClientScriptHandler();
 	}
@@ -150,7 +168,7 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamRouterFunction")
 	RouterFunction<ServerResponse> evstreamRouterFunction(EvstreamSseHandler evstreamSseHandler,
 			EvstreamSubscriptionHandler evstreamSubscriptionHandler,
-			EvstreamClientScriptHandler evstreamClientScriptHandler,
+			EvstreamClientScriptHandler evstreamClientScriptHandler, EvstreamTicketHandler evstreamTicketHandler,
 			ObjectProvider<EvstreamStateWriteHandler> evstreamStateWriteHandler,
 			ObjectProvider<EvstreamCollectionHandler> evstreamCollectionHandler,
 			ObjectProvider<EvstreamLogHandler> evstreamLogHandler,
@@ -163,6 +181,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 			.GET(path, evstreamSseHandler::handle)
 			.GET(path + "/client.js", evstreamClientScriptHandler::handle)
 			.route(RequestPredicates.path(path + "/client.js"), evstreamClientScriptHandler::methodNotAllowed)
+			.POST(path + "/tickets", evstreamTicketHandler::handle)
+			.route(RequestPredicates.path(path + "/tickets"), evstreamTicketHandler::methodNotAllowed)
 			.POST(path + "/subscriptions", evstreamSubscriptionHandler::handle)
 			.route(RequestPredicates.path(path + "/subscriptions"), evstreamSubscriptionHandler::methodNotAllowed);
 		evstreamStateWriteHandler.ifAvailable((writes) -> routes.POST(path + "/states/{*key}", writes::handle)
@@ -190,8 +210,9 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamJsonOnlyWrites")
 	JsonOnlyWebFilter evstreamJsonOnlyWrites(EvstreamProperties properties, JsonMapper jsonMapper) {
 		return new JsonOnlyWebFilter(jsonMapper, properties.getPath() + "/states/**",
-				properties.getPath() + "/subscriptions", properties.getPath() + "/collections/**",
-				properties.getPath() + "/logs/**", properties.getPath() + "/actions/**");
+				properties.getPath() + "/subscriptions", properties.getPath() + "/tickets",
+				properties.getPath() + "/collections/**", properties.getPath() + "/logs/**",
+				properties.getPath() + "/actions/**");
 	}
 
 	private static RequestPrincipals principals(EvstreamProperties properties,
@@ -219,7 +240,14 @@ public final class EvstreamWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "evstreamCorsWebFilter")
 	@Conditional(CorsConfiguredCondition.class)
 	CorsWebFilter evstreamCorsWebFilter(EvstreamProperties properties) {
-		EvstreamProperties.Cors cors = properties.getCors();
+		CorsConfiguration configuration = corsConfiguration(properties.getCors());
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration(properties.getPath(), configuration);
+		source.registerCorsConfiguration(properties.getPath() + "/**", configuration);
+		return new CorsWebFilter(source);
+	}
+
+	private static CorsConfiguration corsConfiguration(EvstreamProperties.Cors cors) {
 		CorsConfiguration configuration = new CorsConfiguration();
 		configuration.setAllowedOrigins(cors.getAllowedOrigins());
 		configuration.setAllowedOriginPatterns(cors.getAllowedOriginPatterns());
@@ -227,10 +255,42 @@ public final class EvstreamWebFluxAutoConfiguration {
 		configuration.setAllowedHeaders(cors.getAllowedHeaders());
 		configuration.setAllowCredentials(cors.isAllowCredentials());
 		configuration.setMaxAge(cors.getMaxAge());
-		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-		source.registerCorsConfiguration(properties.getPath(), configuration);
-		source.registerCorsConfiguration(properties.getPath() + "/**", configuration);
-		return new CorsWebFilter(source);
+		return configuration;
+	}
+
+	/**
+	 * Serves the stream from a Reactor Netty route, with
+	 * {@code evstream.transport=route}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
+	@ConditionalOnProperty(name = "evstream.transport", havingValue = "route")
+	static class RouteConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "evstreamStreamRoute")
+		NettyRouteProvider evstreamStreamRoute(EvStreamManager manager, EvstreamProperties properties,
+				EvConnectionTickets tickets, ObjectProvider<Authenticator> authenticator,
+				ObjectProvider<ChannelAuthorizer> authorizer, ObjectProvider<EvStateManager> states,
+				ObjectProvider<StreamMetrics> metrics, ObjectProvider<EvPresence> presence, JsonMapper jsonMapper,
+				ConfigurableListableBeanFactory beanFactory, Environment environment) {
+			RouteBypass bypass = RouteBypass.of(beanFactory, properties.getPath(),
+					properties.getAuth().getRequireTickets());
+			bypass.log();
+			StreamOpener opener = new StreamOpener(manager, permissions(authorizer, states, presence),
+					metrics.getIfUnique(() -> StreamMetrics.NONE));
+			RequestPrincipals principals = new RequestPrincipals(authenticator.getIfUnique(),
+					properties.getAuth().getQueryParam(), null)
+				.withTickets(tickets, bypass.ticketsRequiredBecause());
+			EvstreamProperties.Cors corsProperties = properties.getCors();
+			boolean corsConfigured = !corsProperties.getAllowedOrigins().isEmpty()
+					|| !corsProperties.getAllowedOriginPatterns().isEmpty();
+			CorsConfiguration cors = corsConfigured ? corsConfiguration(corsProperties) : null;
+			String basePath = environment.getProperty("spring.webflux.base-path", "");
+			return new EvstreamStreamRoute(basePath + properties.getPath(), opener, principals, cors, jsonMapper,
+					properties.getRetry());
+		}
+
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.evstream.spring.web;
 
 import java.util.List;
+import java.util.Objects;
 
 import dev.evstream.core.EvSlowConsumerException;
 import dev.evstream.core.EvStream;
@@ -20,6 +21,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerResponse;
@@ -56,10 +58,15 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	private final Channel channel;
 
-	private final DataBufferFactory buffers;
+	private final @Nullable DataBufferFactory buffers;
 
 	// everything below is touched on the channel's event loop only
+
+	// WebFlux's body, which takes the first events with the response head
 	private @Nullable FluxSink<DataBuffer> sink;
+
+	// a route's response, whose head is sent before the first event
+	private @Nullable MonoSink<Void> end;
 
 	private @Nullable Subscription upstream;
 
@@ -80,7 +87,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	private final ChannelFutureListener onClose = (future) -> onEventLoop(this::cancel);
 
 	private ReactorNettyStreamWriter(EvStream stream, HttpServerResponse response, Channel channel,
-			DataBufferFactory buffers, byte @Nullable [] opening) {
+			@Nullable DataBufferFactory buffers, byte @Nullable [] opening) {
 		this.stream = stream;
 		this.response = response;
 		this.channel = channel;
@@ -114,13 +121,48 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		return message.writeWith(head);
 	}
 
+	/**
+	 * Writes a stream to the response of a Reactor Netty route: its head (status and
+	 * headers already set) is sent first, then every batch goes straight to the channel.
+	 * @param stream the stream
+	 * @param response the route's response
+	 * @return completion of the response body, after which Reactor Netty ends it
+	 */
+	static Mono<Void> writeRoute(EvStream stream, HttpServerResponse response) {
+		Channel channel = ((Connection) response).channel();
+		ReactorNettyStreamWriter writer = new ReactorNettyStreamWriter(stream, response, channel, null, null);
+		return response.sendHeaders()
+			.then()
+			.then(Mono.<Void>create(writer::startDirect))
+			.doOnCancel(stream::close)
+			.doOnError((ex) -> stream.close());
+	}
+
 	private void start(FluxSink<DataBuffer> sink) {
 		this.sink = sink;
 		sink.onRequest((n) -> onEventLoop(this::requestIfNeeded));
 		sink.onCancel(() -> onEventLoop(this::cancel));
+		subscribeToStream();
+	}
+
+	private void startDirect(MonoSink<Void> end) {
+		this.end = end;
+		end.onCancel(() -> onEventLoop(this::cancel));
+		onEventLoop(() -> {
+			goDirect();
+			subscribeToStream();
+		});
+	}
+
+	private void subscribeToStream() {
 		this.channel.closeFuture().addListener(this.onClose);
 		// drained on the connection's event loop, with the other connections of the loop
 		this.stream.output(this.channel.eventLoop()).subscribe(this);
+	}
+
+	private void goDirect() {
+		this.direct = true;
+		this.chunkWriter = chunkWriter(this.channel, this.response);
 	}
 
 	@Override
@@ -135,14 +177,13 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		// once the head is out and nothing waits in WebFlux's queue (it stops only when
 		// the channel is full), later writes cannot overtake earlier ones
 		if (!this.direct && this.response.hasSentHeaders() && this.channel.isWritable()) {
-			this.direct = true;
-			this.chunkWriter = chunkWriter(this.channel, this.response);
+			goDirect();
 		}
 		if (this.direct) {
 			writeDirect(batch);
 		}
 		else {
-			this.sink.next(join(batch));
+			sink().next(join(batch));
 		}
 		requestIfNeeded();
 	}
@@ -151,7 +192,12 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	public void onError(Throwable error) {
 		this.channel.closeFuture().removeListener(this.onClose);
 		stopWatching();
-		this.sink.error(error);
+		if (this.end != null) {
+			this.end.error(error);
+		}
+		else {
+			sink().error(error);
+		}
 		if (error instanceof EvSlowConsumerException) {
 			// aborted: the server would otherwise hold the socket, and what it buffered,
 			// until the client read everything before its last packet
@@ -163,7 +209,12 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	public void onComplete() {
 		this.channel.closeFuture().removeListener(this.onClose);
 		stopWatching();
-		this.sink.complete();
+		if (this.end != null) {
+			this.end.success();
+		}
+		else {
+			sink().complete();
+		}
 	}
 
 	/**
@@ -182,14 +233,15 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 			}
 		}
 		else {
-			if (this.sink.requestedFromDownstream() == 0) {
+			FluxSink<DataBuffer> sink = sink();
+			if (sink.requestedFromDownstream() == 0) {
 				return;
 			}
 			byte[] opening = this.opening;
 			if (opening != null) {
 				this.opening = null;
-				this.sink.next(join(List.of(opening)));
-				if (this.sink.requestedFromDownstream() == 0) {
+				sink.next(join(List.of(opening)));
+				if (sink.requestedFromDownstream() == 0) {
 					return;
 				}
 			}
@@ -233,7 +285,15 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	}
 
 	private DataBuffer join(List<byte[]> batch) {
-		return EvstreamResponses.join(this.buffers, batch);
+		return EvstreamResponses.join(Objects.requireNonNull(this.buffers), batch);
+	}
+
+	/**
+	 * Returns WebFlux's body sink, the way of the first events unless the writer started
+	 * direct.
+	 */
+	private FluxSink<DataBuffer> sink() {
+		return Objects.requireNonNull(this.sink, "Started without WebFlux's body");
 	}
 
 	private void watchWritability() {

@@ -1,8 +1,10 @@
 package dev.evstream.spring.web;
 
 import java.security.Principal;
+import java.util.function.Supplier;
 
 import dev.evstream.core.auth.Authenticator;
+import dev.evstream.core.auth.EvConnectionTickets;
 import dev.evstream.core.auth.EvAuthenticationException;
 import dev.evstream.core.auth.EvPrincipal;
 import dev.evstream.core.metrics.StreamMetrics.Rejection;
@@ -22,6 +24,11 @@ import org.springframework.web.reactive.function.server.ServerRequest;
  */
 final class RequestPrincipals {
 
+	/**
+	 * The query parameter that carries a connection ticket.
+	 */
+	static final String TICKET_PARAMETER = "ticket";
+
 	private static final boolean SPRING_SECURITY = ClassUtils
 		.isPresent("org.springframework.security.core.Authentication", RequestPrincipals.class.getClassLoader());
 
@@ -30,6 +37,10 @@ final class RequestPrincipals {
 	private final String tokenParameter;
 
 	private final @Nullable QueryTokenHider tokenHider;
+
+	private final @Nullable EvConnectionTickets tickets;
+
+	private final @Nullable String ticketsRequiredBecause;
 
 	/**
 	 * Creates the resolver.
@@ -40,9 +51,28 @@ final class RequestPrincipals {
 	 */
 	RequestPrincipals(@Nullable Authenticator authenticator, String tokenParameter,
 			@Nullable QueryTokenHider tokenHider) {
+		this(authenticator, tokenParameter, tokenHider, null, null);
+	}
+
+	private RequestPrincipals(@Nullable Authenticator authenticator, String tokenParameter,
+			@Nullable QueryTokenHider tokenHider, @Nullable EvConnectionTickets tickets,
+			@Nullable String ticketsRequiredBecause) {
 		this.authenticator = authenticator;
 		this.tokenParameter = tokenParameter;
 		this.tokenHider = tokenHider;
+		this.tickets = tickets;
+		this.ticketsRequiredBecause = ticketsRequiredBecause;
+	}
+
+	/**
+	 * Returns a resolver that also accepts connection tickets on the stream.
+	 * @param tickets the tickets
+	 * @param requiredBecause why a stream must come with a ticket (its refusal says it),
+	 * or {@code null} when a token will do
+	 */
+	RequestPrincipals withTickets(EvConnectionTickets tickets, @Nullable String requiredBecause) {
+		return new RequestPrincipals(this.authenticator, this.tokenParameter, this.tokenHider, tickets,
+				requiredBecause);
 	}
 
 	/**
@@ -61,21 +91,55 @@ final class RequestPrincipals {
 		return resolve(request, false);
 	}
 
+	/**
+	 * Resolves the principal of a stream request that no WebFlux filter saw (a Reactor
+	 * Netty route): the principal its connection ticket was issued to, else its token,
+	 * from the query or the {@code Authorization} header.
+	 * @param queryToken the token query parameter, if any
+	 * @param authorization the {@code Authorization} header, if any
+	 * @param ticket the ticket query parameter, if any
+	 */
+	Mono<EvPrincipal> ofRoute(@Nullable String queryToken, @Nullable String authorization, @Nullable String ticket) {
+		EvConnectionTickets tickets = this.tickets;
+		if (ticket != null && tickets != null) {
+			if (queryToken != null || authorization != null) {
+				return Mono.error(new Refusal(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST,
+						"Send either a connection ticket or a token, not both"));
+			}
+			return tickets.redeem(ticket)
+				.switchIfEmpty(Mono.error(() -> new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+						"The connection ticket is unknown, used or expired: ask for a new one")));
+		}
+		if (this.ticketsRequiredBecause != null) {
+			return Mono.error(new Refusal(Rejection.UNAUTHORIZED, HttpStatus.UNAUTHORIZED,
+					"A connection ticket is required: " + this.ticketsRequiredBecause));
+		}
+		return verifyToken(() -> streamToken(queryToken, authorization), true);
+	}
+
+	/**
+	 * Returns the name of the query parameter that carries a stream's token.
+	 */
+	String tokenParameter() {
+		return this.tokenParameter;
+	}
+
 	private Mono<EvPrincipal> resolve(ServerRequest request, boolean queryToken) {
 		return request.principal()
 			.filter((principal) -> !isAnonymous(principal))
 			.map(RequestPrincipals::of)
-			.switchIfEmpty(Mono.defer(() -> verifyToken(request, queryToken)));
+			.switchIfEmpty(Mono
+				.defer(() -> verifyToken(() -> queryToken ? token(request) : headerToken(request, true), queryToken)));
 	}
 
-	private Mono<EvPrincipal> verifyToken(ServerRequest request, boolean queryToken) {
+	private Mono<EvPrincipal> verifyToken(Supplier<@Nullable String> tokenOfRequest, boolean queryToken) {
 		Authenticator authenticator = this.authenticator;
 		if (authenticator == null) {
 			return Mono.just(EvPrincipal.anonymous());
 		}
 		String token;
 		try {
-			token = queryToken ? token(request) : headerToken(request, true);
+			token = tokenOfRequest.get();
 		}
 		catch (Refusal refusal) {
 			return Mono.error(refusal);
@@ -101,7 +165,11 @@ final class RequestPrincipals {
 		if (fromQuery == null) {
 			fromQuery = request.queryParam(this.tokenParameter).orElse(null);
 		}
-		String fromHeader = headerToken(request, false);
+		return streamToken(fromQuery, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+	}
+
+	private @Nullable String streamToken(@Nullable String fromQuery, @Nullable String authorization) {
+		String fromHeader = bearer(authorization);
 		if (fromQuery != null && fromHeader != null) {
 			throw new Refusal(Rejection.BAD_REQUEST, HttpStatus.BAD_REQUEST,
 					"The token was sent both as query parameter '" + this.tokenParameter
@@ -116,7 +184,10 @@ final class RequestPrincipals {
 			throw new Refusal(HttpStatus.BAD_REQUEST, "Send the token of a write as an 'Authorization: Bearer' header,"
 					+ " not as query parameter '" + this.tokenParameter + "'");
 		}
-		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+		return bearer(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+	}
+
+	private static @Nullable String bearer(@Nullable String authorization) {
 		if (authorization == null) {
 			return null;
 		}

@@ -5,10 +5,10 @@ import reactor.netty.http.server.logging.AccessLogArgProvider;
 import reactor.netty.http.server.logging.AccessLogFactory;
 
 /**
- * Reactor Netty's access log, in its default format, with the value of the token query
- * parameter replaced by {@code ***}, so that tokens sent in URLs never reach the log. The
- * parameter is recognised by its decoded name, as the endpoint reads it ({@code %74oken=}
- * is {@code token=}), on every path.
+ * Reactor Netty's access log, in its default format, with the values of the token and
+ * connection ticket query parameters replaced by {@code ***}, so that credentials sent in
+ * URLs never reach the log. The parameters are recognised by their decoded names, as the
+ * endpoint reads them ({@code %74oken=} is {@code token=}), on every path.
  *
  * @since 0.1.0
  */
@@ -49,9 +49,9 @@ final class TokenRedactingAccessLog implements AccessLogFactory {
 		}
 		int fragment = text.indexOf('#', query);
 		int end = (fragment != -1) ? fragment : text.length();
-		return text.substring(0, query + 1)
-				+ QueryParameters.rewrite(text.substring(query + 1, end), this.tokenParameter, "***")
-				+ text.substring(end);
+		String redacted = QueryParameters.rewrite(text.substring(query + 1, end), this.tokenParameter, "***");
+		redacted = QueryParameters.rewrite(redacted, RequestPrincipals.TICKET_PARAMETER, "***");
+		return text.substring(0, query + 1) + redacted + text.substring(end);
 	}
 
 	private static Object address(AccessLogArgProvider args) {

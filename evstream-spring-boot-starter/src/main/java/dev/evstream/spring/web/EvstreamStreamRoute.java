@@ -1,0 +1,157 @@
+package dev.evstream.spring.web;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.evstream.core.auth.EvPrincipal;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.cors.CorsConfiguration;
+
+/**
+ * Serves {@code GET {evstream.path}} from a Reactor Netty route rather than WebFlux
+ * ({@code evstream.transport=route}): an open stream then keeps its connection, its
+ * {@code EvStream} and its queue, without a WebFlux exchange and its chain of operators
+ * alive for hours. Every other request at the path (tickets, writes, other methods) still
+ * goes through WebFlux.
+ * <p>
+ * What WebFlux gave the stream is done here: the {@link StreamOpener} checks channels and
+ * permissions; who connects comes from a connection ticket or the token (see
+ * {@link RequestPrincipals#ofRoute}); evstream's own CORS settings apply; refusals are
+ * problem details. WebFilters do not see these requests: when the application has Spring
+ * Security, streams need a ticket, which a secured WebFlux endpoint issues.
+ */
+final class EvstreamStreamRoute implements NettyRouteProvider {
+
+	private final String path;
+
+	private final StreamOpener opener;
+
+	private final RequestPrincipals principals;
+
+	private final @Nullable CorsConfiguration cors;
+
+	private final JsonMapper jsonMapper;
+
+	private final Duration retryAfter;
+
+	/**
+	 * Creates the route.
+	 * @param path the full path of the stream, with WebFlux's base path if any
+	 * @param opener what opens the streams
+	 * @param principals who connects
+	 * @param cors evstream's CORS settings, or {@code null} when none are set
+	 * @param jsonMapper what writes problem details
+	 * @param retryAfter the delay suggested to clients refused for a limit
+	 */
+	EvstreamStreamRoute(String path, StreamOpener opener, RequestPrincipals principals,
+			@Nullable CorsConfiguration cors, JsonMapper jsonMapper, Duration retryAfter) {
+		this.path = path;
+		this.opener = opener;
+		this.principals = principals;
+		this.cors = cors;
+		this.jsonMapper = jsonMapper;
+		this.retryAfter = retryAfter;
+	}
+
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		return routes.get(this.path, this::handle);
+	}
+
+	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		String allowedOrigin = null;
+		if (origin != null && this.cors != null && isCrossOrigin(request, origin)) {
+			allowedOrigin = this.cors.checkOrigin(origin);
+			if (allowedOrigin == null) {
+				return problem(response, new Refusal(HttpStatus.FORBIDDEN, "Origin " + origin + " is not allowed"));
+			}
+		}
+		String lastEventId = request.requestHeaders().get("Last-Event-ID");
+		if (lastEventId == null) {
+			lastEventId = first(query, "lastEventId");
+		}
+		Mono<EvPrincipal> principal = this.principals.ofRoute(first(query, this.principals.tokenParameter()),
+				request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
+				first(query, RequestPrincipals.TICKET_PARAMETER));
+		String corsOrigin = allowedOrigin;
+		return this.opener.open(StreamOpener.channels(query), lastEventId, principal).flatMap((stream) -> {
+			response.status(HttpResponseStatus.OK);
+			applyCors(response, corsOrigin);
+			response.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE)
+				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
+				.header("X-Accel-Buffering", "no");
+			return ReactorNettyStreamWriter.writeRoute(stream, response);
+		}).onErrorResume(Refusal.class, (refusal) -> {
+			applyCors(response, corsOrigin);
+			return problem(response, refusal);
+		});
+	}
+
+	private void applyCors(HttpServerResponse response, @Nullable String allowedOrigin) {
+		CorsConfiguration cors = this.cors;
+		if (allowedOrigin == null || cors == null) {
+			return;
+		}
+		response.header(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
+			.header(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+		if (Boolean.TRUE.equals(cors.getAllowCredentials())) {
+			response.header(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+		}
+	}
+
+	/**
+	 * Whether an {@code Origin} names another site than the request's own, as Spring's
+	 * CORS processing decides it: a same-origin request needs no CORS headers.
+	 */
+	private static boolean isCrossOrigin(HttpServerRequest request, String origin) {
+		String own = request.scheme() + "://" + request.requestHeaders().get(HttpHeaderNames.HOST);
+		return !origin.equalsIgnoreCase(own);
+	}
+
+	private Mono<Void> problem(HttpServerResponse response, Refusal refusal) {
+		HttpStatus status = refusal.status();
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "about:blank");
+		problem.put("title", status.getReasonPhrase());
+		problem.put("status", status.value());
+		problem.put("detail", refusal.getMessage());
+		// the path alone: the query may hold a token
+		problem.put("instance", this.path);
+		byte[] body = this.jsonMapper.writeValueAsBytes(problem);
+		response.status(status.value()).header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+			long seconds = Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+		}
+		return response.sendByteArray(Mono.just(body)).then();
+	}
+
+	private static @Nullable String first(Map<String, List<String>> query, String name) {
+		List<String> values = query.get(name);
+		return (values == null || values.isEmpty()) ? null : values.get(0);
+	}
+
+	@Override
+	public String toString() {
+		return "EvstreamStreamRoute[GET " + this.path + "]";
+	}
+
+}
