@@ -26,6 +26,10 @@ import dev.evstream.core.store.StateStore;
 import dev.evstream.core.store.TicketStore;
 import dev.evstream.test.ClientChurn;
 import dev.evstream.test.SseTestClient;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpResponse;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +40,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -290,17 +292,59 @@ class ClientDepartureIntegrationTests {
 			};
 		}
 
+		/**
+		 * Holds the response head, and what is written after it, at the gate: on the
+		 * channel, so that the stream's first write waits there whichever transport
+		 * serves it.
+		 */
 		@Bean
-		WebFilter gatedFirstWrite() {
-			return (exchange, chain) -> chain
-				.filter(exchange.mutate().response(new ServerHttpResponseDecorator(exchange.getResponse()) {
+		NettyServerCustomizer gatedFirstWrite() {
+			return (server) -> server.doOnConnection((connection) -> connection.addHandlerLast("test.firstWriteGate",
+					new HeldWrites(Gates.this.firstWrite)));
+		}
 
-					@Override
-					public Mono<Void> writeWith(org.reactivestreams.Publisher<? extends DataBuffer> body) {
-						return Gates.this.firstWrite.pass(super.writeWith(body));
-					}
+	}
 
-				}).build());
+	/**
+	 * Queues the writes of a channel from its first response head until a gate opens,
+	 * then writes them in order.
+	 */
+	static final class HeldWrites extends ChannelOutboundHandlerAdapter {
+
+		private final Gate gate;
+
+		private @Nullable List<Runnable> held;
+
+		HeldWrites(Gate gate) {
+			this.gate = gate;
+		}
+
+		@Override
+		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+			if (this.held == null && message instanceof HttpResponse) {
+				List<Runnable> held = new ArrayList<>();
+				this.held = held;
+				this.gate.pass(Mono.empty()).subscribe(null, null, () -> context.executor().execute(() -> {
+					this.held = null;
+					held.forEach(Runnable::run);
+				}));
+			}
+			List<Runnable> held = this.held;
+			if (held != null) {
+				held.add(() -> context.write(message, promise));
+				return;
+			}
+			context.write(message, promise);
+		}
+
+		@Override
+		public void flush(ChannelHandlerContext context) {
+			List<Runnable> held = this.held;
+			if (held != null) {
+				held.add(context::flush);
+				return;
+			}
+			context.flush();
 		}
 
 	}

@@ -30,12 +30,20 @@ class GracefulShutdownIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * Returns how the streams are served, for the subclass that runs these tests on the
+	 * route.
+	 */
+	String transport() {
+		return "webflux";
+	}
+
 	@Test
 	void stopShouldEndEveryOpenStreamOnceAndRefuseNewOnes() throws Exception {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class,
 				ConnectDuringShutdown.class)
 			.properties("server.port=0", "spring.main.banner-mode=off", "evstream.retry=1200ms",
-					"management.health.redis.enabled=false")
+					"management.health.redis.enabled=false", "evstream.transport=" + transport())
 			.run();
 		int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 		EvStreamManager streams = context.getBean(EvStreamManager.class);

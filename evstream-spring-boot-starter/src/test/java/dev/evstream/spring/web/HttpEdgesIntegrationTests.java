@@ -5,6 +5,8 @@ import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,30 +19,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The endpoint at the edges of HTTP, over raw sockets: other protocol versions, other
  * methods, heads the codec refuses.
  */
+@TestInstance(Lifecycle.PER_CLASS)
 class HttpEdgesIntegrationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static ConfigurableApplicationContext context;
+	private ConfigurableApplicationContext context;
 
-	private static int port;
+	private int port;
 
 	@BeforeAll
-	static void start() {
-		context = new SpringApplicationBuilder(TestApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "management.health.redis.enabled=false")
+	void start() {
+		this.context = new SpringApplicationBuilder(TestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "management.health.redis.enabled=false",
+					"evstream.transport=" + transport())
 			.run();
-		port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+		this.port = Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
 	}
 
 	@AfterAll
-	static void stop() {
-		context.close();
+	void stop() {
+		this.context.close();
+	}
+
+	/**
+	 * Returns how the streams are served, for the subclass that runs these tests on the
+	 * route.
+	 */
+	String transport() {
+		return "webflux";
 	}
 
 	@Test
 	void http10StreamShouldBeSentCloseDelimitedWithoutChunks() throws IOException {
-		try (RawHttp http = RawHttp.send(port, "GET /evstream?channel=edges HTTP/1.0\r\nHost: localhost\r\n\r\n")) {
+		try (RawHttp http = RawHttp.send(this.port,
+				"GET /evstream?channel=edges HTTP/1.0\r\nHost: localhost\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(200);
 			assertThat(head.header("Content-Type")).startsWith("text/event-stream");
@@ -55,7 +68,7 @@ class HttpEdgesIntegrationTests {
 
 	@Test
 	void http10KeepAliveStreamShouldStillBeSentCloseDelimited() throws IOException {
-		try (RawHttp http = RawHttp.send(port,
+		try (RawHttp http = RawHttp.send(this.port,
 				"GET /evstream?channel=edges HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(200);
@@ -67,7 +80,7 @@ class HttpEdgesIntegrationTests {
 
 	@Test
 	void http10ErrorShouldBeReadableByAnHttp10Client() throws IOException {
-		try (RawHttp http = RawHttp.send(port, "GET /evstream HTTP/1.0\r\nHost: localhost\r\n\r\n")) {
+		try (RawHttp http = RawHttp.send(this.port, "GET /evstream HTTP/1.0\r\nHost: localhost\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(400);
 			assertThat(head.header("Transfer-Encoding")).isNull();
@@ -78,7 +91,8 @@ class HttpEdgesIntegrationTests {
 
 	@Test
 	void unknownHttpVersionShouldBeRefusedWith505AndClosed() throws IOException {
-		try (RawHttp http = RawHttp.send(port, "GET /evstream?channel=edges HTTP/9.9\r\nHost: localhost\r\n\r\n")) {
+		try (RawHttp http = RawHttp.send(this.port,
+				"GET /evstream?channel=edges HTTP/9.9\r\nHost: localhost\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(505);
 			assertThat(head.header("Content-Type")).isEqualTo("application/problem+json");
@@ -90,7 +104,7 @@ class HttpEdgesIntegrationTests {
 
 	@Test
 	void headShouldAnswer405AllowingGet() throws IOException {
-		try (RawHttp http = RawHttp.send(port,
+		try (RawHttp http = RawHttp.send(this.port,
 				"HEAD /evstream?channel=edges HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(405);
@@ -103,7 +117,7 @@ class HttpEdgesIntegrationTests {
 
 	@Test
 	void postShouldAnswer405ProblemWithDetail() throws IOException {
-		try (RawHttp http = RawHttp.send(port, "POST /evstream?channel=edges HTTP/1.1\r\nHost: localhost\r\n"
+		try (RawHttp http = RawHttp.send(this.port, "POST /evstream?channel=edges HTTP/1.1\r\nHost: localhost\r\n"
 				+ "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(405);
@@ -119,7 +133,7 @@ class HttpEdgesIntegrationTests {
 	@Test
 	void oversizedHeadersShouldAnswer431ProblemWithDetail() throws IOException {
 		String big = "x".repeat(20_000);
-		try (RawHttp http = RawHttp.send(port,
+		try (RawHttp http = RawHttp.send(this.port,
 				"GET /evstream?channel=edges HTTP/1.1\r\nHost: localhost\r\nX-Big: " + big + "\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(431);
@@ -133,7 +147,7 @@ class HttpEdgesIntegrationTests {
 	@Test
 	void oversizedQueryShouldAnswer414ProblemWithDetail() throws IOException {
 		String big = "a".repeat(10_000);
-		try (RawHttp http = RawHttp.send(port,
+		try (RawHttp http = RawHttp.send(this.port,
 				"GET /evstream?channel=edges&x=" + big + " HTTP/1.1\r\nHost: localhost\r\n\r\n")) {
 			RawHttp.Head head = http.head();
 			assertThat(head.status()).isEqualTo(414);

@@ -40,13 +40,21 @@ class TokenLoggingIntegrationTests {
 
 	private static final String ACCESS_LOG = "reactor.netty.http.server.accessLogEnabled";
 
+	/**
+	 * Returns how the streams are served, for the subclass that runs these tests on the
+	 * route.
+	 */
+	String transport() {
+		return "webflux";
+	}
+
 	@Test
 	void tokensShouldNotBeLogged(CapturedOutput output) throws IOException {
 		String accessLog = "reactor.netty.http.server.accessLogEnabled";
 		String previous = System.setProperty(accessLog, "true");
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class, Tokens.class)
 			.properties("server.port=0", "spring.main.banner-mode=off", "management.health.redis.enabled=false",
-					"logging.level.reactor.netty.http.server.AccessLog=INFO",
+					"evstream.transport=" + transport(), "logging.level.reactor.netty.http.server.AccessLog=INFO",
 					"logging.level.org.springframework.web=DEBUG", "logging.level.dev.evstream=DEBUG")
 			.run()) {
 			int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
@@ -85,11 +93,15 @@ class TokenLoggingIntegrationTests {
 			}
 			context.close();
 			assertThat(output.getOut()).contains("\"GET /evstream?token=***&channel=logs HTTP/1.1\" 401")
-				.contains("HTTP GET \"/evstream?channel=logs\"")
 				.contains("HTTP GET \"/evstream/collections/logs/all\"")
 				.contains("HTTP POST \"/evstream/logs/audit\"")
 				.contains("HTTP GET \"/evstream/records/audit\"")
 				.contains("HTTP POST \"/evstream/actions/audit\"");
+			if (transport().equals("webflux")) {
+				// the route serves the stream in front of WebFlux, which then logs
+				// nothing of it
+				assertThat(output.getOut()).contains("HTTP GET \"/evstream?channel=logs\"");
+			}
 		}
 		finally {
 			if (previous == null) {
@@ -113,7 +125,8 @@ class TokenLoggingIntegrationTests {
 			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class,
 					Tokens.class)
 				.properties("server.port=0", "spring.main.banner-mode=off", "management.health.redis.enabled=false",
-						"logging.level.reactor.netty=DEBUG", "logging.level.reactor.netty.http.server.AccessLog=INFO",
+						"evstream.transport=" + transport(), "logging.level.reactor.netty=DEBUG",
+						"logging.level.reactor.netty.http.server.AccessLog=INFO",
 						"logging.level.org.springframework.web=DEBUG", "logging.level.org.springframework.http=DEBUG",
 						"logging.level.dev.evstream=DEBUG")
 				.run()) {

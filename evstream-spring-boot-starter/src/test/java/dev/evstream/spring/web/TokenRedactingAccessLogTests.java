@@ -17,6 +17,12 @@ class TokenRedactingAccessLogTests {
 	}
 
 	@Test
+	void redactWhenConnectionTicketShouldHideItsValue() {
+		assertThat(this.log.redact("/evstream?channel=a&ticket=Zm9vYmFyYmF6cXV4cXV1eA&%74icket=x"))
+			.isEqualTo("/evstream?channel=a&ticket=***&%74icket=***");
+	}
+
+	@Test
 	void redactWhenTokenNameIsPercentEncodedShouldHideItsValue() {
 		assertThat(this.log.redact("/evstream?%74oken=s3cr3t&channel=a")).isEqualTo("/evstream?%74oken=***&channel=a");
 		assertThat(this.log.redact("/x?t%6Fken=s3cr3t")).isEqualTo("/x?t%6Fken=***");
