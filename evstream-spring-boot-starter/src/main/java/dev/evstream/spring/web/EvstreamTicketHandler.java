@@ -25,7 +25,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * <p>
  * Refusals are problem details: {@code 401} for a missing or rejected token, {@code 415}
  * for a body that is not JSON (so that no page of another site can ask for one with a
- * form), {@code 503} when tickets cannot be stored.
+ * form), {@code 503} when tickets cannot be stored (the backend is unreachable, or the
+ * in-memory store holds its maximum of live tickets).
  *
  * @since 0.1.0
  */
@@ -55,6 +56,9 @@ public final class EvstreamTicketHandler {
 				.contentType(MediaType.APPLICATION_JSON)
 				.cacheControl(CacheControl.noStore())
 				.bodyValue(body(ticket)))
+			// the in-memory store refuses more than its maximum of live tickets
+			.onErrorResume(IllegalStateException.class,
+					(ex) -> ProblemResponses.unavailable(ex.getMessage(), request, this.retryAfter))
 			.onErrorResume((ex) -> ProblemResponses.refused(ex, request, this.retryAfter));
 	}
 

@@ -1,9 +1,12 @@
 package dev.evstream.spring.web;
 
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.auth.EvConnectionTickets;
 import dev.evstream.spring.EvstreamAutoConfiguration;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -47,6 +50,38 @@ class EvstreamWebFluxAutoConfigurationTests {
 			.hasBean("evstreamSubscriptionHandler")
 			.hasBean("evstreamClientScriptHandler")
 			.hasBean("evstreamJsonOnlyWrites"));
+	}
+
+	@Test
+	void streamShouldBeServedByWebFluxByDefault() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(NettyRouteProvider.class)
+			.hasSingleBean(EvConnectionTickets.class)
+			.hasSingleBean(EvstreamTicketHandler.class));
+	}
+
+	@Test
+	void streamShouldBeServedByTheRouteWhenAsked() {
+		this.contextRunner.withPropertyValues("evstream.transport=route")
+			.run((context) -> assertThat(context).hasSingleBean(NettyRouteProvider.class)
+				.hasBean("evstreamStreamRoute")
+				.hasSingleBean(EvstreamTicketHandler.class));
+	}
+
+	@Test
+	void routeShouldBackOffFromBeanOfSameName() {
+		this.contextRunner.withPropertyValues("evstream.transport=route")
+			.withBean("evstreamStreamRoute", String.class, () -> "user's")
+			.run((context) -> assertThat(context).doesNotHaveBean(NettyRouteProvider.class)
+				.getBean("evstreamStreamRoute")
+				.isEqualTo("user's"));
+	}
+
+	@Test
+	void routeShouldNotBeConfiguredWithoutReactorNetty() {
+		this.contextRunner.withPropertyValues("evstream.transport=route")
+			.withClassLoader(new FilteredClassLoader(NettyRouteProvider.class))
+			.run((context) -> assertThat(context).doesNotHaveBean("evstreamStreamRoute")
+				.hasSingleBean(EvstreamSseHandler.class));
 	}
 
 	@Test
