@@ -20,15 +20,16 @@ import reactor.core.publisher.Mono;
  * A ticket is 128 random bits from a {@link SecureRandom}, written as 22 characters of
  * base64url without padding. It can be redeemed once, within its time to live
  * ({@link #DEFAULT_TIME_TO_LIVE 30 seconds} by default): enough to open a stream right
- * after asking for it, too short to be worth stealing from a log.
+ * after asking for it, and short, so that a ticket that leaks (into a log, say) is soon
+ * worth nothing.
  * <p>
  * The principal is kept as JSON, {@code {"name":…,"attributes":{…}}}, written and read
  * with a plain mapper rather than the application's, so that every instance reads what
- * any other wrote. Attributes come back as JSON values: strings, booleans, numbers as
- * {@link Integer}, {@link Long}, {@link java.math.BigInteger} or {@link Double} (the
- * smallest that holds them), objects as maps and arrays, sets and other collections as
- * lists. An attribute that is no such value comes back as what Jackson writes it as, such
- * as a map of its properties.
+ * any other wrote. Attributes come back as JSON values: strings, booleans, whole numbers
+ * as the smallest of {@link Integer}, {@link Long} and {@link java.math.BigInteger} that
+ * holds them, other numbers as {@link Double}, objects as maps, and arrays, sets and
+ * other collections as lists; enums come back as their names. An attribute that is no
+ * such value comes back as what Jackson writes it as, such as a map of its properties.
  * <p>
  * Both methods are cold: nothing is stored or taken until the returned {@link Mono} is
  * subscribed. They signal on the thread of the store, and fail as it does when the
@@ -122,7 +123,9 @@ public final class EvConnectionTickets {
 	 * again, on any instance.
 	 * @param ticket the ticket the client presents
 	 * @return the principal, or empty if the ticket is unknown, redeemed already,
-	 * expired, or no ticket at all (the store is not asked then)
+	 * expired, or no ticket at all (the store is not asked then); an
+	 * {@link IllegalStateException} if the store holds something else than a principal
+	 * under the ticket, or the store's error
 	 */
 	public Mono<EvPrincipal> redeem(String ticket) {
 		Objects.requireNonNull(ticket, "'ticket' must not be null");
