@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.evstream.core.EvStreamManager;
+import dev.evstream.core.auth.EvConnectionTickets;
 import dev.evstream.core.collection.EvCollectionLimits;
 import dev.evstream.core.history.ChannelHistory;
 import dev.evstream.core.memory.InMemoryChannelHistory;
@@ -32,7 +33,7 @@ class EvstreamPropertiesTests {
 	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("evstream.cors.allowed-origins",
 			"evstream.cors.allowed-origin-patterns", "evstream.redis.max-reconnect-delay",
-			"evstream.presence.broadcast");
+			"evstream.presence.broadcast", "evstream.auth.require-tickets");
 
 	@Test
 	void defaultsShouldBeThoseOfTheCore() {
@@ -61,6 +62,9 @@ class EvstreamPropertiesTests {
 		assertThat(properties.getPresence().isEnabled()).isTrue();
 		assertThat(properties.getPresence().getProbeInterval()).isEqualTo(EvPresence.DEFAULT_PROBE_INTERVAL);
 		assertThat(properties.getPresence().getBroadcast()).isEmpty();
+		assertThat(properties.getTransport()).isEqualTo(EvstreamProperties.Transport.WEBFLUX);
+		assertThat(properties.getAuth().getTicketTtl()).isEqualTo(EvConnectionTickets.DEFAULT_TIME_TO_LIVE);
+		assertThat(properties.getAuth().getRequireTickets()).isNull();
 	}
 
 	@Test
