@@ -49,6 +49,18 @@ export interface ConnectOptions {
 	tokenIn?: 'header' | 'query';
 	/** The query parameter for `tokenIn: 'query'`. Default `token`. */
 	tokenParam?: string;
+	/**
+	 * Whether each stream request (the first and every reconnect) first asks
+	 * `POST ${url}/tickets` for a single-use connection ticket, sending JSON `{}`, the token
+	 * as writes do and fetch's default credentials (same-origin cookies, Basic login), then
+	 * carries `ticket=` in its query and no token at all. For servers with
+	 * `evstream.transport=route`, whose stream requests no WebFilter (Spring Security
+	 * included) sees: there the ticket endpoint is guarded as the stream was, and the route
+	 * requires tickets when Spring Security guards the application. A refused ticket request
+	 * is reported and retried or fatal as a refused stream request of that status is; a
+	 * network error as a failed stream request. Writes are unchanged. Default `false`.
+	 */
+	tickets?: boolean;
 	/** Channels to listen to for the client's lifetime, besides those of `state()`, `collection()`, `log()`, `records()`, `presence()` and `channel()`. */
 	channels?: string[];
 	/**

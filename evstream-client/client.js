@@ -2253,6 +2253,13 @@ function createPresenceHandle(entry, release) {
  * later ones are added to the open connection. No request is made while there is
  * nothing to listen to.
  *
+ * With `tickets: true`, each stream request (the first and every reconnect) is preceded
+ * by `POST {url}/tickets` (JSON `{}`, the token as writes send it, fetch's default
+ * credentials), and carries the answered single-use `ticket=` in its query instead of
+ * the token. This is for servers with `evstream.transport=route`, whose streams no
+ * WebFilter (Spring Security included) sees: the ticket endpoint is guarded as the
+ * stream was. A refused ticket is handled as a refused stream of that status.
+ *
  * @param {import('./client.js').ConnectOptions} [options]
  * @returns {import('./client.js').EvClient} the client
  */
@@ -2262,6 +2269,7 @@ export function connect(options = {}) {
 		token,
 		tokenIn = 'header',
 		tokenParam = 'token',
+		tickets = false,
 		channels = [],
 		backoff: backoffOptions = {},
 		writeTimeout = DEFAULT_WRITE_TIMEOUT,
@@ -2269,6 +2277,9 @@ export function connect(options = {}) {
 	} = options;
 	if (tokenIn !== 'header' && tokenIn !== 'query') {
 		throw new TypeError(`'tokenIn' must be 'header' or 'query', not '${tokenIn}'`);
+	}
+	if (typeof tickets !== 'boolean') {
+		throw new TypeError(`'tickets' must be true or false, not '${tickets}'`);
 	}
 	const base = splitUrl(url);
 	const backoff = createBackoff(backoffOptions);
@@ -2401,9 +2412,32 @@ export function connect(options = {}) {
 		}
 	}
 
+	/**
+	 * The stream request, or the refused ticket request before it: either way a response
+	 * that `openStream` treats alike, so that a refused ticket is reported, retried or fatal
+	 * as a refused stream of that status is.
+	 */
 	async function request(signal) {
 		const headers = { Accept: 'text/event-stream' };
 		const params = [...subscriptions.keys()].map((name) => `channel=${encodeURIComponent(name)}`);
+		if (tickets) {
+			const answer = await askTicket(signal);
+			if (answer.refused) {
+				return answer.refused;
+			}
+			// the ticket stands for the token: the stream request carries neither header nor token
+			params.push(`ticket=${encodeURIComponent(answer.ticket)}`);
+		}
+		else {
+			await addToken(headers, params);
+		}
+		if (lastEventId) {
+			headers['Last-Event-ID'] = lastEventId;
+		}
+		return fetchFn(withQuery(base.path, [base.query, ...params]), { headers, signal, cache: 'no-store' });
+	}
+
+	async function addToken(headers, params) {
 		const bearer = await resolveToken();
 		if (bearer && tokenIn === 'header') {
 			headers.Authorization = `Bearer ${bearer}`;
@@ -2411,10 +2445,35 @@ export function connect(options = {}) {
 		if (bearer && tokenIn === 'query') {
 			params.push(`${encodeURIComponent(tokenParam)}=${encodeURIComponent(bearer)}`);
 		}
-		if (lastEventId) {
-			headers['Last-Event-ID'] = lastEventId;
+	}
+
+	/**
+	 * Asks `{url}/tickets` for a single-use connection ticket, with the token as writes
+	 * send it and fetch's default credentials (the page's cookies or Basic login), which is
+	 * how the server learns whose ticket it is. Resolves with `ticket`, or with the
+	 * `refused` response; a network error or abort rejects, as the stream's fetch does.
+	 */
+	async function askTicket(signal) {
+		const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+		const bearer = await resolveToken();
+		if (bearer) {
+			headers.Authorization = `Bearer ${bearer}`;
 		}
-		return fetchFn(withQuery(base.path, [base.query, ...params]), { headers, signal, cache: 'no-store' });
+		const response = await fetchFn(withQuery(`${base.path}/tickets`, [base.query]), {
+			method: 'POST',
+			headers,
+			body: '{}',
+			signal,
+			cache: 'no-store',
+		});
+		if (!response.ok) {
+			return { refused: response };
+		}
+		const answer = await response.json();
+		if (!isObject(answer) || typeof answer.ticket !== 'string' || answer.ticket === '') {
+			throw new Error('The ticket answer has no ticket');
+		}
+		return { ticket: answer.ticket };
 	}
 
 	async function read(response, current, watchdog) {

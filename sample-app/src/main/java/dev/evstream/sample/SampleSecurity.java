@@ -20,8 +20,8 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 /**
  * Spring Security in the sample. By default everything is open (the SSE endpoint then
  * uses {@code SAMPLE_TOKENS}, if set). With the {@code secure} profile, {@code /evstream}
- * and its other endpoints (states, subscriptions, collections, logs, record set actions
- * and records) require HTTP Basic authentication (the client,
+ * and its other endpoints (connection tickets, states, subscriptions, collections, logs,
+ * record set actions and records) require HTTP Basic authentication (the client,
  * {@code /evstream/client.js}, stays public), and channel {@code admin} requires role
  * {@code ADMIN}: evstream takes the authenticated principal and hands it to the
  * {@link ChannelAuthorizer}, which also keeps each user's todo list to that user.
@@ -32,6 +32,12 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
  * default profile (anyone may create a room, which ends when nobody is in it); its writes
  * accept JSON only, which no page of another site can make a browser send, so CSRF
  * protection is not needed for them. The two demo users are for the demo only.
+ * <p>
+ * With {@code evstream.transport=route}, the stream ({@code GET /evstream}) is served in
+ * front of WebFlux, where these filters do not see it: the route then takes a connection
+ * ticket instead, and {@code POST /evstream/tickets}, guarded here like the stream was,
+ * issues it to the authenticated principal, authorities included, so that channel
+ * {@code admin} still needs role {@code ADMIN}.
  *
  * @since 0.1.0
  */
@@ -59,8 +65,8 @@ class SampleSecurity {
 	SecurityWebFilterChain secureChain(ServerHttpSecurity http) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges
-				.pathMatchers("/evstream", "/evstream/states/**", "/evstream/subscriptions", "/evstream/collections/**",
-						"/evstream/logs/**", "/evstream/actions/**", "/evstream/records/**")
+				.pathMatchers("/evstream", "/evstream/tickets", "/evstream/states/**", "/evstream/subscriptions",
+						"/evstream/collections/**", "/evstream/logs/**", "/evstream/actions/**", "/evstream/records/**")
 				.authenticated()
 				.matchers(EndpointRequest.to(HealthEndpoint.class))
 				.permitAll()

@@ -24,7 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Java side's channel token, which event ids carry. And, on a stream the test writes (the
  * client's {@code fetch} option), what a server is hard to make send: a presence join
  * repeated after its snapshot, a leave of someone unknown, a {@code reset} with a join
- * before its fresh snapshot, and a state's final event while a write is pending.
+ * before its fresh snapshot, and a state's final event while a write is pending. And, on
+ * a faked ticket endpoint, the {@code tickets} option: a ticket before each stream
+ * request, which then carries no token, refused tickets handled as refused streams, and
+ * {@code close()} aborting a ticket request on its way.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class ClientFunctionsBrowserIntegrationTests {
@@ -58,6 +61,72 @@ class ClientFunctionsBrowserIntegrationTests {
 				return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
 			};
 			const send = (type, data) => push('event: ' + type + '\\ndata: ' + JSON.stringify(data) + '\\n\\n');
+			const until = async (condition) => {
+				while (!condition()) {
+					await new Promise((resolve) => setTimeout(resolve, 5));
+				}
+			};
+			""";
+
+	/**
+	 * The start of a script on a server that issues connection tickets, faked by the
+	 * client's {@code fetch} option: the module as {@code client}, in an async function
+	 * that defines {@code ticketed}, a {@code fetch} that answers {@code POST
+	 * /scripted/tickets} with the next of {@code ticketAnswers} (a status, or
+	 * {@code 'hang'} for an answer that never comes; {@code 200} once they run out) and
+	 * ticket {@code t1}, {@code t2}…, and a stream request with the next of
+	 * {@code streamAnswers} (a status; an open stream once they run out);
+	 * {@code requests}, each with its url, method, {@code Authorization},
+	 * {@code Content-Type} and body; {@code aborts}, the urls of requests aborted on
+	 * their way; {@code endStream()}, which ends the open stream;
+	 * {@code until(condition)}. The script closes the function with {@code });}.
+	 */
+	private static final String TICKETED_SERVER = """
+			return import(arguments[0]).then(async (client) => {
+			const requests = [];
+			const aborts = [];
+			const ticketAnswers = [];
+			const streamAnswers = [];
+			let issued = 0;
+			let end = null;
+			const problem = (status) => new Response(JSON.stringify({ status, title: 'Refused', detail: 'refused ' + status }),
+				{ status, headers: { 'Content-Type': 'application/problem+json' } });
+			const hang = (url, signal) => new Promise((resolve, reject) => signal.addEventListener('abort', () => {
+				aborts.push(url);
+				reject(new DOMException('aborted', 'AbortError'));
+			}));
+			const ticketed = async (url, init) => {
+				const headers = init.headers ?? {};
+				requests.push({ url, method: init.method ?? 'GET', authorization: headers.Authorization ?? null,
+					contentType: headers['Content-Type'] ?? null, accept: headers.Accept ?? null, body: init.body ?? null });
+				if (url.startsWith('/scripted/tickets')) {
+					const answer = ticketAnswers.shift() ?? 200;
+					if (answer === 'hang') {
+						return hang(url, init.signal);
+					}
+					if (answer !== 200) {
+						return problem(answer);
+					}
+					issued++;
+					return new Response(JSON.stringify({ ticket: 't' + issued, expiresInSeconds: 30 }),
+						{ status: 200, headers: { 'Content-Type': 'application/json' } });
+				}
+				const answer = streamAnswers.shift() ?? 200;
+				if (answer !== 200) {
+					return problem(answer);
+				}
+				const body = new ReadableStream({ start(controller) {
+					end = () => controller.close();
+					controller.enqueue(new TextEncoder().encode('event: connected\\ndata: '
+						+ JSON.stringify({ connectionId: 'c' + requests.length, channels: ['chat'], heartbeat: 30000 }) + '\\n\\n'));
+				} });
+				return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+			};
+			const endStream = () => {
+				const ending = end;
+				end = null;
+				ending();
+			};
 			const until = async (condition) => {
 				while (!condition()) {
 					await new Promise((resolve) => setTimeout(resolve, 5));
@@ -179,6 +248,150 @@ class ClientFunctionsBrowserIntegrationTests {
 		assertThat(result.path("removed").asBoolean()).isTrue();
 		assertThat(result.path("value").isNull()).isTrue();
 		assertThat(result.path("posts").asInt()).as("writes sent: only the one made before the removal").isEqualTo(1);
+	}
+
+	@Test
+	void ticketShouldPrecedeEachStreamRequestWhichCarriesNoToken() {
+		Object seen = page.script(TICKETED_SERVER + """
+				const ev = client.connect({ url: '/scripted', fetch: ticketed, token: 'secret', tickets: true,
+					channels: ['chat'], backoff: { initial: 1, max: 2 } });
+				await until(() => ev.status === 'open');
+				endStream();
+				await until(() => ev.status === 'open' && requests.length === 4);
+				endStream();
+				await until(() => ev.status === 'open' && requests.length === 6);
+				ev.close();
+				return JSON.stringify(requests);
+				});
+				""", CLIENT);
+		JsonNode requests = JsonMapper.shared().readTree((String) seen);
+		assertThat(requests).as("requests: a ticket, then the stream, for the first connection and each reconnect")
+			.hasSize(6);
+		for (int i = 0; i < 6; i += 2) {
+			JsonNode ticket = requests.get(i);
+			assertThat(ticket.path("method").stringValue()).isEqualTo("POST");
+			assertThat(ticket.path("url").stringValue()).isEqualTo("/scripted/tickets");
+			assertThat(ticket.path("authorization").stringValue()).as("the ticket request's token")
+				.isEqualTo("Bearer secret");
+			assertThat(ticket.path("contentType").stringValue()).isEqualTo("application/json");
+			assertThat(ticket.path("accept").stringValue()).isEqualTo("application/json");
+			assertThat(ticket.path("body").stringValue()).isEqualTo("{}");
+			JsonNode stream = requests.get(i + 1);
+			assertThat(stream.path("method").stringValue()).isEqualTo("GET");
+			assertThat(stream.path("url").stringValue()).as("a new ticket for each stream request")
+				.isEqualTo("/scripted?channel=chat&ticket=t" + (i / 2 + 1));
+			assertThat(stream.path("authorization").isNull()).as("the stream request's Authorization").isTrue();
+		}
+	}
+
+	@Test
+	void tokenInQueryShouldNotReachAStreamRequestWithATicket() {
+		Object seen = page.script(TICKETED_SERVER + """
+				const ev = client.connect({ url: '/scripted?tenant=a', fetch: ticketed, token: () => 'secret',
+					tokenIn: 'query', tickets: true, channels: ['chat'] });
+				await until(() => ev.status === 'open');
+				ev.close();
+				return JSON.stringify(requests.map((r) => r.method + ' ' + r.url + ' ' + r.authorization));
+				});
+				""", CLIENT);
+		assertThat(strings(JsonMapper.shared().readTree((String) seen))).containsExactly(
+				"POST /scripted/tickets?tenant=a Bearer secret", "GET /scripted?tenant=a&channel=chat&ticket=t1 null");
+	}
+
+	/**
+	 * A refused ticket request is what a refused stream request would be: the same errors
+	 * for the {@code onError} listeners, the same statuses, retried or the client ended
+	 * alike. Each case runs once with tickets (the ticket request refused twice) and once
+	 * without (the stream request refused twice), then compares what the page saw.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 401, 403, 400, 503, 500, 429 })
+	void refusedTicketShouldBeHandledAsARefusedStream(int status) {
+		Object seen = page.script(TICKETED_SERVER + """
+				const status = arguments[1];
+				const run = async (tickets) => {
+					const refused = tickets ? ticketAnswers : streamAnswers;
+					refused.push(status, status);
+					requests.length = 0;
+					const ev = client.connect({ url: '/scripted', fetch: ticketed, tickets, channels: ['chat'],
+						backoff: { initial: 1, max: 2 } });
+					const errors = [];
+					const statuses = [];
+					ev.onError((error) => errors.push(error.name + ' ' + error.status + ' ' + error.message));
+					ev.onStatus((next) => statuses.push(next));
+					await until(() => ev.status === 'open' || ev.status === 'closed');
+					const outcome = { errors, statuses, final: ev.status,
+						ticketRequests: requests.filter((r) => r.url.startsWith('/scripted/tickets')).length,
+						streamRequests: requests.filter((r) => r.method === 'GET').length };
+					ev.close();
+					refused.length = 0;
+					return outcome;
+				};
+				return JSON.stringify({ tickets: await run(true), stream: await run(false) });
+				});
+				""", CLIENT, status);
+		JsonNode result = JsonMapper.shared().readTree((String) seen);
+		JsonNode tickets = result.path("tickets");
+		JsonNode stream = result.path("stream");
+		boolean fatal = status == 400 || status == 401 || status == 403;
+		assertThat(strings(tickets.path("errors"))).as("errors reported for refused tickets")
+			.isEqualTo(strings(stream.path("errors")))
+			.hasSize(fatal ? 1 : 2)
+			.allMatch((error) -> error.equals("EvError " + status + " refused " + status));
+		assertThat(strings(tickets.path("statuses"))).as("statuses").isEqualTo(strings(stream.path("statuses")));
+		assertThat(tickets.path("final").stringValue()).isEqualTo(fatal ? "closed" : "open")
+			.isEqualTo(stream.path("final").stringValue());
+		assertThat(tickets.path("ticketRequests").asInt()).as("ticket requests").isEqualTo(fatal ? 1 : 3);
+		assertThat(tickets.path("streamRequests").asInt()).as("stream requests after refused tickets")
+			.isEqualTo(fatal ? 0 : 1);
+		assertThat(stream.path("streamRequests").asInt()).as("stream requests without tickets")
+			.isEqualTo(fatal ? 1 : 3);
+	}
+
+	@Test
+	void closeShouldAbortAPendingTicketRequest() {
+		Object seen = page.script(
+				TICKETED_SERVER
+						+ """
+								ticketAnswers.push('hang');
+								const ev = client.connect({ url: '/scripted', fetch: ticketed, tickets: true, channels: ['chat'] });
+								const errors = [];
+								ev.onError((error) => errors.push(error.message));
+								await until(() => requests.length === 1);
+								ev.close();
+								await until(() => aborts.length === 1);
+								// a stream request would follow the ticket at once: give it the chance to show up
+								await new Promise((resolve) => setTimeout(resolve, 50));
+								return JSON.stringify({ aborts, errors, status: ev.status, requests: requests.map((r) => r.method + ' ' + r.url) });
+								});
+								""",
+				CLIENT);
+		JsonNode result = JsonMapper.shared().readTree((String) seen);
+		assertThat(strings(result.path("aborts"))).containsExactly("/scripted/tickets");
+		assertThat(strings(result.path("requests"))).containsExactly("POST /scripted/tickets");
+		assertThat(strings(result.path("errors"))).isEmpty();
+		assertThat(result.path("status").stringValue()).isEqualTo("closed");
+	}
+
+	@Test
+	void ticketNetworkErrorShouldBeRetriedAsAFailedStreamRequest() {
+		Object seen = page.script(TICKETED_SERVER + """
+				let failures = 1;
+				const failing = (url, init) => url.startsWith('/scripted/tickets') && failures-- > 0
+					? Promise.reject(new TypeError('Failed to fetch')) : ticketed(url, init);
+				const ev = client.connect({ url: '/scripted', fetch: failing, tickets: true, channels: ['chat'],
+					backoff: { initial: 1, max: 2 } });
+				const errors = [];
+				ev.onError((error) => errors.push(error.status + ' ' + error.problem.title + ': ' + error.message));
+				await until(() => ev.status === 'open');
+				ev.close();
+				return JSON.stringify({ errors, requests: requests.map((r) => r.method + ' ' + r.url) });
+				});
+				""", CLIENT);
+		JsonNode result = JsonMapper.shared().readTree((String) seen);
+		assertThat(strings(result.path("errors"))).containsExactly("0 Connection failed: Failed to fetch");
+		assertThat(strings(result.path("requests"))).containsExactly("POST /scripted/tickets",
+				"GET /scripted?channel=chat&ticket=t1");
 	}
 
 	private static List<String> strings(JsonNode array) {
