@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import io.netty.channel.EventLoopGroup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load generator: opens SSE connections to a server, publishes to it at a fixed
@@ -28,7 +28,9 @@ import io.netty.channel.EventLoopGroup;
  * {@code server-pid}, {@code clk-tck}, {@code scenario}, {@code server}, {@code out} (the
  * result file), {@code ready-timeout} (seconds to wait for the server to accept
  * connections), {@code subscribe-timeout} (seconds to wait for the server to answer the
- * stalled connections).
+ * stalled connections), {@code publisher} ({@code burst}, {@code paced} or {@code timer},
+ * see {@link PublisherMode}), {@code publish-connections} (at most 64 for {@code burst},
+ * 4 for {@code paced}).
  *
  * @since 0.1.0
  */
@@ -91,17 +93,31 @@ public final class LoadGenerator {
 		EventLoopGroup clients = NettyTransport.group(1);
 		EventLoopGroup publishers = NettyTransport.group(1);
 		try {
-			String publishPath = this.options.text("publish-path",
-					"/publish?channel=" + this.options.text("channel", "bench"));
+			String channel = this.options.text("channel", "bench");
+			String publishPath = this.options.text("publish-path", "/publish?channel=" + channel);
+			PublisherMode publisherMode = PublisherMode.of(this.options.text("publisher", "burst"));
+			int connections = this.options.integer("publish-connections", publisherMode.defaultConnections());
+			Publisher.Bodies bodies = (measured,
+					sequence) -> new Payload(this.run, measured, sequence, System.nanoTime()).encode(this.payloadSize);
+			// the open-loop publisher also fills the stalled connections and warms the
+			// idle scenario, whatever publishes the measured messages
 			HttpPublisher http = new HttpPublisher(publishers.next(), this.server, publishPath,
-					this.options.integer("publish-connections", 64));
-			OpenLoopPublisher publisher = new OpenLoopPublisher(http);
+					(publisherMode == PublisherMode.BURST) ? connections : 64);
+			OpenLoopPublisher burst = new OpenLoopPublisher(http, bodies);
+			Publisher publisher = switch (publisherMode) {
+				case BURST -> burst;
+				case PACED -> new PacedPublisher(publishers.next(), this.server, publishPath, connections, bodies);
+				case TIMER ->
+					new TimerPublisher(this.server, channel, stateOf(publishPath), this.run, this.payloadSize);
+			};
 			if (mode.equals("idle")) {
-				idle(clients, publisher);
+				idle(clients, burst);
 			}
 			else {
-				load(clients, publisher);
+				this.result.put("publisher", publisherMode.label());
+				load(clients, burst, publisher);
 			}
+			publisher.close();
 			http.loop().submit(http::close).sync();
 			return this.result.text();
 		}
@@ -122,7 +138,19 @@ public final class LoadGenerator {
 				new DeliveryAccounting(this.run));
 	}
 
-	private void load(EventLoopGroup group, OpenLoopPublisher publisher) throws Exception {
+	/**
+	 * Returns the state that a publish path sets, so that the timer sets it too.
+	 */
+	static @Nullable String stateOf(String publishPath) {
+		String prefix = "/state/";
+		if (!publishPath.startsWith(prefix)) {
+			return null;
+		}
+		int query = publishPath.indexOf('?');
+		return publishPath.substring(prefix.length(), (query < 0) ? publishPath.length() : query);
+	}
+
+	private void load(EventLoopGroup group, OpenLoopPublisher burst, Publisher publisher) throws Exception {
 		int clients = this.options.integer("clients", 1000);
 		int stalled = this.options.integer("stalled", 0);
 		double rate = this.options.decimal("rate", 100);
@@ -137,7 +165,7 @@ public final class LoadGenerator {
 		if (stalled > 0) {
 			fleet.connect(stalled, true).join();
 			awaitStalledSubscribed(fleet);
-			fillStalled(publisher);
+			fillStalled(burst);
 		}
 		fleet.connect(clients, false).join();
 		warmUp(fleet, publisher, rate, warmup, clients);
@@ -150,7 +178,7 @@ public final class LoadGenerator {
 		});
 		ProcReader.Sample serverBefore = this.probe.read();
 		ProcReader.Sample selfBefore = this.self.read("self");
-		OpenLoopPublisher.Outcome outcome = publisher.run(messages, rate, (n) -> body(true, n))
+		PublishOutcome outcome = publisher.run(messages, rate, true, 0)
 			.get((long) (duration * 3 + 60), TimeUnit.SECONDS);
 		long expected = (long) clients * outcome.accepted();
 		drain(fleet, expected);
@@ -165,7 +193,7 @@ public final class LoadGenerator {
 		this.result.put("published", outcome.sent())
 			.put("accepted", outcome.accepted())
 			.put("publishMaxLagMs", outcome.maxLagNanos() / 1e6)
-			.put("publishConnections", publisher.http().maxOpenConnections())
+			.put("publishConnections", publisher.connections())
 			.put("expected", summary.expected())
 			.put("delivered", summary.delivered())
 			.put("ratio", summary.ratio())
@@ -196,14 +224,15 @@ public final class LoadGenerator {
 		fleet.closeAll();
 	}
 
-	private void warmUp(ClientFleet fleet, OpenLoopPublisher publisher, double rate, double seconds, int clients)
+	private void warmUp(ClientFleet fleet, Publisher publisher, double rate, double seconds, int clients)
 			throws Exception {
 		int count = Math.max(1, (int) Math.round(rate * seconds));
-		publisher.run(count, rate, (n) -> body(false, this.warmSequence++)).join();
+		publisher.run(count, rate, false, this.warmSequence).join();
+		this.warmSequence += count;
 		long deadline = System.nanoTime() + 30_000_000_000L;
 		int warm = fleet.call(fleet.accounting()::warmConnections);
 		while (warm < clients && System.nanoTime() < deadline) {
-			publisher.run(1, rate, (n) -> body(false, this.warmSequence++)).join();
+			publisher.run(1, rate, false, this.warmSequence++).join();
 			Thread.sleep(500);
 			warm = fleet.call(fleet.accounting()::warmConnections);
 		}
@@ -239,7 +268,7 @@ public final class LoadGenerator {
 		int messages = this.options.integer("stall-fill-messages", 2000);
 		int size = this.options.integer("stall-fill-payload", 16 * 1024);
 		double rate = this.options.decimal("stall-fill-rate", 400);
-		OpenLoopPublisher.Outcome fill = publisher
+		PublishOutcome fill = publisher
 			.run(messages, rate, (n) -> () -> new Payload(this.run, false, -1, System.nanoTime()).encode(size))
 			.join();
 		this.result.put("stallFillMessages", fill.accepted()).put("stallFillBytes", (long) fill.accepted() * size);
@@ -331,10 +360,6 @@ public final class LoadGenerator {
 
 	private Duration seconds(String option, double defaultSeconds) {
 		return Duration.ofMillis((long) (this.options.decimal(option, defaultSeconds) * 1000));
-	}
-
-	private Supplier<byte[]> body(boolean measured, int sequence) {
-		return () -> new Payload(this.run, measured, sequence, System.nanoTime()).encode(this.payloadSize);
 	}
 
 }
