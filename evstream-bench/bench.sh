@@ -2,11 +2,19 @@
 # Runs the fan-out scenarios against the three benchmark servers and writes the table of
 # RESULTS.md. See RESULTS.md for what each scenario is and how to read the figures.
 #
-#   evstream-bench/bench.sh                 full run (about 11 minutes), updates RESULTS.md
-#   evstream-bench/bench.sh --quick         shorter, smaller scenarios; table in target/bench-results only
-#   evstream-bench/bench.sh --scenarios="A C" --servers="evstream netty"
+#   evstream-bench/bench.sh                 full run (about 25 minutes), updates RESULTS.md
+#   evstream-bench/bench.sh --quick         shorter, smaller scenarios (about 12 minutes); table in target/bench-results only
+#   evstream-bench/bench.sh --scenarios="A C" --servers="evstream netty" --publishers="paced"
 #   evstream-bench/bench.sh --jmh           also runs the JMH benchmarks
 #   evstream-bench/bench.sh --no-build      uses the jars already in target/
+#   evstream-bench/bench.sh --old-engine=REV
+#                                           adds server evstream-old: these bench sources built
+#                                           against the engine (core, starter) of git revision REV
+#   evstream-bench/bench.sh --io-workers=N  runs the Reactor Netty servers with N event loops
+#                                           (-Dreactor.netty.ioWorkerCount; default: Reactor Netty's)
+#
+# Every load scenario runs once per publisher (burst, paced, timer; see RESULTS.md) on each
+# server; C, idle connections, runs once per server.
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -15,8 +23,14 @@ BENCH_DIR=$(pwd)
 QUICK=0
 JMH=0
 BUILD=1
-SCENARIOS="A A200 B C S A-state"
-SERVERS="evstream baseline netty"
+DEFAULT_SCENARIOS="A A200 B C S A-state"
+DEFAULT_SERVERS="evstream baseline netty"
+DEFAULT_PUBLISHERS="burst paced timer"
+SCENARIOS=$DEFAULT_SCENARIOS
+SERVERS=$DEFAULT_SERVERS
+PUBLISHERS=$DEFAULT_PUBLISHERS
+OLD_ENGINE=
+IO_WORKERS=
 for arg in "$@"; do
 	case "$arg" in
 		--quick) QUICK=1 ;;
@@ -24,12 +38,21 @@ for arg in "$@"; do
 		--no-build) BUILD=0 ;;
 		--scenarios=*) SCENARIOS="${arg#*=}" ;;
 		--servers=*) SERVERS="${arg#*=}" ;;
+		--publishers=*) PUBLISHERS="${arg#*=}" ;;
+		--old-engine=*) OLD_ENGINE="${arg#*=}" ;;
+		--io-workers=*) IO_WORKERS="${arg#*=}" ;;
 		*) echo "unknown option: $arg" >&2; exit 2 ;;
 	esac
 done
+# the old engine runs beside the current one unless --servers names the servers
+if [ -n "$OLD_ENGINE" ] && [[ " $SERVERS " != *" evstream-old "* ]]; then
+	SERVERS="$SERVERS evstream-old"
+fi
 
 PORT=${BENCH_PORT:-18080}
-DURATION=20
+# 15 s windows: three publishers triple the runs, and 1,500 messages per window still
+# give stable percentiles
+DURATION=15
 WARMUP=5
 B_CLIENTS=10000
 C_CLIENTS=19000
@@ -42,6 +65,11 @@ fi
 
 # every server gets the same JVM flags; so does every run of the load generator
 SERVER_JVM=(-Xms256m -Xmx2g -XX:+UseSerialGC -XX:+PerfDisableSharedMem)
+# the event loops of the two Reactor Netty servers, when chosen: plain Netty has one
+REACTOR_JVM=()
+if [ -n "$IO_WORKERS" ]; then
+	REACTOR_JVM=(-Dreactor.netty.ioWorkerCount="$IO_WORKERS")
+fi
 LOADGEN_JVM=(-Xms1g -Xmx2g -Xmn512m -XX:+UseSerialGC -XX:+PerfDisableSharedMem)
 
 # 19,000 connections need as many descriptors in the server and in the load generator
@@ -62,7 +90,31 @@ fi
 CLK_TCK=$(getconf CLK_TCK)
 
 if [ "$BUILD" = 1 ]; then
-	(cd .. && ./mvnw -q -DskipTests package -f evstream-bench/pom.xml)
+	(cd .. && ./mvnw -q -DskipTests package -pl evstream-bench -am)
+fi
+
+# The old engine: these bench sources built against the core and starter of another
+# revision, in a worktree of its own, without installing anything into the local Maven
+# repository (that would replace the snapshots the current build uses).
+build_old_engine() {
+	local rev=$1 tree="$BENCH_DIR/target/old-engine"
+	echo "== building evstream-old at $rev"
+	git -C "$BENCH_DIR" worktree remove --force "$tree" 2>/dev/null || rm -rf "$tree"
+	git -C "$BENCH_DIR" worktree add --detach "$tree" "$rev" >/dev/null
+	rm -rf "$tree/evstream-bench"
+	mkdir -p "$tree/evstream-bench"
+	cp -r "$BENCH_DIR/pom.xml" "$BENCH_DIR/src" "$tree/evstream-bench/"
+	if ! (cd "$tree" && ./mvnw -q -o -DskipTests package -pl evstream-bench -am) >"$BENCH_DIR/target/old-engine.log" 2>&1; then
+		echo "the old engine at $rev did not build, see target/old-engine.log" >&2
+		git -C "$BENCH_DIR" worktree remove --force "$tree"
+		exit 1
+	fi
+	cp "$tree/evstream-bench/target/evstream-bench-server.jar" "$BENCH_DIR/target/evstream-bench-server-old.jar"
+	git -C "$BENCH_DIR" worktree remove --force "$tree"
+	echo "$rev ($(git -C "$BENCH_DIR" rev-parse --short "$rev"))" >"$BENCH_DIR/target/evstream-bench-server-old.rev"
+}
+if [ -n "$OLD_ENGINE" ]; then
+	build_old_engine "$OLD_ENGINE"
 fi
 CLASSPATH_TOOLS="$BENCH_DIR/target/classes:$(cat "$BENCH_DIR/target/classpath.txt")"
 
@@ -75,8 +127,9 @@ SERVER_PID=
 start_server() {
 	local server=$1 log=$2
 	case "$server" in
-		evstream) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" -jar target/evstream-bench-server.jar --server.port="$PORT" >"$log" 2>&1 & ;;
-		baseline) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" -jar target/evstream-bench-baseline.jar --server.port="$PORT" >"$log" 2>&1 & ;;
+		evstream) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-server.jar --server.port="$PORT" >"$log" 2>&1 & ;;
+		evstream-old) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-server-old.jar --server.port="$PORT" >"$log" 2>&1 & ;;
+		baseline) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-baseline.jar --server.port="$PORT" >"$log" 2>&1 & ;;
 		netty) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" -jar target/evstream-bench-netty.jar --port="$PORT" >"$log" 2>&1 & ;;
 		*) echo "unknown server $server" >&2; exit 2 ;;
 	esac
@@ -119,30 +172,45 @@ scenario_args() {
 	esac
 }
 
+# run_one SCENARIO PUBLISHER SERVER: the files of a run are named SCENARIO-PUBLISHER-SERVER
+# (SCENARIO-SERVER for C, which publishes nothing measured)
 run_one() {
-	local scenario=$1 server=$2
-	echo "== $scenario on $server"
-	start_server "$server" "$OUT/$scenario-$server.server.log"
+	local scenario=$1 publisher=$2 server=$3 name
+	if [ "$scenario" = C ]; then
+		name="$scenario-$server"
+		echo "== $scenario on $server"
+	else
+		name="$scenario-$publisher-$server"
+		echo "== $scenario, $publisher publisher, on $server"
+	fi
+	start_server "$server" "$OUT/$name.server.log"
 	# shellcheck disable=SC2046
 	"${LOADGEN_PIN[@]}" java "${LOADGEN_JVM[@]}" -jar target/evstream-bench-loadgen.jar \
 		--port="$PORT" --sources=8 --server-pid="$SERVER_PID" --clk-tck="$CLK_TCK" \
-		--scenario="$scenario" --server="$server" --out="$OUT/$scenario-$server.properties" \
-		$(scenario_args "$scenario") >"$OUT/$scenario-$server.loadgen.log" 2>&1 \
-		|| echo "load generator failed for $scenario on $server, see $OUT/$scenario-$server.loadgen.log" >&2
-	grep -E '^(deliveriesPerSecond|ratio|p99Ms|serverCpuMicrosPerDelivery|serverCores|loadgenCores|rssBytesPerConnection|stalledClosed)=' \
-		"$OUT/$scenario-$server.loadgen.log" | tr '\n' ' ' || true
+		--scenario="$scenario" --server="$server" --publisher="$publisher" --out="$OUT/$name.properties" \
+		$(scenario_args "$scenario") >"$OUT/$name.loadgen.log" 2>&1 \
+		|| echo "load generator failed for $scenario on $server, see $OUT/$name.loadgen.log" >&2
+	grep -E '^(deliveriesPerSecond|ratio|p99Ms|publishMaxLagMs|serverCpuMicrosPerDelivery|serverCores|loadgenCores|rssBytesPerConnection|stalledClosed)=' \
+		"$OUT/$name.loadgen.log" | tr '\n' ' ' || true
 	echo
 	stop_server
 }
 
 START=$(date +%s)
 for scenario in $SCENARIOS; do
-	for server in $SERVERS; do
-		# the state path exists on the starter-based server only
-		if [ "$scenario" = A-state ] && [ "$server" != evstream ]; then
-			continue
-		fi
-		run_one "$scenario" "$server"
+	# C publishes nothing measured: once, whatever the publishers
+	publishers=$PUBLISHERS
+	if [ "$scenario" = C ]; then
+		publishers=burst
+	fi
+	for publisher in $publishers; do
+		for server in $SERVERS; do
+			# the state path exists on the starter-based servers only
+			if [ "$scenario" = A-state ] && [[ "$server" != evstream* ]]; then
+				continue
+			fi
+			run_one "$scenario" "$publisher" "$server"
+		done
 	done
 done
 
@@ -154,8 +222,16 @@ fi
 
 MODE=$([ "$QUICK" = 1 ] && echo quick || echo full)
 HEADER="Run of $(date -u +%Y-%m-%d) ($MODE, $(($(date +%s) - START)) s): $(nproc) cores of $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), Linux $(uname -r), $(java -version 2>&1 | head -1)."
+if [ -n "$OLD_ENGINE" ]; then
+	HEADER="$HEADER Old engine: $(cat target/evstream-bench-server-old.rev)."
+fi
+if [ -n "$IO_WORKERS" ]; then
+	HEADER="$HEADER Reactor Netty event loops: $IO_WORKERS."
+fi
 java -cp "$CLASSPATH_TOOLS" dev.evstream.bench.loadgen.ResultsTable --dir="$OUT" --header="$HEADER" >"$OUT/table.md"
-if [ "$QUICK" = 0 ] && [ "$SCENARIOS" = "A A200 B C S A-state" ] && [ "$SERVERS" = "evstream baseline netty" ]; then
+# only a full run of the default set (an old engine beside it or not) is the table of RESULTS.md
+if [ "$QUICK" = 0 ] && [ "$SCENARIOS" = "$DEFAULT_SCENARIOS" ] && [ "$PUBLISHERS" = "$DEFAULT_PUBLISHERS" ] \
+	&& [ "${SERVERS% evstream-old}" = "$DEFAULT_SERVERS" ] && [ -z "$IO_WORKERS" ]; then
 	java -cp "$CLASSPATH_TOOLS" dev.evstream.bench.loadgen.ResultsTable --dir="$OUT" --header="$HEADER" --doc="$BENCH_DIR/RESULTS.md"
 	echo "RESULTS.md updated"
 fi

@@ -65,10 +65,10 @@ class ResultsTableTests {
 			double cpu) {
 		long expected = 2_000_000;
 		long delivered = Math.round(expected * ratio);
-		return ScenarioResult.of("scenario=" + scenario + "\nserver=" + server + "\nclients=1000\nrate=100\n"
-				+ "deliveriesPerSecond=" + rate + "\nofferedDeliveriesPerSecond=100000\nratio=" + ratio + "\nexpected="
-				+ expected + "\ndelivered=" + delivered + "\nduplicates=0\np99Ms=" + p99
-				+ "\nserverCpuMicrosPerDelivery=" + cpu + "\n");
+		return ScenarioResult.of("scenario=" + scenario + "\nserver=" + server
+				+ "\npublisher=paced\nclients=1000\nrate=100\n" + "deliveriesPerSecond=" + rate
+				+ "\nofferedDeliveriesPerSecond=100000\nratio=" + ratio + "\nexpected=" + expected + "\ndelivered="
+				+ delivered + "\nduplicates=0\np99Ms=" + p99 + "\nserverCpuMicrosPerDelivery=" + cpu + "\n");
 	}
 
 }
