@@ -23,7 +23,7 @@ BENCH_DIR=$(pwd)
 QUICK=0
 JMH=0
 BUILD=1
-DEFAULT_SCENARIOS="A A200 B C S A-state"
+DEFAULT_SCENARIOS="A A200 B C S A-state A-cluster R-max"
 DEFAULT_SERVERS="evstream baseline netty"
 DEFAULT_PUBLISHERS="burst paced timer"
 SCENARIOS=$DEFAULT_SCENARIOS
@@ -54,11 +54,15 @@ PORT=${BENCH_PORT:-18080}
 # give stable percentiles
 DURATION=15
 WARMUP=5
+R_DURATION=10
+R_WARMUP=2
 B_CLIENTS=10000
 C_CLIENTS=19000
 if [ "$QUICK" = 1 ]; then
 	DURATION=5
 	WARMUP=2
+	R_DURATION=5
+	R_WARMUP=1
 	B_CLIENTS=2000
 	C_CLIENTS=5000
 fi
@@ -157,7 +161,93 @@ stop_server() {
 	# lets the closed connections leave TIME_WAIT-free ports for the next scenario
 	sleep 1
 }
-trap stop_server EXIT
+
+# --- the cluster scenarios: two replicas of the starter-based server on one Redis, all on
+# the server core with Redis; the load generator on its own core as always
+
+REDIS_PID=
+REPLICA_PIDS=()
+REDIS_PORT=
+REPLICA_PORTS=("$PORT" "$((PORT + 1))")
+
+redis_binary() {
+	if command -v redis-server >/dev/null; then
+		command -v redis-server
+		return
+	fi
+	# the binary the test kit uses, shipped in the embedded-redis jar (see the test kit's RedisServer)
+	local binary="$BENCH_DIR/target/redis-server"
+	if [ ! -x "$binary" ]; then
+		unzip -p "$BENCH_DIR/target/embedded-redis.jar" redis-server-6.2.6-v5-linux-amd64 >"$binary"
+		chmod +x "$binary"
+	fi
+	echo "$binary"
+}
+
+free_port() {
+	local port
+	for port in $(seq "$((PORT + 100))" "$((PORT + 200))"); do
+		if ! (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return
+		fi
+	done
+	echo "no free port for Redis" >&2
+	exit 1
+}
+
+await_port() {
+	local port=$1 pid=$2 what=$3 log=$4
+	for _ in $(seq 1 300); do
+		if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "$what died at start-up, see $log" >&2
+			exit 1
+		fi
+		sleep 0.2
+	done
+	echo "$what did not open port $port, see $log" >&2
+	exit 1
+}
+
+start_cluster() {
+	local log=$1
+	REDIS_PORT=$(free_port)
+	"${SERVER_PIN[@]}" "$(redis_binary)" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+		>"$log.redis.log" 2>&1 &
+	REDIS_PID=$!
+	await_port "$REDIS_PORT" "$REDIS_PID" "redis-server" "$log.redis.log"
+	local port
+	for port in "${REPLICA_PORTS[@]}"; do
+		"${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-cluster.jar \
+			--server.port="$port" --evstream.redis.enabled=true --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" \
+			>"$log.$port.server.log" 2>&1 &
+		REPLICA_PIDS+=("$!")
+	done
+	local i
+	for i in "${!REPLICA_PORTS[@]}"; do
+		await_port "${REPLICA_PORTS[$i]}" "${REPLICA_PIDS[$i]}" "replica on ${REPLICA_PORTS[$i]}" "$log.${REPLICA_PORTS[$i]}.server.log"
+	done
+}
+
+stop_cluster() {
+	local pid
+	for pid in "${REPLICA_PIDS[@]}" $REDIS_PID; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	REPLICA_PIDS=()
+	REDIS_PID=
+	sleep 1
+}
+
+stop_all() {
+	stop_server
+	stop_cluster
+}
+trap stop_all EXIT
 
 scenario_args() {
 	local load=(--duration="$DURATION" --warmup="$WARMUP" --payload=256)
@@ -168,6 +258,9 @@ scenario_args() {
 		C) echo "--mode=idle --clients=$C_CLIENTS" ;;
 		S) echo "${load[@]} --clients=1000 --rate=100 --stalled=1" ;;
 		A-state) echo "${load[@]} --clients=1000 --rate=100 --channel=bench-state --publish-path=/state/bench-state" ;;
+		# 1,000 clients on each replica, the publisher on the first
+		A-cluster) echo "${load[@]} --clients=2000 --rate=100" ;;
+		B-cluster) echo "${load[@]} --clients=$B_CLIENTS --rate=10" ;;
 		*) echo "unknown scenario $1" >&2; exit 2 ;;
 	esac
 }
@@ -196,8 +289,67 @@ run_one() {
 	stop_server
 }
 
+# run_cluster SCENARIO PUBLISHER: both replicas get the clients round robin, the first the publisher
+run_cluster() {
+	local scenario=$1 publisher=$2 name="$1-$2-evstream"
+	echo "== $scenario, $publisher publisher, on two replicas and Redis"
+	start_cluster "$OUT/$name"
+	# shellcheck disable=SC2046
+	"${LOADGEN_PIN[@]}" java "${LOADGEN_JVM[@]}" -jar target/evstream-bench-loadgen.jar \
+		--ports="$(IFS=,; echo "${REPLICA_PORTS[*]}")" --publish-port="${REPLICA_PORTS[0]}" --sources=8 \
+		--server-pids="$(IFS=,; echo "${REPLICA_PIDS[*]}")" --redis-pid="$REDIS_PID" --clk-tck="$CLK_TCK" \
+		--scenario="$scenario" --server=evstream --publisher="$publisher" --out="$OUT/$name.properties" \
+		$(scenario_args "$scenario") >"$OUT/$name.loadgen.log" 2>&1 \
+		|| echo "load generator failed for $scenario, see $OUT/$name.loadgen.log" >&2
+	grep -E '^(deliveriesPerSecond|ratio|p50Ms|p99Ms)\.|^(publishMaxLagMs|serverCores|redisCores)=' \
+		"$OUT/$name.loadgen.log" | tr '\n' ' ' || true
+	echo
+	stop_cluster
+}
+
+# R-max: the highest rate one channel sustains through Redis: 100 clients on the second
+# replica, the timer of the first publishing, rate steps until one is not sustained
+R_STEPS="1000 2000 5000 10000 20000 40000"
+run_rmax() {
+	local log="$OUT/R-max-timer-evstream" rate sustained=0
+	echo "== R-max, timer publisher, on two replicas and Redis"
+	start_cluster "$log"
+	for rate in $R_STEPS; do
+		local name="R-max-timer-evstream-$rate"
+		"${LOADGEN_PIN[@]}" java "${LOADGEN_JVM[@]}" -jar target/evstream-bench-loadgen.jar \
+			--ports="${REPLICA_PORTS[1]}" --publish-port="${REPLICA_PORTS[0]}" --sources=8 \
+			--server-pids="$(IFS=,; echo "${REPLICA_PIDS[*]}")" --redis-pid="$REDIS_PID" --clk-tck="$CLK_TCK" \
+			--scenario=R-max --server=evstream --publisher=timer --out="$OUT/$name.properties" \
+			--duration="$R_DURATION" --warmup="$R_WARMUP" --payload=256 --clients=100 --rate="$rate" \
+			--drain-timeout=10 >"$OUT/$name.loadgen.log" 2>&1 \
+			|| { echo "load generator failed at $rate msg/s, see $OUT/$name.loadgen.log" >&2; break; }
+		local ratio p99 lag
+		ratio=$(sed -n 's/^ratio=//p' "$OUT/$name.properties")
+		p99=$(sed -n 's/^p99Ms=//p' "$OUT/$name.properties")
+		lag=$(sed -n 's/^publishMaxLagMs=//p' "$OUT/$name.properties")
+		echo "$rate msg/s: ratio=$ratio p99Ms=$p99 timerLagMs=$lag"
+		# sustained: every message delivered, p99 within 1 s, the timer at most 100 ms late
+		if ! awk -v r="$ratio" -v p="$p99" -v l="$lag" 'BEGIN { exit !(r >= 1.0 && p <= 1000 && l <= 100) }'; then
+			break
+		fi
+		sustained=$rate
+	done
+	echo "R-max: $sustained msg/s sustained"
+	stop_cluster
+}
+
 START=$(date +%s)
 for scenario in $SCENARIOS; do
+	case "$scenario" in
+		A-cluster|B-cluster)
+			for publisher in $PUBLISHERS; do
+				run_cluster "$scenario" "$publisher"
+			done
+			continue ;;
+		R-max)
+			run_rmax
+			continue ;;
+	esac
 	# C publishes nothing measured: once, whatever the publishers
 	publishers=$PUBLISHERS
 	if [ "$scenario" = C ]; then

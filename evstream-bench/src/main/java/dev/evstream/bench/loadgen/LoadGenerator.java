@@ -30,7 +30,11 @@ import org.jspecify.annotations.Nullable;
  * connections), {@code subscribe-timeout} (seconds to wait for the server to answer the
  * stalled connections), {@code publisher} ({@code burst}, {@code paced} or {@code timer},
  * see {@link PublisherMode}), {@code publish-connections} (at most 64 for {@code burst},
- * 4 for {@code paced}).
+ * 4 for {@code paced}). For the replicas of a cluster: {@code ports} (the clients go to
+ * them round robin, and each port's figures are reported apart, {@code .<port>}),
+ * {@code publish-port} (the publisher's, default the first), {@code server-pids} (CPU
+ * summed over them, each one's apart, {@code .<pid>}), {@code redis-pid} (Redis's CPU,
+ * apart).
  *
  * @since 0.1.0
  */
@@ -41,6 +45,12 @@ public final class LoadGenerator {
 	private final long run = new SecureRandom().nextLong() >>> 1;
 
 	private final InetSocketAddress server;
+
+	private final List<InetSocketAddress> servers;
+
+	private final List<String> serverPids;
+
+	private final @Nullable String redisPid;
 
 	private final String pathAndQuery;
 
@@ -56,14 +66,53 @@ public final class LoadGenerator {
 
 	private LoadGenerator(Options options) {
 		this.options = options;
-		this.server = new InetSocketAddress(options.text("host", "127.0.0.1"), options.integer("port", 18080));
+		String host = options.text("host", "127.0.0.1");
+		int port = options.integer("port", 18080);
+		this.servers = new ArrayList<>();
+		for (int each : ports(options.text("ports", Integer.toString(port)))) {
+			this.servers.add(new InetSocketAddress(host, each));
+		}
+		this.server = new InetSocketAddress(host, options.integer("publish-port", this.servers.get(0).getPort()));
 		String channel = options.text("channel", "bench");
 		this.pathAndQuery = options.text("path", "/evstream") + "?channel=" + channel;
 		this.payloadSize = options.integer("payload", 256);
 		ProcReader reader = new ProcReader(Path.of(options.text("proc", "/proc")), options.integer("clk-tck", 100));
-		String pid = options.text("server-pid", "");
-		this.probe = new ServerProbe(reader, pid.isEmpty() ? null : pid);
+		this.serverPids = list(options.text("server-pids", options.text("server-pid", "")));
+		this.probe = new ServerProbe(reader, this.serverPids.isEmpty() ? null : this.serverPids.get(0));
+		String redis = options.text("redis-pid", "");
+		this.redisPid = redis.isEmpty() ? null : redis;
 		this.self = reader;
+	}
+
+	/**
+	 * Reads a list of ports.
+	 * @param text ports separated by commas
+	 * @return the ports, in order
+	 * @throws IllegalArgumentException if there is none, or one is not a port
+	 */
+	static List<Integer> ports(String text) {
+		List<Integer> ports = new ArrayList<>();
+		for (String port : list(text)) {
+			int value = Integer.parseInt(port);
+			if (value < 1 || value > 65535) {
+				throw new IllegalArgumentException("Not a port: " + port);
+			}
+			ports.add(value);
+		}
+		if (ports.isEmpty()) {
+			throw new IllegalArgumentException("No port in '" + text + "'");
+		}
+		return ports;
+	}
+
+	private static List<String> list(String text) {
+		List<String> items = new ArrayList<>();
+		for (String item : text.split(",")) {
+			if (!item.isBlank()) {
+				items.add(item.strip());
+			}
+		}
+		return items;
 	}
 
 	/**
@@ -89,6 +138,9 @@ public final class LoadGenerator {
 			.put("server", this.options.text("server", "-"))
 			.put("mode", mode)
 			.put("transport", NettyTransport.name());
+		for (InetSocketAddress each : this.servers) {
+			ServerReadiness.await(each, seconds("ready-timeout", 60));
+		}
 		ServerReadiness.await(this.server, seconds("ready-timeout", 60));
 		EventLoopGroup clients = NettyTransport.group(1);
 		EventLoopGroup publishers = NettyTransport.group(1);
@@ -133,7 +185,7 @@ public final class LoadGenerator {
 		for (int i = 0; i < count; i++) {
 			sources.add(InetAddress.getByAddress(new byte[] { 127, 0, 0, (byte) (2 + i) }));
 		}
-		return new ClientFleet(group.next(), this.server, this.pathAndQuery, sources,
+		return new ClientFleet(group.next(), this.servers, this.pathAndQuery, sources,
 				this.options.integer("connect-concurrency", 200), this.options.integer("stalled-rcvbuf", 4096),
 				new DeliveryAccounting(this.run));
 	}
@@ -177,12 +229,16 @@ public final class LoadGenerator {
 			return null;
 		});
 		ProcReader.Sample serverBefore = this.probe.read();
+		List<ProcReader.Sample> serversBefore = readAll(this.serverPids);
+		ProcReader.Sample redisBefore = (this.redisPid != null) ? this.self.read(this.redisPid) : null;
 		ProcReader.Sample selfBefore = this.self.read("self");
 		PublishOutcome outcome = publisher.run(messages, rate, true, 0)
 			.get((long) (duration * 3 + 60), TimeUnit.SECONDS);
 		long expected = (long) clients * outcome.accepted();
 		drain(fleet, expected);
 		ProcReader.Sample serverAfter = this.probe.read();
+		List<ProcReader.Sample> serversAfter = readAll(this.serverPids);
+		ProcReader.Sample redisAfter = (this.redisPid != null) ? this.self.read(this.redisPid) : null;
 		ProcReader.Sample selfAfter = this.self.read("self");
 		long peak = this.probe.stopPeak();
 		DeliveryAccounting.Summary summary = fleet.call(() -> accounting.summary(outcome.accepted()));
@@ -208,7 +264,20 @@ public final class LoadGenerator {
 			.put("p999Ms", summary.p999Nanos() / 1e6)
 			.put("maxMs", summary.maxNanos() / 1e6)
 			.put("loadgenCores", selfAfter.coresSince(selfBefore));
-		if (serverBefore != null && serverAfter != null) {
+		if (this.serverPids.size() > 1) {
+			processFigures(serversBefore, serversAfter, summary.delivered());
+		}
+		if (redisBefore != null && redisAfter != null) {
+			long cpu = redisAfter.cpuSince(redisBefore);
+			this.result.put("redisCpuSeconds", cpu / 1e9)
+				.put("redisCores", redisAfter.coresSince(redisBefore))
+				.put("redisCpuMicrosPerDelivery", (summary.delivered() == 0) ? 0 : cpu / 1e3 / summary.delivered())
+				.put("redisRssEndMb", redisAfter.rssKb() / 1024.0);
+		}
+		if (this.servers.size() > 1) {
+			portFigures(fleet, outcome);
+		}
+		if (serverBefore != null && serverAfter != null && this.serverPids.size() <= 1) {
 			long cpu = serverAfter.cpuSince(serverBefore);
 			this.result.put("serverCpuSeconds", cpu / 1e9)
 				.put("serverCores", serverAfter.coresSince(serverBefore))
@@ -222,6 +291,63 @@ public final class LoadGenerator {
 			stalledFigures(fleet, stalled);
 		}
 		fleet.closeAll();
+	}
+
+	private List<ProcReader.Sample> readAll(List<String> pids) {
+		List<ProcReader.Sample> samples = new ArrayList<>();
+		for (String pid : pids) {
+			samples.add(this.self.read(pid));
+		}
+		return samples;
+	}
+
+	/**
+	 * The figures of several server processes: CPU summed over them, and each one's apart
+	 * ({@code .<pid>}).
+	 */
+	private void processFigures(List<ProcReader.Sample> before, List<ProcReader.Sample> after, long delivered) {
+		long cpu = 0;
+		double cores = 0;
+		double rss = 0;
+		for (int i = 0; i < before.size(); i++) {
+			String pid = this.serverPids.get(i);
+			long each = after.get(i).cpuSince(before.get(i));
+			double eachCores = after.get(i).coresSince(before.get(i));
+			cpu += each;
+			cores += eachCores;
+			rss += after.get(i).rssKb() / 1024.0;
+			this.result.put("serverCores." + pid, eachCores)
+				.put("serverRssEndMb." + pid, after.get(i).rssKb() / 1024.0);
+		}
+		this.result.put("serverPids", String.join(",", this.serverPids))
+			.put("serverCpuSeconds", cpu / 1e9)
+			.put("serverCores", cores)
+			.put("serverCpuMicrosPerDelivery", (delivered == 0) ? 0 : cpu / 1e3 / delivered)
+			.put("serverRssEndMb", rss);
+	}
+
+	/**
+	 * The figures of the connections to each server port ({@code .<port>}).
+	 */
+	private void portFigures(ClientFleet fleet, PublishOutcome outcome) {
+		double rate = this.options.decimal("rate", 100);
+		List<String> ports = new ArrayList<>();
+		for (int i = 0; i < this.servers.size(); i++) {
+			int group = i;
+			String port = Integer.toString(this.servers.get(i).getPort());
+			ports.add(port);
+			DeliveryAccounting.Summary part = fleet.call(() -> fleet.accounting().summary(outcome.accepted(), group));
+			long end = Math.max(outcome.lastSendNanos(), part.lastDeliveryNanos()) + (long) (1e9 / rate);
+			double window = (end - outcome.startNanos()) / 1e9;
+			this.result.put("clients." + port, part.clients())
+				.put("delivered." + port, part.delivered())
+				.put("ratio." + port, part.ratio())
+				.put("deliveriesPerSecond." + port, part.delivered() / window)
+				.put("p50Ms." + port, part.p50Nanos() / 1e6)
+				.put("p99Ms." + port, part.p99Nanos() / 1e6)
+				.put("p999Ms." + port, part.p999Nanos() / 1e6);
+		}
+		this.result.put("ports", String.join(",", ports)).put("publishPort", this.server.getPort());
 	}
 
 	private void warmUp(ClientFleet fleet, Publisher publisher, double rate, double seconds, int clients)
