@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +50,14 @@ public final class ResultsTable {
 	 */
 	static final String TARGET_PUBLISHER = "paced";
 
+	private static final List<String> CLUSTER_SCENARIOS = List.of("A-cluster", "B-cluster");
+
 	private final Map<String, ScenarioResult> results = new LinkedHashMap<>();
+
+	/**
+	 * The steps of R-max, by rate.
+	 */
+	private final List<ScenarioResult> steps = new ArrayList<>();
 
 	/**
 	 * Creates a table of the given results.
@@ -57,8 +65,14 @@ public final class ResultsTable {
 	 */
 	public ResultsTable(List<ScenarioResult> results) {
 		for (ScenarioResult result : results) {
-			this.results.put(key(result.scenario(), publisherOf(result), result.server()), result);
+			if (result.scenario().equals("R-max")) {
+				this.steps.add(result);
+			}
+			else {
+				this.results.put(key(result.scenario(), publisherOf(result), result.server()), result);
+			}
 		}
+		this.steps.sort(Comparator.comparingDouble((step) -> step.number("rate")));
 	}
 
 	/**
@@ -143,6 +157,8 @@ public final class ResultsTable {
 		for (String publisher : publishers()) {
 			ratioTable(out, publisher);
 		}
+		clusterTable(out);
+		rateTable(out);
 		out.append("\nTargets, checked for the " + TARGET_PUBLISHER + " publisher:\n\n");
 		out.append("| target | figure | verdict |\n| --- | --- | --- |\n");
 		for (TargetCheck check : checks()) {
@@ -192,6 +208,116 @@ public final class ResultsTable {
 		}
 		ratioRow(out, "C RSS bytes per idle connection", "C", "-", "rssBytesPerConnection", 0, old);
 		ratioRow(out, "S p99 ms", "S", publisher, "p99Ms", 2, old);
+	}
+
+	/**
+	 * The cluster scenarios: each replica's figures beside the single node's at A from
+	 * the same run and publisher, and the Redis hop, the second replica's median latency
+	 * less the first's (the publisher's).
+	 */
+	private void clusterTable(StringBuilder out) {
+		boolean any = false;
+		for (String scenario : CLUSTER_SCENARIOS) {
+			for (String publisher : PUBLISHERS) {
+				ScenarioResult r = get(scenario, publisher, "evstream");
+				if (r == null) {
+					continue;
+				}
+				if (!any) {
+					any = true;
+					out.append("\n| cluster scenario | publisher | where | clients × msg/s | deliveries/s "
+							+ "| × single node's | delivered/expected | p50 ms | p99 ms | Redis hop ms "
+							+ "| server CPU µs/delivery | server cores | Redis cores | publisher max lag ms |\n");
+					out.append(
+							"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+				}
+				String[] ports = r.text("ports").split(",");
+				ScenarioResult single = get(scenario.replace("-cluster", ""), publisher, "evstream");
+				double singleRate = (single != null) ? single.number("deliveriesPerSecond") : Double.NaN;
+				for (int i = 0; i < ports.length; i++) {
+					String port = "." + ports[i];
+					String where = "replica " + (i + 1) + ((i == 0) ? " (publisher)" : "");
+					String hop = (i == 0) ? "" : fixed(redisHopMillis(r, ports[0], ports[i]), 2);
+					out.append(row(scenario, publisher, where,
+							whole(r.number("clients" + port)) + " × " + whole(r.number("rate")),
+							whole(r.number("deliveriesPerSecond" + port)),
+							fixed(r.number("deliveriesPerSecond" + port) / singleRate, 2),
+							fixed(r.number("ratio" + port), 4), fixed(r.number("p50Ms" + port), 2),
+							fixed(r.number("p99Ms" + port), 2), hop,
+							(i == 0) ? fixed(r.number("serverCpuMicrosPerDelivery"), 2) : "",
+							(i == 0) ? fixed(r.number("serverCores"), 2) : "",
+							(i == 0) ? fixed(r.number("redisCores"), 2) : "",
+							(i == 0) ? fixed(r.number("publishMaxLagMs"), 1) : ""));
+				}
+				if (single != null) {
+					out.append(row(scenario, publisher, "single node (" + single.scenario() + ")",
+							whole(single.number("clients")) + " × " + whole(single.number("rate")), whole(singleRate),
+							"1.00", fixed(single.number("ratio"), 4), fixed(single.number("p50Ms"), 2),
+							fixed(single.number("p99Ms"), 2), "", fixed(single.number("serverCpuMicrosPerDelivery"), 2),
+							fixed(single.number("serverCores"), 2), "", fixed(single.number("publishMaxLagMs"), 1)));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Returns the Redis hop of a cluster result.
+	 * @param result the result
+	 * @param publisherPort the port of the replica the publisher used
+	 * @param otherPort the port of another replica
+	 * @return the other replica's median latency less the publisher's replica's, in ms
+	 */
+	static double redisHopMillis(ScenarioResult result, String publisherPort, String otherPort) {
+		return result.number("p50Ms." + otherPort) - result.number("p50Ms." + publisherPort);
+	}
+
+	/**
+	 * R-max: each rate step, and the highest that was sustained.
+	 */
+	private void rateTable(StringBuilder out) {
+		if (this.steps.isEmpty()) {
+			return;
+		}
+		out.append("\n| R-max step, msg/s | clients | deliveries/s | delivered/expected | p50 ms | p99 ms "
+				+ "| timer max lag ms | server cores | Redis cores | sustained |\n");
+		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (ScenarioResult step : this.steps) {
+			out.append(row(whole(step.number("rate")), whole(step.number("clients")),
+					whole(step.number("deliveriesPerSecond")), fixed(step.number("ratio"), 4),
+					fixed(step.number("p50Ms"), 2), fixed(step.number("p99Ms"), 2),
+					fixed(step.number("publishMaxLagMs"), 1), fixed(step.number("serverCores"), 2),
+					fixed(step.number("redisCores"), 2), sustained(step) ? "yes" : "no"));
+		}
+		double highest = highestSustainedRate();
+		out.append("\nR-max: " + (Double.isNaN(highest) ? "no step sustained" : whole(highest) + " msg/s sustained")
+				+ " on one channel through Redis (100 clients on the second replica, the first one's timer "
+				+ "publishing).\n");
+	}
+
+	/**
+	 * Returns whether an R-max step was sustained: every message delivered, p99 within 1
+	 * s, and the timer at most 100 ms late.
+	 * @param step the step's result
+	 * @return whether it was sustained
+	 */
+	static boolean sustained(ScenarioResult step) {
+		return step.number("ratio") >= 1.0 && step.number("p99Ms") <= 1000 && step.number("publishMaxLagMs") <= 100;
+	}
+
+	/**
+	 * Returns the highest R-max rate sustained, the steps being taken in increasing rate
+	 * until one is not.
+	 * @return the rate, or NaN if the first step was not sustained
+	 */
+	double highestSustainedRate() {
+		double highest = Double.NaN;
+		for (ScenarioResult step : this.steps) {
+			if (!sustained(step)) {
+				break;
+			}
+			highest = step.number("rate");
+		}
+		return highest;
 	}
 
 	/**
