@@ -108,7 +108,7 @@ build_old_engine() {
 	rm -rf "$tree/evstream-bench"
 	mkdir -p "$tree/evstream-bench"
 	cp -r "$BENCH_DIR/pom.xml" "$BENCH_DIR/src" "$tree/evstream-bench/"
-	if ! (cd "$tree" && ./mvnw -q -o -DskipTests package -pl evstream-bench -am) >"$BENCH_DIR/target/old-engine.log" 2>&1; then
+	if ! (cd "$tree" && ./mvnw -q -DskipTests package -pl evstream-bench -am) >"$BENCH_DIR/target/old-engine.log" 2>&1; then
 		echo "the old engine at $rev did not build, see target/old-engine.log" >&2
 		git -C "$BENCH_DIR" worktree remove --force "$tree"
 		exit 1
