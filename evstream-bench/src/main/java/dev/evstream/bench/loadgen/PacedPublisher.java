@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -109,9 +110,10 @@ final class PacedPublisher implements Publisher {
 
 	private void connect(Slot slot) {
 		slot.connecting = true;
-		this.bootstrap.connect().addListener((future) -> {
+		ChannelFuture connecting = this.bootstrap.connect();
+		connecting.addListener((future) -> {
 			slot.connecting = false;
-			Channel channel = ((io.netty.channel.ChannelFuture) future).channel();
+			Channel channel = connecting.channel();
 			if (future.isSuccess()) {
 				channel.attr(SLOT).set(slot);
 				slot.channel = channel;

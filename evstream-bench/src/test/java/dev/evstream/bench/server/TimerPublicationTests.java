@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import dev.evstream.bench.loadgen.Payload;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +60,7 @@ class TimerPublicationTests {
 		assertThat(outcome.accepted()).isEqualTo(49);
 		assertThat(outcome.lastSendNanos()).isGreaterThanOrEqualTo(outcome.startNanos());
 		assertThat(sent).extracting(Payload::sequence)
-			.containsExactlyElementsOf(java.util.stream.LongStream.range(100, 150).boxed().toList());
+			.containsExactlyElementsOf(LongStream.range(100, 150).boxed().toList());
 		assertThat(sent).allSatisfy((payload) -> {
 			assertThat(payload.run()).isEqualTo(0xbeef);
 			assertThat(payload.measured()).isFalse();
