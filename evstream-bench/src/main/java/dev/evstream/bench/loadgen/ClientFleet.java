@@ -22,7 +22,9 @@ import io.netty.handler.codec.http.HttpClientCodec;
  * The SSE connections of a run, all on one event loop so that their accounting needs no
  * lock. Connections are opened a bounded number at a time, each from the next of several
  * loopback source addresses, since one address has too few ephemeral ports for tens of
- * thousands of connections to one server port.
+ * thousands of connections to one server port. With several servers (the replicas of a
+ * cluster), the connections go to them round robin, and the accounting keeps the figures
+ * of each apart (its group is the server's index).
  *
  * @since 0.1.0
  */
@@ -32,9 +34,7 @@ final class ClientFleet {
 
 	private final EventLoop loop;
 
-	private final InetSocketAddress server;
-
-	private final String host;
+	private final List<InetSocketAddress> servers;
 
 	private final String pathAndQuery;
 
@@ -54,11 +54,12 @@ final class ClientFleet {
 
 	private int nextSource;
 
-	ClientFleet(EventLoop loop, InetSocketAddress server, String pathAndQuery, List<InetAddress> sources,
+	private int nextServer;
+
+	ClientFleet(EventLoop loop, List<InetSocketAddress> servers, String pathAndQuery, List<InetAddress> sources,
 			int concurrency, int stalledReceiveBuffer, DeliveryAccounting accounting) {
 		this.loop = loop;
-		this.server = server;
-		this.host = server.getHostString() + ":" + server.getPort();
+		this.servers = List.copyOf(servers);
 		this.pathAndQuery = pathAndQuery;
 		this.sources = sources;
 		this.concurrency = concurrency;
@@ -201,13 +202,16 @@ final class ClientFleet {
 
 		private void open() {
 			this.started++;
-			ConnectionTally tally = ClientFleet.this.accounting.connection(this.stalledOnes);
+			int server = ClientFleet.this.nextServer++ % ClientFleet.this.servers.size();
+			ConnectionTally tally = ClientFleet.this.accounting.connection(this.stalledOnes, server);
 			InetAddress source = ClientFleet.this.sources
 				.get(ClientFleet.this.nextSource++ % ClientFleet.this.sources.size());
-			attempt(bootstrap(tally), source, 1);
+			InetSocketAddress address = ClientFleet.this.servers.get(server);
+			attempt(bootstrap(tally, address), address, source, 1);
 		}
 
-		private Bootstrap bootstrap(ConnectionTally tally) {
+		private Bootstrap bootstrap(ConnectionTally tally, InetSocketAddress server) {
+			String host = server.getHostString() + ":" + server.getPort();
 			Bootstrap bootstrap = new Bootstrap().group(ClientFleet.this.loop)
 				.channel(NettyTransport.socketChannel())
 				.option(ChannelOption.TCP_NODELAY, true)
@@ -216,9 +220,8 @@ final class ClientFleet {
 					@Override
 					protected void initChannel(SocketChannel ch) {
 						ch.pipeline()
-							.addLast(new HttpClientCodec(),
-									new SseConnection(ClientFleet.this.host, ClientFleet.this.pathAndQuery,
-											ClientFleet.this.accounting, tally, ClientFleet.this.counts));
+							.addLast(new HttpClientCodec(), new SseConnection(host, ClientFleet.this.pathAndQuery,
+									ClientFleet.this.accounting, tally, ClientFleet.this.counts));
 					}
 
 				});
@@ -229,8 +232,8 @@ final class ClientFleet {
 			return bootstrap;
 		}
 
-		private void attempt(Bootstrap bootstrap, InetAddress source, int attempt) {
-			ChannelFuture future = bootstrap.connect(ClientFleet.this.server, new InetSocketAddress(source, 0));
+		private void attempt(Bootstrap bootstrap, InetSocketAddress server, InetAddress source, int attempt) {
+			ChannelFuture future = bootstrap.connect(server, new InetSocketAddress(source, 0));
 			future.addListener((f) -> {
 				if (f.isSuccess()) {
 					ClientFleet.this.counts.connected++;
@@ -238,8 +241,8 @@ final class ClientFleet {
 					finished();
 				}
 				else if (attempt < CONNECT_ATTEMPTS) {
-					ClientFleet.this.loop.schedule(() -> attempt(bootstrap, source, attempt + 1), 100L * attempt,
-							TimeUnit.MILLISECONDS);
+					ClientFleet.this.loop.schedule(() -> attempt(bootstrap, server, source, attempt + 1),
+							100L * attempt, TimeUnit.MILLISECONDS);
 				}
 				else {
 					ClientFleet.this.counts.connectFailures++;

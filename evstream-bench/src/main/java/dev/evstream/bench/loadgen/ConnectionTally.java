@@ -14,6 +14,8 @@ public final class ConnectionTally {
 
 	private final boolean stalled;
 
+	private final int group;
+
 	private long delivered;
 
 	private long duplicates;
@@ -26,8 +28,17 @@ public final class ConnectionTally {
 
 	private boolean ended;
 
-	ConnectionTally(boolean stalled) {
+	ConnectionTally(boolean stalled, int group) {
 		this.stalled = stalled;
+		this.group = group;
+	}
+
+	/**
+	 * Returns the group of the connection: the index of the server port it connected to.
+	 * @return the group
+	 */
+	public int group() {
+		return this.group;
 	}
 
 	/**

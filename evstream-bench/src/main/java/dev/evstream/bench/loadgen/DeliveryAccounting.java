@@ -17,15 +17,14 @@ public final class DeliveryAccounting {
 
 	private final List<ConnectionTally> connections = new ArrayList<>();
 
-	private final LatencyHistogram latency = new LatencyHistogram();
+	private final Part all = new Part();
+
+	/**
+	 * The deliveries of each group of connections (one per server port), by group.
+	 */
+	private final List<Part> groups = new ArrayList<>();
 
 	private int window;
-
-	private long firstDeliveryNanos;
-
-	private long lastDeliveryNanos;
-
-	private long delivered;
 
 	/**
 	 * Creates the accounting of one run.
@@ -50,9 +49,31 @@ public final class DeliveryAccounting {
 	 * @return its tally
 	 */
 	public ConnectionTally connection(boolean stalled) {
-		ConnectionTally tally = new ConnectionTally(stalled);
+		return connection(stalled, 0);
+	}
+
+	/**
+	 * Adds a connection of a group, such as the connections to one of several servers,
+	 * whose figures are also summed up apart.
+	 * @param stalled whether it is a connection that never reads
+	 * @param group the group, from 0
+	 * @return its tally
+	 */
+	public ConnectionTally connection(boolean stalled, int group) {
+		while (this.groups.size() <= group) {
+			this.groups.add(new Part());
+		}
+		ConnectionTally tally = new ConnectionTally(stalled, group);
 		this.connections.add(tally);
 		return tally;
+	}
+
+	/**
+	 * Returns the number of groups of connections.
+	 * @return the groups, at least one once a connection is added
+	 */
+	public int groups() {
+		return this.groups.size();
 	}
 
 	/**
@@ -75,11 +96,9 @@ public final class DeliveryAccounting {
 			return;
 		}
 		if (tally.measured((int) payload.sequence()) && !tally.stalled()) {
-			this.latency.record(receivedNanos - payload.sentNanos());
-			if (this.delivered++ == 0) {
-				this.firstDeliveryNanos = receivedNanos;
-			}
-			this.lastDeliveryNanos = receivedNanos;
+			long latency = receivedNanos - payload.sentNanos();
+			this.all.delivered(latency, receivedNanos);
+			this.groups.get(tally.group()).delivered(latency, receivedNanos);
 		}
 	}
 
@@ -88,7 +107,7 @@ public final class DeliveryAccounting {
 	 * @return the count
 	 */
 	public long delivered() {
-		return this.delivered;
+		return this.all.delivered;
 	}
 
 	/**
@@ -96,7 +115,7 @@ public final class DeliveryAccounting {
 	 * @return the clock, zero before any
 	 */
 	public long lastDeliveryNanos() {
-		return this.lastDeliveryNanos;
+		return this.all.lastDeliveryNanos;
 	}
 
 	/**
@@ -128,12 +147,26 @@ public final class DeliveryAccounting {
 	 * @return the summary
 	 */
 	public Summary summary(long accepted) {
+		return summary(accepted, -1, this.all);
+	}
+
+	/**
+	 * Sums up the window for the connections of one group that read.
+	 * @param accepted the number of measured messages the server accepted
+	 * @param group the group
+	 * @return the summary
+	 */
+	public Summary summary(long accepted, int group) {
+		return summary(accepted, group, this.groups.get(group));
+	}
+
+	private Summary summary(long accepted, int group, Part part) {
 		long clients = 0;
 		long duplicates = 0;
 		long foreign = 0;
 		long complete = 0;
 		for (ConnectionTally tally : this.connections) {
-			if (tally.stalled()) {
+			if (tally.stalled() || (group >= 0 && tally.group() != group)) {
 				continue;
 			}
 			clients++;
@@ -144,10 +177,33 @@ public final class DeliveryAccounting {
 			}
 		}
 		long expected = clients * accepted;
-		double ratio = (expected == 0) ? 0 : (double) this.delivered / expected;
-		return new Summary(clients, expected, this.delivered, ratio, duplicates, foreign, complete,
-				this.latency.percentile(50), this.latency.percentile(99), this.latency.percentile(99.9),
-				this.latency.max(), this.firstDeliveryNanos, this.lastDeliveryNanos);
+		double ratio = (expected == 0) ? 0 : (double) part.delivered / expected;
+		return new Summary(clients, expected, part.delivered, ratio, duplicates, foreign, complete,
+				part.latency.percentile(50), part.latency.percentile(99), part.latency.percentile(99.9),
+				part.latency.max(), part.firstDeliveryNanos, part.lastDeliveryNanos);
+	}
+
+	/**
+	 * The measured deliveries of all connections or of one group.
+	 */
+	private static final class Part {
+
+		private final LatencyHistogram latency = new LatencyHistogram();
+
+		private long delivered;
+
+		private long firstDeliveryNanos;
+
+		private long lastDeliveryNanos;
+
+		void delivered(long latencyNanos, long receivedNanos) {
+			this.latency.record(latencyNanos);
+			if (this.delivered++ == 0) {
+				this.firstDeliveryNanos = receivedNanos;
+			}
+			this.lastDeliveryNanos = receivedNanos;
+		}
+
 	}
 
 	/**

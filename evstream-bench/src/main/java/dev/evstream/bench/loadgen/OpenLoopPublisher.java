@@ -16,16 +16,34 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-final class OpenLoopPublisher {
+final class OpenLoopPublisher implements Publisher {
 
 	private final HttpPublisher http;
 
-	OpenLoopPublisher(HttpPublisher http) {
+	private final Bodies bodies;
+
+	OpenLoopPublisher(HttpPublisher http, Bodies bodies) {
 		this.http = http;
+		this.bodies = bodies;
 	}
 
 	HttpPublisher http() {
 		return this.http;
+	}
+
+	@Override
+	public CompletableFuture<PublishOutcome> run(int count, double rate, boolean measured, long first) {
+		return run(count, rate, (n) -> () -> this.bodies.body(measured, first + n));
+	}
+
+	@Override
+	public int connections() {
+		return this.http.maxOpenConnections();
+	}
+
+	@Override
+	public void close() {
+		this.http.loop().execute(this.http::close);
 	}
 
 	/**
@@ -35,8 +53,8 @@ final class OpenLoopPublisher {
 	 * @param bodies the body of message {@code n}, made when it is sent
 	 * @return the outcome, once every request is answered or failed
 	 */
-	CompletableFuture<Outcome> run(int count, double rate, IntFunction<Supplier<byte[]>> bodies) {
-		CompletableFuture<Outcome> done = new CompletableFuture<>();
+	CompletableFuture<PublishOutcome> run(int count, double rate, IntFunction<Supplier<byte[]>> bodies) {
+		CompletableFuture<PublishOutcome> done = new CompletableFuture<>();
 		this.http.loop().execute(() -> new Run(count, rate, bodies, done).start());
 		return done;
 	}
@@ -49,7 +67,7 @@ final class OpenLoopPublisher {
 
 		private final IntFunction<Supplier<byte[]>> bodies;
 
-		private final CompletableFuture<Outcome> done;
+		private final CompletableFuture<PublishOutcome> done;
 
 		private long start;
 
@@ -65,7 +83,7 @@ final class OpenLoopPublisher {
 
 		private @Nullable ScheduledFuture<?> ticks;
 
-		Run(int count, double rate, IntFunction<Supplier<byte[]>> bodies, CompletableFuture<Outcome> done) {
+		Run(int count, double rate, IntFunction<Supplier<byte[]>> bodies, CompletableFuture<PublishOutcome> done) {
 			this.count = count;
 			this.nanosPerMessage = 1e9 / rate;
 			this.bodies = bodies;
@@ -75,7 +93,7 @@ final class OpenLoopPublisher {
 		void start() {
 			this.start = System.nanoTime();
 			if (this.count == 0) {
-				this.done.complete(new Outcome(0, 0, 0, this.start, this.start));
+				this.done.complete(new PublishOutcome(0, 0, 0, this.start, this.start));
 				return;
 			}
 			run();
@@ -109,22 +127,10 @@ final class OpenLoopPublisher {
 				this.accepted++;
 			}
 			if (this.answered == this.count) {
-				this.done.complete(new Outcome(this.count, this.accepted, this.maxLag, this.start, this.lastSend));
+				this.done
+					.complete(new PublishOutcome(this.count, this.accepted, this.maxLag, this.start, this.lastSend));
 			}
 		}
-
-	}
-
-	/**
-	 * What a run published.
-	 *
-	 * @param sent the requests sent
-	 * @param accepted the requests answered with a 2xx status
-	 * @param maxLagNanos how late the publisher sent a message at worst
-	 * @param startNanos the clock at the first send
-	 * @param lastSendNanos the clock at the last send
-	 */
-	record Outcome(int sent, int accepted, long maxLagNanos, long startNanos, long lastSendNanos) {
 
 	}
 

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the result files of one run of the script into Markdown: the figures of every
- * scenario and server, each evstream figure as a ratio to the baseline's and to plain
- * Netty's from the same run, and the verdict on each target. With {@code --doc}, the
- * table replaces what lies between the markers of that document.
+ * scenario and server, one table per publisher, each evstream figure as a ratio to the
+ * baseline's and to plain Netty's from the same run and publisher (and the old engine's
+ * beside it, when the run had one), and the verdict on each target. With {@code --doc},
+ * the table replaces what lies between the markers of that document.
  * <p>
  * Options: {@code --dir} (the result files), {@code --doc} (the document to update),
  * {@code --header} (a line put above the tables, such as the date and the machine).
@@ -38,9 +40,24 @@ public final class ResultsTable {
 
 	private static final List<String> SCENARIOS = List.of("A", "A200", "B", "S", "A-state", "C");
 
-	private static final List<String> SERVERS = List.of("evstream", "baseline", "netty");
+	private static final List<String> SERVERS = List.of("evstream", "evstream-old", "baseline", "netty");
+
+	private static final List<String> PUBLISHERS = List.of("burst", "paced", "timer");
+
+	/**
+	 * The publisher whose figures the targets are checked against: one event at a time,
+	 * as an application publishes, without the bursts of the open-loop publisher.
+	 */
+	static final String TARGET_PUBLISHER = "paced";
+
+	private static final List<String> CLUSTER_SCENARIOS = List.of("A-cluster", "B-cluster");
 
 	private final Map<String, ScenarioResult> results = new LinkedHashMap<>();
+
+	/**
+	 * The steps of R-max, by rate.
+	 */
+	private final List<ScenarioResult> steps = new ArrayList<>();
 
 	/**
 	 * Creates a table of the given results.
@@ -48,8 +65,14 @@ public final class ResultsTable {
 	 */
 	public ResultsTable(List<ScenarioResult> results) {
 		for (ScenarioResult result : results) {
-			this.results.put(key(result.scenario(), result.server()), result);
+			if (result.scenario().equals("R-max")) {
+				this.steps.add(result);
+			}
+			else {
+				this.results.put(key(result.scenario(), publisherOf(result), result.server()), result);
+			}
 		}
+		this.steps.sort(Comparator.comparingDouble((step) -> step.number("rate")));
 	}
 
 	/**
@@ -95,104 +118,252 @@ public final class ResultsTable {
 	}
 
 	/**
-	 * Renders the tables.
+	 * Returns the publishers that have results, in the order of the script.
+	 * @return the publishers
+	 */
+	List<String> publishers() {
+		List<String> present = new ArrayList<>();
+		for (String publisher : PUBLISHERS) {
+			for (String scenario : SCENARIOS) {
+				if (!scenario.equals("C") && hasAny(scenario, publisher)) {
+					present.add(publisher);
+					break;
+				}
+			}
+		}
+		return present;
+	}
+
+	/**
+	 * Renders the tables: one of the load scenarios per publisher, C once, the ratios per
+	 * publisher, and the targets, checked for the {@value #TARGET_PUBLISHER} publisher.
 	 * @return Markdown
 	 */
 	public String markdown() {
 		StringBuilder out = new StringBuilder();
-		out.append("| scenario | server | clients × msg/s | deliveries/s | delivered/expected | duplicates "
-				+ "| p50 ms | p99 ms | p99.9 ms | server CPU µs/delivery | server cores | server RSS peak MB "
-				+ "| load generator cores |\n");
-		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		for (String scenario : SCENARIOS) {
-			if (scenario.equals("C")) {
-				continue;
-			}
-			for (String server : SERVERS) {
-				ScenarioResult r = get(scenario, server);
-				if (r == null) {
-					continue;
-				}
-				String stalled = r.text("stalledClients").equals("-") ? ""
-						: " (stalled: " + r.text("stalledClosed") + " of " + r.text("stalledClients") + " closed)";
-				out.append(row(scenario, server + stalled, whole(r.number("clients")) + " × " + whole(r.number("rate")),
-						whole(r.number("deliveriesPerSecond")), fixed(r.number("ratio"), 4),
-						whole(r.number("duplicates")), fixed(r.number("p50Ms"), 2), fixed(r.number("p99Ms"), 2),
-						fixed(r.number("p999Ms"), 2), fixed(r.number("serverCpuMicrosPerDelivery"), 2),
-						fixed(r.number("serverCores"), 2), fixed(r.number("serverRssPeakMb"), 0),
-						fixed(r.number("loadgenCores"), 2)));
-			}
+		for (String publisher : publishers()) {
+			loadTable(out, publisher);
 		}
-		out.append("\n| C: idle connections | server | connections | RSS before MB | RSS with them MB "
+		out.append("| C: idle connections | server | connections | RSS before MB | RSS with them MB "
 				+ "| RSS per connection, bytes |\n");
 		out.append("| --- | --- | --- | --- | --- | --- |\n");
 		for (String server : SERVERS) {
-			ScenarioResult r = get("C", server);
+			ScenarioResult r = get("C", "-", server);
 			if (r != null) {
 				out.append(row("C", server, whole(r.number("connected")), fixed(r.number("serverRssEmptyMb"), 0),
 						fixed(r.number("serverRssIdleMb"), 0), whole(r.number("rssBytesPerConnection"))));
 			}
 		}
-		out.append("\n| evstream figure | evstream | × baseline | × plain Netty |\n");
-		out.append("| --- | --- | --- | --- |\n");
-		ratioRow(out, "A deliveries/s", "A", "deliveriesPerSecond", 0);
-		ratioRow(out, "A p99 ms", "A", "p99Ms", 2);
-		ratioRow(out, "A server CPU µs/delivery", "A", "serverCpuMicrosPerDelivery", 2);
-		ratioRow(out, "A200 deliveries/s", "A200", "deliveriesPerSecond", 0);
-		ratioRow(out, "A200 p99 ms", "A200", "p99Ms", 2);
-		ratioRow(out, "A200 server CPU µs/delivery", "A200", "serverCpuMicrosPerDelivery", 2);
-		ratioRow(out, "B deliveries/s", "B", "deliveriesPerSecond", 0);
-		ratioRow(out, "B p99 ms", "B", "p99Ms", 2);
-		ratioRow(out, "B server CPU µs/delivery", "B", "serverCpuMicrosPerDelivery", 2);
-		ratioRow(out, "C RSS bytes per idle connection", "C", "rssBytesPerConnection", 0);
-		ratioRow(out, "S p99 ms", "S", "p99Ms", 2);
-		out.append("\n| target | figure | verdict |\n| --- | --- | --- |\n");
+		for (String publisher : publishers()) {
+			ratioTable(out, publisher);
+		}
+		clusterTable(out);
+		rateTable(out);
+		out.append("\nTargets, checked for the " + TARGET_PUBLISHER + " publisher:\n\n");
+		out.append("| target | figure | verdict |\n| --- | --- | --- |\n");
 		for (TargetCheck check : checks()) {
 			out.append(row(check.target(), check.figure(), check.verdict()));
 		}
 		return out.toString();
 	}
 
+	private void loadTable(StringBuilder out, String publisher) {
+		out.append("| scenario | publisher | server | clients × msg/s | deliveries/s | delivered/expected | duplicates "
+				+ "| p50 ms | p99 ms | p99.9 ms | publisher max lag ms | server CPU µs/delivery | server cores "
+				+ "| server RSS peak MB | load generator cores |\n");
+		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (String scenario : SCENARIOS) {
+			if (scenario.equals("C")) {
+				continue;
+			}
+			for (String server : SERVERS) {
+				ScenarioResult r = get(scenario, publisher, server);
+				if (r == null) {
+					continue;
+				}
+				String stalled = r.text("stalledClients").equals("-") ? ""
+						: " (stalled: " + r.text("stalledClosed") + " of " + r.text("stalledClients") + " closed)";
+				out.append(row(scenario, publisher, server + stalled,
+						whole(r.number("clients")) + " × " + whole(r.number("rate")),
+						whole(r.number("deliveriesPerSecond")), fixed(r.number("ratio"), 4),
+						whole(r.number("duplicates")), fixed(r.number("p50Ms"), 2), fixed(r.number("p99Ms"), 2),
+						fixed(r.number("p999Ms"), 2), fixed(r.number("publishMaxLagMs"), 1),
+						fixed(r.number("serverCpuMicrosPerDelivery"), 2), fixed(r.number("serverCores"), 2),
+						fixed(r.number("serverRssPeakMb"), 0), fixed(r.number("loadgenCores"), 2)));
+			}
+		}
+		out.append('\n');
+	}
+
+	private void ratioTable(StringBuilder out, String publisher) {
+		boolean old = hasServer("evstream-old");
+		out.append("\n| evstream figure, " + publisher + " publisher | evstream | × baseline | × plain Netty"
+				+ (old ? " | old engine | old engine × plain Netty" : "") + " |\n");
+		out.append("| --- | --- | --- | ---" + (old ? " | --- | ---" : "") + " |\n");
+		for (String scenario : List.of("A", "A200", "B")) {
+			ratioRow(out, scenario + " deliveries/s", scenario, publisher, "deliveriesPerSecond", 0, old);
+			ratioRow(out, scenario + " p99 ms", scenario, publisher, "p99Ms", 2, old);
+			ratioRow(out, scenario + " server CPU µs/delivery", scenario, publisher, "serverCpuMicrosPerDelivery", 2,
+					old);
+		}
+		ratioRow(out, "C RSS bytes per idle connection", "C", "-", "rssBytesPerConnection", 0, old);
+		ratioRow(out, "S p99 ms", "S", publisher, "p99Ms", 2, old);
+	}
+
 	/**
-	 * Checks the targets of the issue against the figures.
-	 * @return one check per target, in the order of the issue
+	 * The cluster scenarios: each replica's figures beside the single node's at A from
+	 * the same run and publisher, and the Redis hop, the second replica's median latency
+	 * less the first's (the publisher's).
+	 */
+	private void clusterTable(StringBuilder out) {
+		boolean any = false;
+		for (String scenario : CLUSTER_SCENARIOS) {
+			for (String publisher : PUBLISHERS) {
+				ScenarioResult r = get(scenario, publisher, "evstream");
+				if (r == null) {
+					continue;
+				}
+				if (!any) {
+					any = true;
+					out.append("\n| cluster scenario | publisher | where | clients × msg/s | deliveries/s "
+							+ "| × single node's | delivered/expected | p50 ms | p99 ms | Redis hop ms "
+							+ "| server CPU µs/delivery | server cores | Redis cores | publisher max lag ms |\n");
+					out.append(
+							"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+				}
+				String[] ports = r.text("ports").split(",");
+				ScenarioResult single = get(scenario.replace("-cluster", ""), publisher, "evstream");
+				double singleRate = (single != null) ? single.number("deliveriesPerSecond") : Double.NaN;
+				for (int i = 0; i < ports.length; i++) {
+					String port = "." + ports[i];
+					String where = "replica " + (i + 1) + ((i == 0) ? " (publisher)" : "");
+					String hop = (i == 0) ? "" : fixed(redisHopMillis(r, ports[0], ports[i]), 2);
+					out.append(row(scenario, publisher, where,
+							whole(r.number("clients" + port)) + " × " + whole(r.number("rate")),
+							whole(r.number("deliveriesPerSecond" + port)),
+							fixed(r.number("deliveriesPerSecond" + port) / singleRate, 2),
+							fixed(r.number("ratio" + port), 4), fixed(r.number("p50Ms" + port), 2),
+							fixed(r.number("p99Ms" + port), 2), hop,
+							(i == 0) ? fixed(r.number("serverCpuMicrosPerDelivery"), 2) : "",
+							(i == 0) ? fixed(r.number("serverCores"), 2) : "",
+							(i == 0) ? fixed(r.number("redisCores"), 2) : "",
+							(i == 0) ? fixed(r.number("publishMaxLagMs"), 1) : ""));
+				}
+				if (single != null) {
+					out.append(row(scenario, publisher, "single node (" + single.scenario() + ")",
+							whole(single.number("clients")) + " × " + whole(single.number("rate")), whole(singleRate),
+							"1.00", fixed(single.number("ratio"), 4), fixed(single.number("p50Ms"), 2),
+							fixed(single.number("p99Ms"), 2), "", fixed(single.number("serverCpuMicrosPerDelivery"), 2),
+							fixed(single.number("serverCores"), 2), "", fixed(single.number("publishMaxLagMs"), 1)));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Returns the Redis hop of a cluster result.
+	 * @param result the result
+	 * @param publisherPort the port of the replica the publisher used
+	 * @param otherPort the port of another replica
+	 * @return the other replica's median latency less the publisher's replica's, in ms
+	 */
+	static double redisHopMillis(ScenarioResult result, String publisherPort, String otherPort) {
+		return result.number("p50Ms." + otherPort) - result.number("p50Ms." + publisherPort);
+	}
+
+	/**
+	 * R-max: each rate step, and the highest that was sustained.
+	 */
+	private void rateTable(StringBuilder out) {
+		if (this.steps.isEmpty()) {
+			return;
+		}
+		out.append("\n| R-max step, msg/s | clients | deliveries/s | delivered/expected | p50 ms | p99 ms "
+				+ "| timer max lag ms | server cores | Redis cores | sustained |\n");
+		out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (ScenarioResult step : this.steps) {
+			out.append(row(whole(step.number("rate")), whole(step.number("clients")),
+					whole(step.number("deliveriesPerSecond")), fixed(step.number("ratio"), 4),
+					fixed(step.number("p50Ms"), 2), fixed(step.number("p99Ms"), 2),
+					fixed(step.number("publishMaxLagMs"), 1), fixed(step.number("serverCores"), 2),
+					fixed(step.number("redisCores"), 2), sustained(step) ? "yes" : "no"));
+		}
+		double highest = highestSustainedRate();
+		out.append("\nR-max: " + (Double.isNaN(highest) ? "no step sustained" : whole(highest) + " msg/s sustained")
+				+ " on one channel through Redis (100 clients on the second replica, the first one's timer "
+				+ "publishing).\n");
+	}
+
+	/**
+	 * Returns whether an R-max step was sustained: every message delivered, p99 within 1
+	 * s, and the timer at most 100 ms late.
+	 * @param step the step's result
+	 * @return whether it was sustained
+	 */
+	static boolean sustained(ScenarioResult step) {
+		return step.number("ratio") >= 1.0 && step.number("p99Ms") <= 1000 && step.number("publishMaxLagMs") <= 100;
+	}
+
+	/**
+	 * Returns the highest R-max rate sustained, the steps being taken in increasing rate
+	 * until one is not.
+	 * @return the rate, or NaN if the first step was not sustained
+	 */
+	double highestSustainedRate() {
+		double highest = Double.NaN;
+		for (ScenarioResult step : this.steps) {
+			if (!sustained(step)) {
+				break;
+			}
+			highest = step.number("rate");
+		}
+		return highest;
+	}
+
+	/**
+	 * Checks the targets against the figures of the {@value #TARGET_PUBLISHER} publisher.
+	 * @return one check per target
 	 */
 	public List<TargetCheck> checks() {
+		String publisher = TARGET_PUBLISHER;
 		List<TargetCheck> checks = new ArrayList<>();
 		sustained(checks, "A", "A");
 		sustained(checks, "B", "B");
-		ScenarioResult a200 = get("A200", "evstream");
-		double vsNetty = ratio("A200", "deliveriesPerSecond", "netty");
-		double vsBaseline = ratio("A200", "deliveriesPerSecond", "baseline");
-		checks.add(new TargetCheck("A200: deliveries/s ≥ 0.9× plain Netty's and ≥ 2.5× the baseline's",
-				(a200 == null) ? "not measured" : whole(a200.number("deliveriesPerSecond")) + "/s = "
-						+ fixed(vsNetty, 2) + "× Netty, " + fixed(vsBaseline, 2) + "× baseline",
-				verdict(vsNetty >= 0.9 && vsBaseline >= 2.5)));
-		double cpu = ratio("A", "serverCpuMicrosPerDelivery", "netty");
-		checks.add(new TargetCheck("A: server CPU per delivery ≤ 1.3× plain Netty's",
-				fixed(get("A", "evstream"), "serverCpuMicrosPerDelivery", 2) + " µs = " + fixed(cpu, 2) + "× Netty",
-				verdict(cpu <= 1.3)));
-		double rssNetty = ratio("C", "rssBytesPerConnection", "netty");
-		double rssBaseline = ratio("C", "rssBytesPerConnection", "baseline");
-		checks.add(
-				new TargetCheck("C: RSS per idle connection ≤ 1.6× plain Netty's and ≤ 0.4× the baseline's",
-						fixed(get("C", "evstream"), "rssBytesPerConnection", 0) + " B = " + fixed(rssNetty, 2)
-								+ "× Netty, " + fixed(rssBaseline, 2) + "× baseline",
-						verdict(rssNetty <= 1.6 && rssBaseline <= 0.4)));
+		ScenarioResult a200 = get("A200", publisher, "evstream");
+		double vsNetty = ratio("A200", publisher, "deliveriesPerSecond", "evstream", "netty");
+		checks.add(new TargetCheck("A200: deliveries/s ≥ 0.9× plain Netty's",
+				(a200 == null) ? "not measured"
+						: whole(a200.number("deliveriesPerSecond")) + "/s = " + fixed(vsNetty, 2) + "× Netty",
+				verdict(!Double.isNaN(vsNetty), vsNetty >= 0.9)));
+		for (String scenario : List.of("A", "A200", "B")) {
+			double cpu = ratio(scenario, publisher, "serverCpuMicrosPerDelivery", "evstream", "netty");
+			ScenarioResult r = get(scenario, publisher, "evstream");
+			checks.add(new TargetCheck(scenario + ": server CPU per delivery ≤ 1.3× plain Netty's",
+					(r == null) ? "not measured"
+							: fixed(r.number("serverCpuMicrosPerDelivery"), 2) + " µs = " + fixed(cpu, 2) + "× Netty",
+					verdict(!Double.isNaN(cpu), cpu <= 1.3)));
+		}
+		ScenarioResult c = get("C", "-", "evstream");
+		double rssNetty = ratio("C", "-", "rssBytesPerConnection", "evstream", "netty");
+		checks.add(new TargetCheck("C: RSS per idle connection ≤ 2× plain Netty's",
+				(c == null) ? "not measured"
+						: whole(c.number("rssBytesPerConnection")) + " B = " + fixed(rssNetty, 2) + "× Netty",
+				verdict(!Double.isNaN(rssNetty), rssNetty <= 2)));
 		sustained(checks, "S", "A");
-		ScenarioResult s = get("S", "evstream");
-		ScenarioResult a = get("A", "evstream");
+		ScenarioResult s = get("S", publisher, "evstream");
+		ScenarioResult a = get("A", publisher, "evstream");
 		boolean closed = s != null && s.number("stalledClosed") >= s.number("stalledClients");
 		checks.add(new TargetCheck("S: the stalled client is closed by the overflow policy",
 				(s == null) ? "not measured" : s.text("stalledClosed") + " of " + s.text("stalledClients") + " closed",
-				verdict(closed)));
+				verdict(s != null, closed)));
 		double growth = (s != null && a != null) ? s.number("serverRssPeakMb") / a.number("serverRssPeakMb")
 				: Double.NaN;
-		checks.add(new TargetCheck(
-				"S: server memory bounded (peak RSS at most 1.5× A's, though the stalled client was sent 32 MB)",
-				(s == null) ? "not measured" : fixed(s.number("serverRssPeakMb"), 0) + " MB vs "
-						+ fixed(a, "serverRssPeakMb", 0) + " MB at A",
-				verdict(growth <= 1.5)));
+		checks
+			.add(new TargetCheck(
+					"S: server memory bounded (peak RSS at most 1.5× A's, though the stalled client was sent 32 MB)",
+					(s == null) ? "not measured" : fixed(s.number("serverRssPeakMb"), 0) + " MB vs "
+							+ fixed(a, "serverRssPeakMb", 0) + " MB at A",
+					verdict(s != null && a != null, growth <= 1.5)));
 		sustained(checks, "A-state", "A");
 		return checks;
 	}
@@ -202,8 +373,8 @@ public final class ResultsTable {
 	 * and a p99 within 1.5× plain Netty's in the reference scenario.
 	 */
 	private void sustained(List<TargetCheck> checks, String scenario, String reference) {
-		ScenarioResult r = get(scenario, "evstream");
-		ScenarioResult netty = get(reference, "netty");
+		ScenarioResult r = get(scenario, TARGET_PUBLISHER, "evstream");
+		ScenarioResult netty = get(reference, TARGET_PUBLISHER, "netty");
 		String target = scenario + ": full offered rate, delivery ratio 1.0, p99 ≤ 1.5× plain Netty's"
 				+ (scenario.equals(reference) ? "" : " at " + reference);
 		if (r == null || netty == null) {
@@ -220,18 +391,26 @@ public final class ResultsTable {
 		checks.add(new TargetCheck(target, figure, verdict(rate >= 0.97 && complete && p99 <= 1.5)));
 	}
 
-	private void ratioRow(StringBuilder out, String label, String scenario, String figure, int decimals) {
-		ScenarioResult r = get(scenario, "evstream");
-		if (r == null) {
+	private void ratioRow(StringBuilder out, String label, String scenario, String publisher, String figure,
+			int decimals, boolean old) {
+		ScenarioResult r = get(scenario, publisher, "evstream");
+		ScenarioResult previous = get(scenario, publisher, "evstream-old");
+		if (r == null && previous == null) {
 			return;
 		}
-		out.append(row(label, fixed(r.number(figure), decimals), fixed(ratio(scenario, figure, "baseline"), 2),
-				fixed(ratio(scenario, figure, "netty"), 2)));
+		List<String> cells = new ArrayList<>(List.of(label, fixed(r, figure, decimals),
+				fixed(ratio(scenario, publisher, figure, "evstream", "baseline"), 2),
+				fixed(ratio(scenario, publisher, figure, "evstream", "netty"), 2)));
+		if (old) {
+			cells.add(fixed(previous, figure, decimals));
+			cells.add(fixed(ratio(scenario, publisher, figure, "evstream-old", "netty"), 2));
+		}
+		out.append(row(cells.toArray(String[]::new)));
 	}
 
-	private double ratio(String scenario, String figure, String other) {
-		ScenarioResult ours = get(scenario, "evstream");
-		ScenarioResult theirs = get(scenario, other);
+	private double ratio(String scenario, String publisher, String figure, String server, String other) {
+		ScenarioResult ours = get(scenario, publisher, server);
+		ScenarioResult theirs = get(scenario, publisher, other);
 		if (ours == null || theirs == null) {
 			return Double.NaN;
 		}
@@ -240,12 +419,44 @@ public final class ResultsTable {
 		return (reference > 0) ? ours.number(figure) / reference : Double.NaN;
 	}
 
-	private @Nullable ScenarioResult get(String scenario, String server) {
-		return this.results.get(key(scenario, server));
+	private boolean hasAny(String scenario, String publisher) {
+		for (String server : SERVERS) {
+			if (get(scenario, publisher, server) != null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
-	private static String key(String scenario, String server) {
-		return scenario + "/" + server;
+	private boolean hasServer(String server) {
+		for (ScenarioResult result : this.results.values()) {
+			if (result.server().equals(server)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private @Nullable ScenarioResult get(String scenario, String publisher, String server) {
+		return this.results.get(key(scenario, publisher, server));
+	}
+
+	/**
+	 * Returns the publisher of a result; files written before there was a choice were the
+	 * open-loop publisher's.
+	 */
+	private static String publisherOf(ScenarioResult result) {
+		String publisher = result.text("publisher");
+		return publisher.equals("-") ? "burst" : publisher;
+	}
+
+	private static String key(String scenario, String publisher, String server) {
+		// the idle scenario publishes nothing measured: one result per server
+		return scenario + "/" + (scenario.equals("C") ? "-" : publisher) + "/" + server;
+	}
+
+	private static String verdict(boolean measured, boolean met) {
+		return measured ? verdict(met) : "—";
 	}
 
 	private static String verdict(boolean met) {

@@ -102,6 +102,37 @@ class DeliveryAccountingTests {
 		assertThat(summary.p999Nanos()).isBetween(99_000_000L, 101_000_000L);
 	}
 
+	@Test
+	void eachGroupIsSummedUpApart() {
+		this.accounting.window(2);
+		ConnectionTally first = this.accounting.connection(false, 0);
+		ConnectionTally second = this.accounting.connection(false, 1);
+		ConnectionTally alsoSecond = this.accounting.connection(false, 1);
+		for (int seq = 0; seq < 2; seq++) {
+			this.accounting.received(first, measured(seq, 0), 1_000);
+			this.accounting.received(second, measured(seq, 0), 5_000);
+		}
+		this.accounting.received(alsoSecond, measured(0, 0), 7_000);
+		assertThat(this.accounting.groups()).isEqualTo(2);
+		DeliveryAccounting.Summary all = this.accounting.summary(2);
+		assertThat(all.clients()).isEqualTo(3);
+		assertThat(all.delivered()).isEqualTo(5);
+		DeliveryAccounting.Summary one = this.accounting.summary(2, 0);
+		assertThat(one.clients()).isEqualTo(1);
+		assertThat(one.delivered()).isEqualTo(2);
+		assertThat(one.ratio()).isEqualTo(1.0);
+		assertThat(one.maxNanos()).isEqualTo(1_000);
+		assertThat(one.lastDeliveryNanos()).isEqualTo(1_000);
+		DeliveryAccounting.Summary two = this.accounting.summary(2, 1);
+		assertThat(two.clients()).isEqualTo(2);
+		assertThat(two.expected()).isEqualTo(4);
+		assertThat(two.delivered()).isEqualTo(3);
+		assertThat(two.ratio()).isEqualTo(0.75);
+		assertThat(two.completeClients()).isEqualTo(1);
+		assertThat(two.maxNanos()).isEqualTo(7_000);
+		assertThat(two.lastDeliveryNanos()).isEqualTo(7_000);
+	}
+
 	private static Payload measured(int sequence, long sentNanos) {
 		return new Payload(RUN, true, sequence, sentNanos);
 	}

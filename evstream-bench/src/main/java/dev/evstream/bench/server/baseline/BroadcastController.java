@@ -1,12 +1,19 @@
 package dev.evstream.bench.server.baseline;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
+import dev.evstream.bench.server.TimerPublication;
+import dev.evstream.bench.server.TimerRequest;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,9 +32,15 @@ import org.springframework.web.bind.annotation.RestController;
  * @since 0.1.0
  */
 @RestController
-public class BroadcastController {
+public class BroadcastController implements DisposableBean {
 
 	private final Map<String, Sinks.Many<String>> channels = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "bench-timer");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	@GetMapping(path = "/evstream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> stream(@RequestParam String channel) {
@@ -41,14 +54,30 @@ public class BroadcastController {
 
 	@PostMapping("/publish")
 	ResponseEntity<Void> publish(@RequestParam String channel, @RequestBody String body) {
+		return emit(channel, body) ? ResponseEntity.ok().build()
+				: ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
+	}
+
+	/**
+	 * Publishes from a timer inside the server, see {@link TimerRequest}: one scheduled
+	 * thread emits as {@code /publish} does.
+	 */
+	@PostMapping(path = "/timer", produces = "text/plain")
+	Mono<String> timer(@RequestParam Map<String, String> parameters) {
+		TimerRequest request = TimerRequest.of(parameters::get);
+		return Mono
+			.fromFuture(() -> TimerPublication.start(request, this.timer,
+					(body, outcome) -> outcome
+						.accept(emit(request.channel(), new String(body, StandardCharsets.US_ASCII)))))
+			.map(TimerPublication.Outcome::text);
+	}
+
+	private boolean emit(String channel, String body) {
 		Sinks.Many<String> sink = sink(channel);
-		Sinks.EmitResult result;
 		// a sink refuses concurrent emissions, and posts arrive on several event loops
 		synchronized (sink) {
-			result = sink.tryEmitNext(body);
+			return sink.tryEmitNext(body).isSuccess();
 		}
-		return result.isSuccess() ? ResponseEntity.ok().build()
-				: ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
 	}
 
 	private Sinks.Many<String> sink(String channel) {
@@ -56,6 +85,11 @@ public class BroadcastController {
 		// bug such code meets
 		return this.channels.computeIfAbsent(channel,
 				(name) -> Sinks.many().multicast().onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE, false));
+	}
+
+	@Override
+	public void destroy() {
+		this.timer.shutdownNow();
 	}
 
 }

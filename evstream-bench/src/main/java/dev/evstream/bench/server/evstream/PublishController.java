@@ -1,11 +1,6 @@
 package dev.evstream.bench.server.evstream;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-
 import dev.evstream.core.EvMessage;
-import dev.evstream.core.EvState;
-import dev.evstream.core.EvStateManager;
 import dev.evstream.core.EvStreamManager;
 import reactor.core.publisher.Mono;
 
@@ -26,11 +21,9 @@ public class PublishController {
 
 	private final EvStreamManager streams;
 
-	private final EvStateManager states;
+	private final BenchStates states;
 
-	private final ConcurrentMap<String, Mono<EvState<String>>> known = new ConcurrentHashMap<>();
-
-	PublishController(EvStreamManager streams, EvStateManager states) {
+	PublishController(EvStreamManager streams, BenchStates states) {
 		this.streams = streams;
 		this.states = states;
 	}
@@ -42,11 +35,7 @@ public class PublishController {
 
 	@PostMapping("/state/{name}")
 	Mono<Void> state(@PathVariable String name, @RequestBody String body) {
-		// created empty, so that the first value posted is broadcast like any other;
-		// without blocking, since this runs on an event loop
-		Mono<EvState<String>> state = this.known.computeIfAbsent(name,
-				(key) -> this.states.createState(key, String.class, "").cache());
-		return state.flatMap((created) -> created.set(body)).then();
+		return this.states.set(name, body);
 	}
 
 }

@@ -1,9 +1,14 @@
 package dev.evstream.bench.server.netty;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+
+import dev.evstream.bench.server.TimerPublication;
+import dev.evstream.bench.server.TimerRequest;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,7 +30,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * The endpoints of the plain Netty server: {@code GET /evstream?channel=} turns the
  * connection into a subscriber, {@code POST /publish?channel=} broadcasts the body as
- * event {@code bench}.
+ * event {@code bench}, {@code POST /timer} broadcasts from a timer on the event loop (see
+ * {@link TimerRequest}).
  * <p>
  * Once a subscriber's response head is written, the HTTP codec leaves its pipeline: the
  * broadcaster writes ready-made chunks, which must reach the socket untouched.
@@ -53,6 +59,9 @@ final class SseServerHandler extends SimpleChannelInboundHandler<FullHttpRequest
 		else if (request.method().equals(HttpMethod.GET) && uri.path().equals("/evstream")) {
 			subscribe(ctx, channel.get(0));
 		}
+		else if (request.method().equals(HttpMethod.POST) && uri.path().equals("/timer")) {
+			timer(ctx, request, uri);
+		}
 		else if (request.method().equals(HttpMethod.POST) && uri.path().equals("/publish")) {
 			byte[] body = ByteBufUtil.getBytes(request.content());
 			this.broadcaster.publish(channel.get(0),
@@ -62,6 +71,43 @@ final class SseServerHandler extends SimpleChannelInboundHandler<FullHttpRequest
 		else {
 			respond(ctx, request, HttpResponseStatus.NOT_FOUND);
 		}
+	}
+
+	/**
+	 * Publishes from a task scheduled on the event loop, see {@link TimerRequest}, and
+	 * answers with the outcome once every message is sent.
+	 */
+	private void timer(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+		TimerRequest timer;
+		try {
+			timer = TimerRequest.of((name) -> {
+				List<String> values = uri.parameters().get(name);
+				return (values != null && !values.isEmpty()) ? values.get(0) : null;
+			});
+		}
+		catch (IllegalArgumentException ex) {
+			respond(ctx, request, HttpResponseStatus.BAD_REQUEST);
+			return;
+		}
+		boolean keepAlive = HttpUtil.isKeepAlive(request);
+		TimerPublication.start(timer, ctx.channel().eventLoop(), (body, outcome) -> {
+			this.broadcaster.publish(timer.channel(),
+					SseChunks.event(ctx.alloc(), this.broadcaster.nextId(), "bench", body));
+			outcome.accept(true);
+		}).thenAccept((outcome) -> {
+			byte[] text = outcome.text().getBytes(StandardCharsets.US_ASCII);
+			FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+					Unpooled.wrappedBuffer(text));
+			response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+			HttpUtil.setContentLength(response, text.length);
+			HttpUtil.setKeepAlive(response, keepAlive);
+			if (keepAlive) {
+				ctx.writeAndFlush(response, ctx.voidPromise());
+			}
+			else {
+				ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+			}
+		});
 	}
 
 	private void subscribe(ChannelHandlerContext ctx, String channel) {
