@@ -1,5 +1,7 @@
 package dev.evstream.spring.web;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,8 +124,25 @@ final class EvstreamStreamRoute implements NettyRouteProvider {
 	 * CORS processing decides it: a same-origin request needs no CORS headers.
 	 */
 	private static boolean isCrossOrigin(HttpServerRequest request, String origin) {
-		String own = request.scheme() + "://" + request.requestHeaders().get(HttpHeaderNames.HOST);
-		return !origin.equalsIgnoreCase(own);
+		URI uri;
+		try {
+			uri = new URI(origin);
+		}
+		catch (URISyntaxException ex) {
+			return true;
+		}
+		// the request's own scheme, host and port, as forwarded headers give them when
+		// the server is told to trust them
+		String scheme = request.scheme();
+		return !(scheme.equalsIgnoreCase(uri.getScheme()) && request.hostName().equalsIgnoreCase(uri.getHost())
+				&& port(scheme, request.hostPort()) == port(uri.getScheme(), uri.getPort()));
+	}
+
+	private static int port(@Nullable String scheme, int port) {
+		if (port != -1) {
+			return port;
+		}
+		return "https".equalsIgnoreCase(scheme) ? 443 : 80;
 	}
 
 	private Mono<Void> problem(HttpServerResponse response, Refusal refusal) {

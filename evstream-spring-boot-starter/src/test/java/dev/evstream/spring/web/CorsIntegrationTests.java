@@ -63,6 +63,34 @@ class CorsIntegrationTests {
 			.blockLast(Duration.ofSeconds(10));
 	}
 
+	@Test
+	void streamFromOtherOriginShouldBeRefused() {
+		http().get()
+			.uri("/evstream?channel=x")
+			.header("Origin", "https://evil.example.org")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.doesNotExist("Access-Control-Allow-Origin");
+	}
+
+	@Test
+	void streamFromItsOwnOriginShouldBeServedWithoutCorsHeaders() {
+		http().get()
+			.uri("/evstream?channel=x")
+			.header("Origin", "http://127.0.0.1:" + this.port)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("Access-Control-Allow-Origin")
+			.returnResult(String.class)
+			.getResponseBody()
+			.take(1)
+			.blockLast(Duration.ofSeconds(10));
+	}
+
 	private WebTestClient http() {
 		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
 	}
