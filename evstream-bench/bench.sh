@@ -11,7 +11,9 @@
 #                                           adds server evstream-old: these bench sources built
 #                                           against the engine (core, starter) of git revision REV
 #   evstream-bench/bench.sh --io-workers=N  runs the Reactor Netty servers with N event loops
-#                                           (-Dreactor.netty.ioWorkerCount; default: Reactor Netty's)
+#                                           (-Dreactor.netty.ioWorkerCount); by default as many as
+#                                           the server's cores (1 when pinned); 0 for Reactor Netty's
+#                                           own default (4 at least)
 #
 # Every load scenario runs once per publisher (burst, paced, timer; see RESULTS.md) on each
 # server; C, idle connections, runs once per server. A-cluster (and B-cluster, when named)
@@ -73,11 +75,6 @@ fi
 
 # every server gets the same JVM flags; so does every run of the load generator
 SERVER_JVM=(-Xms256m -Xmx2g -XX:+UseSerialGC -XX:+PerfDisableSharedMem)
-# the event loops of the two Reactor Netty servers, when chosen: plain Netty has one
-REACTOR_JVM=()
-if [ -n "$IO_WORKERS" ]; then
-	REACTOR_JVM=(-Dreactor.netty.ioWorkerCount="$IO_WORKERS")
-fi
 LOADGEN_JVM=(-Xms1g -Xmx2g -Xmn512m -XX:+UseSerialGC -XX:+PerfDisableSharedMem)
 
 # 19,000 connections need as many descriptors in the server and in the load generator
@@ -94,6 +91,15 @@ else
 	echo "warning: taskset (util-linux) or a second core is missing: server and load generator are not pinned" >&2
 	SERVER_PIN=()
 	LOADGEN_PIN=()
+fi
+# event loops sized to the server's cores, as the README advises for production: Reactor
+# Netty's default of at least 4 loops makes them take turns on one core
+DEFAULT_IO_WORKERS=$([ ${#SERVER_PIN[@]} -gt 0 ] && echo 1 || nproc)
+IO_WORKERS=${IO_WORKERS:-$DEFAULT_IO_WORKERS}
+# the event loops of the two Reactor Netty servers, 0 leaves Reactor Netty's default; plain Netty has one
+REACTOR_JVM=()
+if [ -n "$IO_WORKERS" ] && [ "$IO_WORKERS" != 0 ]; then
+	REACTOR_JVM=(-Dreactor.netty.ioWorkerCount="$IO_WORKERS")
 fi
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -136,6 +142,7 @@ start_server() {
 	local server=$1 log=$2
 	case "$server" in
 		evstream) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-server.jar --server.port="$PORT" >"$log" 2>&1 & ;;
+		evstream-route) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-server.jar --server.port="$PORT" --evstream.transport=route >"$log" 2>&1 & ;;
 		evstream-old) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-server-old.jar --server.port="$PORT" >"$log" 2>&1 & ;;
 		baseline) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" "${REACTOR_JVM[@]}" -jar target/evstream-bench-baseline.jar --server.port="$PORT" >"$log" 2>&1 & ;;
 		netty) "${SERVER_PIN[@]}" java "${SERVER_JVM[@]}" -jar target/evstream-bench-netty.jar --port="$PORT" >"$log" 2>&1 & ;;
@@ -395,7 +402,7 @@ fi
 java -cp "$CLASSPATH_TOOLS" dev.evstream.bench.loadgen.ResultsTable --dir="$OUT" --header="$HEADER" >"$OUT/table.md"
 # only a full run of the default set (an old engine beside it or not) is the table of RESULTS.md
 if [ "$QUICK" = 0 ] && [ "$SCENARIOS" = "$DEFAULT_SCENARIOS" ] && [ "$PUBLISHERS" = "$DEFAULT_PUBLISHERS" ] \
-	&& [ "${SERVERS% evstream-old}" = "$DEFAULT_SERVERS" ] && [ -z "$IO_WORKERS" ]; then
+	&& [ "${SERVERS% evstream-old}" = "$DEFAULT_SERVERS" ] && [ "$IO_WORKERS" = "$DEFAULT_IO_WORKERS" ]; then
 	java -cp "$CLASSPATH_TOOLS" dev.evstream.bench.loadgen.ResultsTable --dir="$OUT" --header="$HEADER" --doc="$BENCH_DIR/RESULTS.md"
 	echo "RESULTS.md updated"
 fi

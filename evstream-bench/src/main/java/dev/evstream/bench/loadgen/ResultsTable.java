@@ -40,7 +40,8 @@ public final class ResultsTable {
 
 	private static final List<String> SCENARIOS = List.of("A", "A200", "B", "S", "A-state", "C");
 
-	private static final List<String> SERVERS = List.of("evstream", "evstream-old", "baseline", "netty");
+	private static final List<String> SERVERS = List.of("evstream", "evstream-route", "evstream-old", "baseline",
+			"netty");
 
 	private static final List<String> PUBLISHERS = List.of("burst", "paced", "timer");
 
