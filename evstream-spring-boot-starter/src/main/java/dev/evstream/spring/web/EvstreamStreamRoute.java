@@ -157,8 +157,7 @@ final class EvstreamStreamRoute implements NettyRouteProvider {
 		byte[] body = this.jsonMapper.writeValueAsBytes(problem);
 		response.status(status.value()).header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
-			long seconds = Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
-			response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+			response.header(HttpHeaders.RETRY_AFTER, ProblemResponses.retryAfterSeconds(this.retryAfter));
 		}
 		return response.sendByteArray(Mono.just(body)).then();
 	}

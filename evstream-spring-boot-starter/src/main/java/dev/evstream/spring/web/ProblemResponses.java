@@ -32,9 +32,16 @@ final class ProblemResponses {
 	}
 
 	static Mono<ServerResponse> unavailable(@Nullable String detail, ServerRequest request, Duration retryAfter) {
-		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
 		return of(HttpStatus.SERVICE_UNAVAILABLE, detail, request,
-				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+				(headers) -> headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter)));
+	}
+
+	/**
+	 * Returns a delay as the whole seconds of a {@code Retry-After} header, rounded up
+	 * and at least one.
+	 */
+	static String retryAfterSeconds(Duration retryAfter) {
+		return Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
 	}
 
 	/**
