@@ -282,10 +282,8 @@ public final class EvstreamWebFluxAutoConfiguration {
 			RequestPrincipals principals = new RequestPrincipals(authenticator.getIfUnique(),
 					properties.getAuth().getQueryParam(), null)
 				.withTickets(tickets, bypass.ticketsRequiredBecause());
-			EvstreamProperties.Cors corsProperties = properties.getCors();
-			boolean corsConfigured = !corsProperties.getAllowedOrigins().isEmpty()
-					|| !corsProperties.getAllowedOriginPatterns().isEmpty();
-			CorsConfiguration cors = corsConfigured ? corsConfiguration(corsProperties) : null;
+			CorsConfiguration cors = CorsConfiguredCondition.isConfigured(properties.getCors())
+					? corsConfiguration(properties.getCors()) : null;
 			String basePath = environment.getProperty("spring.webflux.base-path", "");
 			return new EvstreamStreamRoute(basePath + properties.getPath(), opener, principals, cors, jsonMapper,
 					properties.getRetry());
@@ -431,9 +429,15 @@ public final class EvstreamWebFluxAutoConfiguration {
 			EvstreamProperties.Cors cors = Binder.get(context.getEnvironment())
 				.bind("evstream.cors", EvstreamProperties.Cors.class)
 				.orElseGet(EvstreamProperties.Cors::new);
-			boolean configured = !cors.getAllowedOrigins().isEmpty() || !cors.getAllowedOriginPatterns().isEmpty();
-			return configured ? ConditionOutcome.match("evstream.cors lists allowed origins")
+			return isConfigured(cors) ? ConditionOutcome.match("evstream.cors lists allowed origins")
 					: ConditionOutcome.noMatch("evstream.cors lists no allowed origin");
+		}
+
+		/**
+		 * Whether evstream's CORS settings list any origin: without one, CORS stays off.
+		 */
+		static boolean isConfigured(EvstreamProperties.Cors cors) {
+			return !cors.getAllowedOrigins().isEmpty() || !cors.getAllowedOriginPatterns().isEmpty();
 		}
 
 	}
