@@ -10,19 +10,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
@@ -63,19 +58,7 @@ final class HttpPublisher {
 		this.host = server.getHostString() + ":" + server.getPort();
 		this.path = path;
 		this.maxConnections = maxConnections;
-		this.bootstrap = new Bootstrap().group(loop)
-			.channel(NettyTransport.socketChannel())
-			.option(ChannelOption.TCP_NODELAY, true)
-			.remoteAddress(server)
-			.handler(new ChannelInitializer<SocketChannel>() {
-
-				@Override
-				protected void initChannel(SocketChannel ch) {
-					ch.pipeline()
-						.addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), new ResponseHandler());
-				}
-
-			});
+		this.bootstrap = NettyTransport.httpClient(loop, server, ResponseHandler::new);
 	}
 
 	EventLoop loop() {

@@ -1,5 +1,13 @@
 package dev.evstream.bench.loadgen;
 
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,6 +20,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 
 /**
  * The Netty transport of the load generator and of the plain Netty server: native epoll
@@ -51,6 +61,29 @@ public final class NettyTransport {
 	 */
 	public static Class<? extends ServerChannel> serverChannel() {
 		return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+	}
+
+	/**
+	 * Creates the bootstrap of the publishers' HTTP/1.1 connections: no Nagle delay, and
+	 * each whole response handed to a handler of the connection's own.
+	 * @param loop the event loop of the connections
+	 * @param server the server
+	 * @param responses makes the handler of one connection's responses
+	 * @return the bootstrap
+	 */
+	static Bootstrap httpClient(EventLoop loop, InetSocketAddress server, Supplier<ChannelHandler> responses) {
+		return new Bootstrap().group(loop)
+			.channel(socketChannel())
+			.option(ChannelOption.TCP_NODELAY, true)
+			.remoteAddress(server)
+			.handler(new ChannelInitializer<SocketChannel>() {
+
+				@Override
+				protected void initChannel(SocketChannel ch) {
+					ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), responses.get());
+				}
+
+			});
 	}
 
 	/**
