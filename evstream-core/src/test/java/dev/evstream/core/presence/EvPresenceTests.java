@@ -149,6 +149,9 @@ class EvPresenceTests {
 		third.broadcast("room");
 		dying.broadcast("room");
 		Listener watcher = listen(connect(this.manager, "watcher", "presence/room"));
+		// the snapshot is taken when the watcher connects: wait for it, so that the three
+		// members below reach the watcher as joins rather than in the snapshot
+		assertThat(watcher.await("presence/room", 1)).containsExactly("{\"op\":\"snapshot\",\"members\":[]}");
 		connect(dyingManager, "ann", "room");
 		connect(dyingManager, "bob", "room", "lobby");
 		connect(this.manager, "cid", "room");
