@@ -136,6 +136,9 @@ class EvLogTests {
 						new EvLogAppendRequest("increment", Engines.JSON.valueToTree(1), "e-1", senderId), ANN),
 				"claimed by someone else");
 		sender.await((events) -> events.stream().anyMatch((event) -> event.data().contains("invalidate")), TIMEOUT);
+		// the other's history is read when it connects: once it has it, the release below
+		// reaches it as an append
+		other.await((events) -> events.size() >= 2, TIMEOUT);
 		this.counter.append("release", null, BOB).block(TIMEOUT);
 		other.await((events) -> events.size() >= 3, TIMEOUT);
 		assertThat(sender.data("claimable-counter"))
