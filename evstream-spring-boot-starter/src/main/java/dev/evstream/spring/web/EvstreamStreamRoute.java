@@ -7,16 +7,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.evstream.core.EvStream;
 import dev.evstream.core.auth.EvPrincipal;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
+import reactor.util.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -93,18 +99,9 @@ final class EvstreamStreamRoute implements NettyRouteProvider {
 		Mono<EvPrincipal> principal = this.principals.ofRoute(first(query, this.principals.tokenParameter()),
 				request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
 				first(query, RequestPrincipals.TICKET_PARAMETER));
+		Mono<EvStream> opening = this.opener.open(StreamOpener.channels(query), lastEventId, principal);
 		String corsOrigin = allowedOrigin;
-		return this.opener.open(StreamOpener.channels(query), lastEventId, principal).flatMap((stream) -> {
-			response.status(HttpResponseStatus.OK);
-			applyCors(response, corsOrigin);
-			response.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE)
-				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
-				.header("X-Accel-Buffering", "no");
-			return ReactorNettyStreamWriter.writeRoute(stream, response);
-		}).onErrorResume(Refusal.class, (refusal) -> {
-			applyCors(response, corsOrigin);
-			return problem(response, refusal);
-		});
+		return Mono.create((end) -> opening.subscribe(new Opening(request, response, corsOrigin, end)));
 	}
 
 	private void applyCors(HttpServerResponse response, @Nullable String allowedOrigin) {
@@ -165,6 +162,115 @@ final class EvstreamStreamRoute implements NettyRouteProvider {
 	private static @Nullable String first(Map<String, List<String>> query, String name) {
 		List<String> values = query.get(name);
 		return (values == null || values.isEmpty()) ? null : values.get(0);
+	}
+
+	/**
+	 * The opening of one stream, answered with the stream or with its refusal. It is
+	 * subscribed apart from the response's own subscriber, so that once the stream is
+	 * open the operators that opened it are let go: an open stream's response keeps this
+	 * and the writer only.
+	 */
+	private final class Opening implements CoreSubscriber<EvStream>, Disposable {
+
+		private final HttpServerRequest request;
+
+		private final HttpServerResponse response;
+
+		private final @Nullable String corsOrigin;
+
+		private final MonoSink<Void> end;
+
+		private volatile @Nullable Subscription subscription;
+
+		private volatile @Nullable Disposable writer;
+
+		private volatile boolean cancelled;
+
+		private boolean answered;
+
+		Opening(HttpServerRequest request, HttpServerResponse response, @Nullable String corsOrigin,
+				MonoSink<Void> end) {
+			this.request = request;
+			this.response = response;
+			this.corsOrigin = corsOrigin;
+			this.end = end;
+			end.onCancel(this);
+		}
+
+		@Override
+		public Context currentContext() {
+			return Context.of(this.end.contextView());
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.subscription = subscription;
+			if (this.cancelled) {
+				subscription.cancel();
+			}
+			else {
+				subscription.request(Long.MAX_VALUE);
+			}
+		}
+
+		@Override
+		public void onNext(EvStream stream) {
+			this.subscription = null;
+			this.answered = true;
+			if (this.cancelled) {
+				stream.close();
+				return;
+			}
+			this.response.status(HttpResponseStatus.OK);
+			applyCors(this.response, this.corsOrigin);
+			this.response.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE)
+				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
+				.header("X-Accel-Buffering", "no");
+			Disposable writer = ReactorNettyStreamWriter.startRoute(stream, this.request, this.response, this.end);
+			this.writer = writer;
+			if (this.cancelled) {
+				writer.dispose();
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.subscription = null;
+			this.answered = true;
+			if (error instanceof Refusal refusal) {
+				applyCors(this.response, this.corsOrigin);
+				problem(this.response, refusal).subscribe(null, this.end::error, this.end::success);
+			}
+			else {
+				this.end.error(error);
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			this.subscription = null;
+			if (!this.answered) {
+				this.end.success();
+			}
+		}
+
+		/**
+		 * Stops the opening, or the stream once it is open: the server cancels a response
+		 * whose connection went away or that it shuts down.
+		 */
+		@Override
+		public void dispose() {
+			this.cancelled = true;
+			Subscription subscription = this.subscription;
+			if (subscription != null) {
+				subscription.cancel();
+			}
+			Disposable writer = this.writer;
+			if (writer != null) {
+				writer.dispose();
+			}
+		}
+
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import dev.evstream.core.EvSlowConsumerException;
 import dev.evstream.core.EvStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,14 +17,16 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -48,7 +51,7 @@ import org.springframework.http.ReactiveHttpOutputMessage;
  * writable, so a client that stops reading fills its stream's bounded queue, and the
  * stream's overflow policy closes it.
  */
-final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
+final class ReactorNettyStreamWriter implements CoreSubscriber<List<byte[]>>, Disposable, ChannelFutureListener {
 
 	private static final String WATCHER = "evstream.writability";
 
@@ -77,14 +80,13 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	private boolean requested;
 
+	private boolean cancelled;
+
 	private boolean awaitingWritability;
 
 	private @Nullable WritabilityWatcher watcher;
 
 	private byte @Nullable [] opening;
-
-	// a closed connection releases its stream even if no write ever fails on it
-	private final ChannelFutureListener onClose = (future) -> onEventLoop(this::cancel);
 
 	private ReactorNettyStreamWriter(EvStream stream, HttpServerResponse response, Channel channel,
 			@Nullable DataBufferFactory buffers, byte @Nullable [] opening) {
@@ -124,18 +126,36 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 	/**
 	 * Writes a stream to the response of a Reactor Netty route: its head (status and
 	 * headers already set) is sent first, then every batch goes straight to the channel.
+	 * Nothing of what sends the head stays referenced once it is sent, and the headers of
+	 * the request and of the response are let go then (a browser's cookies may weigh
+	 * kilobytes, and a stream stays open for hours): an idle stream keeps this writer and
+	 * the route's sink.
 	 * @param stream the stream
+	 * @param request the route's request, whose headers are no longer read
 	 * @param response the route's response
-	 * @return completion of the response body, after which Reactor Netty ends it
+	 * @param end told when the body is complete, after which Reactor Netty ends it
+	 * @return what stops the writing and closes the stream, for when the response is
+	 * cancelled
 	 */
-	static Mono<Void> writeRoute(EvStream stream, HttpServerResponse response) {
+	static Disposable startRoute(EvStream stream, HttpServerRequest request, HttpServerResponse response,
+			MonoSink<Void> end) {
 		Channel channel = ((Connection) response).channel();
 		ReactorNettyStreamWriter writer = new ReactorNettyStreamWriter(stream, response, channel, null, null);
-		return response.sendHeaders()
-			.then()
-			.then(Mono.<Void>create(writer::startDirect))
-			.doOnCancel(stream::close)
-			.doOnError((ex) -> stream.close());
+		writer.end = end;
+		// the stream's output is subscribed to whatever happens, cancelled at once if the
+		// head could not be sent: a cancelled output releases its stream
+		response.sendHeaders().then().subscribe(null, (ex) -> writer.onEventLoop(() -> {
+			writer.cancelled = true;
+			writer.subscribeToStream();
+			end.error(ex);
+		}), () -> writer.onEventLoop(() -> {
+			writer.goDirect();
+			// nothing reads the headers of an open stream's exchange again
+			request.requestHeaders().clear();
+			response.responseHeaders().clear();
+			writer.subscribeToStream();
+		}));
+		return writer;
 	}
 
 	private void start(FluxSink<DataBuffer> sink) {
@@ -145,17 +165,9 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		subscribeToStream();
 	}
 
-	private void startDirect(MonoSink<Void> end) {
-		this.end = end;
-		end.onCancel(() -> onEventLoop(this::cancel));
-		onEventLoop(() -> {
-			goDirect();
-			subscribeToStream();
-		});
-	}
-
 	private void subscribeToStream() {
-		this.channel.closeFuture().addListener(this.onClose);
+		// a closed connection releases its stream even if no write ever fails on it
+		this.channel.closeFuture().addListener(this);
 		// drained on the connection's event loop, with the other connections of the loop
 		this.stream.output(this.channel.eventLoop()).subscribe(this);
 	}
@@ -167,8 +179,16 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	@Override
 	public void onSubscribe(Subscription subscription) {
-		this.upstream = subscription;
-		onEventLoop(this::requestIfNeeded);
+		onEventLoop(() -> {
+			// a connection that closed before the stream was subscribed to cancelled it
+			// already
+			if (this.cancelled) {
+				subscription.cancel();
+				return;
+			}
+			this.upstream = subscription;
+			requestIfNeeded();
+		});
 	}
 
 	@Override
@@ -190,7 +210,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	@Override
 	public void onError(Throwable error) {
-		this.channel.closeFuture().removeListener(this.onClose);
+		this.channel.closeFuture().removeListener(this);
 		stopWatching();
 		if (this.end != null) {
 			this.end.error(error);
@@ -207,7 +227,7 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 
 	@Override
 	public void onComplete() {
-		this.channel.closeFuture().removeListener(this.onClose);
+		this.channel.closeFuture().removeListener(this);
 		stopWatching();
 		if (this.end != null) {
 			this.end.success();
@@ -312,7 +332,27 @@ final class ReactorNettyStreamWriter implements Subscriber<List<byte[]>> {
 		}
 	}
 
+	/**
+	 * Cancels the stream when its connection is closed.
+	 */
+	@Override
+	public void operationComplete(ChannelFuture closed) {
+		onEventLoop(this::cancel);
+	}
+
+	@Override
+	public void dispose() {
+		onEventLoop(() -> {
+			// cancelled first, so that a subscribed stream is released at once rather
+			// than
+			// closed and then watched until its end is written
+			cancel();
+			this.stream.close();
+		});
+	}
+
 	private void cancel() {
+		this.cancelled = true;
 		stopWatching();
 		Subscription upstream = this.upstream;
 		if (upstream != null) {
