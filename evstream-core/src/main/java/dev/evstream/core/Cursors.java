@@ -2,8 +2,8 @@ package dev.evstream.core;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,56 +13,103 @@ import org.jspecify.annotations.Nullable;
  */
 final class Cursors {
 
-	private final Map<String, ChannelCursor> byChannel = new LinkedHashMap<>(4);
-
-	// most connections have one channel, which then needs no hashing
+	// most connections have one channel, which then needs neither hashing nor a map (a
+	// map would cost every idle connection some 150 bytes)
 	private @Nullable ChannelCursor only;
+
+	// two channels or more, in the order they were added; null otherwise
+	private @Nullable LinkedHashMap<String, ChannelCursor> byChannel;
 
 	private byte @Nullable [] idLine;
 
 	int size() {
-		return this.byChannel.size();
+		Map<String, ChannelCursor> byChannel = this.byChannel;
+		if (byChannel != null) {
+			return byChannel.size();
+		}
+		return (this.only != null) ? 1 : 0;
 	}
 
 	boolean contains(String channel) {
-		return this.byChannel.containsKey(channel);
+		return get(channel) != null;
 	}
 
 	@Nullable ChannelCursor get(String channel) {
-		ChannelCursor single = this.only;
-		if (single != null) {
-			return single.channel.equals(channel) ? single : null;
+		Map<String, ChannelCursor> byChannel = this.byChannel;
+		if (byChannel != null) {
+			return byChannel.get(channel);
 		}
-		return this.byChannel.get(channel);
+		ChannelCursor single = this.only;
+		return (single != null && single.channel.equals(channel)) ? single : null;
 	}
 
+	/**
+	 * Adds the cursor of a channel the connection does not listen to yet.
+	 */
 	void add(ChannelCursor cursor) {
-		this.byChannel.put(cursor.channel, cursor);
-		changed();
+		LinkedHashMap<String, ChannelCursor> byChannel = this.byChannel;
+		ChannelCursor single = this.only;
+		if (byChannel != null) {
+			byChannel.put(cursor.channel, cursor);
+		}
+		else if (single == null) {
+			this.only = cursor;
+		}
+		else {
+			byChannel = new LinkedHashMap<>(4);
+			byChannel.put(single.channel, single);
+			byChannel.put(cursor.channel, cursor);
+			this.byChannel = byChannel;
+			this.only = null;
+		}
+		this.idLine = null;
 	}
 
 	@Nullable ChannelCursor remove(String channel) {
-		ChannelCursor removed = this.byChannel.remove(channel);
-		if (removed != null) {
-			changed();
+		ChannelCursor cursor = get(channel);
+		if (cursor != null) {
+			remove(cursor);
 		}
-		return removed;
+		return cursor;
 	}
 
 	boolean remove(ChannelCursor cursor) {
-		boolean removed = this.byChannel.remove(cursor.channel, cursor);
-		if (removed) {
-			changed();
+		LinkedHashMap<String, ChannelCursor> byChannel = this.byChannel;
+		if (byChannel != null) {
+			if (!byChannel.remove(cursor.channel, cursor)) {
+				return false;
+			}
+			if (byChannel.size() == 1) {
+				this.only = byChannel.values().iterator().next();
+				this.byChannel = null;
+			}
 		}
-		return removed;
+		else if (this.only == cursor) {
+			this.only = null;
+		}
+		else {
+			return false;
+		}
+		this.idLine = null;
+		return true;
 	}
 
-	Set<String> channels() {
-		return this.byChannel.keySet();
+	Collection<String> channels() {
+		Map<String, ChannelCursor> byChannel = this.byChannel;
+		if (byChannel != null) {
+			return byChannel.keySet();
+		}
+		ChannelCursor single = this.only;
+		return (single != null) ? List.of(single.channel) : List.of();
 	}
 
 	Collection<ChannelCursor> all() {
-		return this.byChannel.values();
+		Map<String, ChannelCursor> byChannel = this.byChannel;
+		if (byChannel != null) {
+			return byChannel.values();
+		}
+		ChannelCursor single = this.only;
+		return (single != null) ? List.of(single) : List.of();
 	}
 
 	/**
@@ -87,8 +134,8 @@ final class Cursors {
 	byte[] idLine() {
 		byte[] line = this.idLine;
 		if (line == null) {
-			StringBuilder id = new StringBuilder(24 * this.byChannel.size());
-			for (ChannelCursor cursor : this.byChannel.values()) {
+			StringBuilder id = new StringBuilder(24 * size());
+			for (ChannelCursor cursor : all()) {
 				if (cursor.emitted != ChannelCursor.UNKNOWN) {
 					EventIds.append(id, cursor.token, cursor.emitted);
 				}
@@ -103,16 +150,11 @@ final class Cursors {
 	 * Drops unsent state versions, when the queue that held their places is dropped.
 	 */
 	void clearPendingStates() {
-		for (ChannelCursor cursor : this.byChannel.values()) {
+		for (ChannelCursor cursor : all()) {
 			cursor.pendingState = null;
 			cursor.pendingEnd = null;
 			cursor.stateQueued = false;
 		}
-	}
-
-	private void changed() {
-		this.idLine = null;
-		this.only = (this.byChannel.size() == 1) ? this.byChannel.values().iterator().next() : null;
 	}
 
 }

@@ -280,6 +280,42 @@ class EvStreamManagerTests {
 	}
 
 	@Test
+	void channelsShouldKeepTheirOrderAndIdsFromOneToSeveralAndBack() {
+		EvStream stream = this.manager.createStream();
+		stream.listen("a");
+		stream.listen("b");
+		stream.listen("c");
+		stream.unlisten("b");
+		stream.unlisten("a");
+		stream.listen("d");
+		stream.listen("a");
+		stream.listen("a");
+		assertThat(stream.channels()).containsExactly("c", "d", "a");
+		StreamRecorder recorder = StreamRecorder.read(stream);
+		this.manager.send("c", EvMessage.of("1"));
+		this.manager.send("a", EvMessage.of("2"));
+		assertThat(recorder.events("message")).last()
+			.extracting(SseEvent::id)
+			.asString()
+			.matches(EventIds.token("c") + "\\.[0-9a-z]+_" + EventIds.token("d") + "\\.[0-9a-z]+_" + EventIds.token("a")
+					+ "\\.[0-9a-z]+");
+		stream.unlisten("d");
+		stream.unlisten("a");
+		assertThat(stream.channels()).containsExactly("c");
+		this.manager.send("a", EvMessage.of("not listened to"));
+		this.manager.send("c", EvMessage.of("3"));
+		assertThat(recorder.data("message")).containsExactly("1", "2", "3");
+		assertThat(recorder.events("message")).last()
+			.extracting(SseEvent::id)
+			.asString()
+			.matches(EventIds.token("c") + "\\.[0-9a-z]+");
+		List<Set<String>> calls = new ArrayList<>();
+		stream.onClose(calls::add);
+		stream.close();
+		assertThat(calls).containsExactly(Set.of("c"));
+	}
+
+	@Test
 	void heartbeatShouldBeSentEveryIntervalOnVirtualTime() {
 		EvStream stream = this.manager.createStream();
 		StreamRecorder recorder = StreamRecorder.read(stream);
