@@ -61,17 +61,17 @@ final class Connection implements BatchSource {
 
 	/**
 	 * Creates a connection.
-	 * @param name what errors call it
+	 * @param streamId the id of its stream, which errors name
 	 * @param engine the engine it belongs to
 	 * @param onOverflow run when its queue overflows, outside the lock
 	 * @param onCancel run when its writer goes away
 	 */
-	Connection(String name, Engine engine, Runnable onOverflow, Runnable onCancel) {
+	Connection(String streamId, Engine engine, Runnable onOverflow, Runnable onCancel) {
 		this.engine = engine;
 		this.capacity = engine.bufferSize;
 		this.onOverflow = onOverflow;
 		this.onCancel = onCancel;
-		this.output = new BatchPublisher(this, name);
+		this.output = new BatchPublisher(this, streamId);
 	}
 
 	// ---- cursors
@@ -82,7 +82,8 @@ final class Connection implements BatchSource {
 	 * @throws IllegalStateException if the connection is closed or listens to the maximum
 	 * number of channels
 	 */
-	synchronized @Nullable ChannelCursor addCursor(String name, String channel, long resumeFrom, int maxChannels) {
+	synchronized @Nullable ChannelCursor addCursor(String name, String channel, String token, long resumeFrom,
+			int maxChannels) {
 		if (this.channelsAtRelease != null || this.closing) {
 			throw new IllegalStateException("Stream " + name + " is closed");
 		}
@@ -93,7 +94,7 @@ final class Connection implements BatchSource {
 			throw new IllegalStateException(
 					"Stream " + name + " already listens to the maximum of " + maxChannels + " channels");
 		}
-		ChannelCursor cursor = new ChannelCursor(this, channel, EventIds.token(channel), resumeFrom);
+		ChannelCursor cursor = new ChannelCursor(this, channel, token, resumeFrom);
 		this.cursors.add(cursor);
 		this.unpositioned++;
 		return cursor;

@@ -187,14 +187,18 @@ final class StreamRegistry implements BusListener {
 	 */
 	void listen(EvStream stream, String channel, @Nullable Long resumeFrom) {
 		long from = (resumeFrom != null) ? resumeFrom : ChannelCursor.UNKNOWN;
-		ChannelCursor cursor = stream.connection.addCursor(stream.id(), channel, from,
+		// a channel in use lends its name and token, so that its thousands of listeners
+		// do not each keep copies of them
+		Channel known = this.channels.get(channel);
+		String name = (known != null) ? known.name : channel;
+		String token = (known != null) ? known.token : EventIds.token(channel);
+		ChannelCursor cursor = stream.connection.addCursor(stream.id(), name, token, from,
 				this.limits.maxChannelsPerConnection());
 		if (cursor == null) {
 			return;
 		}
 		try {
-			while (!this.channels.acquire(channel, this.limits.maxChannels())
-				.join(cursor, this.limits.maxListeners())) {
+			while (!this.channels.acquire(name, this.limits.maxChannels()).join(cursor, this.limits.maxListeners())) {
 				// the channel was retired between acquire and join: take its successor
 			}
 		}
@@ -202,7 +206,7 @@ final class StreamRegistry implements BusListener {
 			stream.connection.removeCursor(cursor);
 			throw ex;
 		}
-		this.engine.membership().joined(channel, stream.id(), stream.principal());
+		this.engine.membership().joined(name, stream.id(), stream.principal());
 	}
 
 	/**
