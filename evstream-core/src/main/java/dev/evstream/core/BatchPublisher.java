@@ -34,7 +34,8 @@ final class BatchPublisher implements Publisher<List<byte[]>>, Subscription {
 
 	private final BatchSource source;
 
-	private final String name;
+	// the stream's id alone: a name built from it would be kept by every connection
+	private final String streamId;
 
 	private volatile @Nullable DrainGroup drainGroup;
 
@@ -56,11 +57,11 @@ final class BatchPublisher implements Publisher<List<byte[]>>, Subscription {
 	/**
 	 * Creates the publisher of a source.
 	 * @param source what it publishes
-	 * @param name what its errors call it
+	 * @param streamId the id of the stream it publishes for, which its errors name
 	 */
-	BatchPublisher(BatchSource source, String name) {
+	BatchPublisher(BatchSource source, String streamId) {
 		this.source = source;
-		this.name = name;
+		this.streamId = streamId;
 	}
 
 	/**
@@ -102,7 +103,7 @@ final class BatchPublisher implements Publisher<List<byte[]>>, Subscription {
 		Objects.requireNonNull(subscriber, "'subscriber' must not be null");
 		if (!SUBSCRIBED.compareAndSet(this, 0, 1)) {
 			Operators.error(subscriber,
-					new IllegalStateException("The output of " + this.name + " allows one subscriber"));
+					new IllegalStateException("The output of stream " + this.streamId + " allows one subscriber"));
 			return;
 		}
 		subscriber.onSubscribe(this);

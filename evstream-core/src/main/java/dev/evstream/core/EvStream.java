@@ -44,7 +44,7 @@ public final class EvStream {
 		this.principal = principal;
 		this.engine = engine;
 		this.registry = registry;
-		this.connection = new Connection("stream " + id, engine, this::onOverflow, () -> release(false));
+		this.connection = new Connection(id, engine, this::onOverflow, () -> release(false));
 	}
 
 	/**

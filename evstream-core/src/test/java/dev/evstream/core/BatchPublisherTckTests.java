@@ -36,7 +36,7 @@ public class BatchPublisherTckTests extends PublisherVerification<List<byte[]>> 
 		Flux.from(publisher).subscribe(first::add);
 		StepVerifier.create(publisher)
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IllegalStateException.class)
-				.hasMessage("The output of tck allows one subscriber"))
+				.hasMessage("The output of stream tck allows one subscriber"))
 			.verify(Duration.ofSeconds(5));
 		assertThat(first).hasSize(3);
 	}
