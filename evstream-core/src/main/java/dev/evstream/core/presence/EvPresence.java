@@ -88,7 +88,7 @@ public final class EvPresence implements AutoCloseable {
 	private final List<ChannelPattern> broadcasts = new CopyOnWriteArrayList<>();
 
 	// this instance's members, added again if it finds itself evicted
-	private final ConcurrentMap<String, PresenceMember> own = new ConcurrentHashMap<>();
+	private final ConcurrentMap<OwnKey, PresenceMember> own = new ConcurrentHashMap<>();
 
 	private final Sinks.Many<Mono<Void>> changes = Sinks.many().unicast().onBackpressureBuffer();
 
@@ -234,13 +234,13 @@ public final class EvPresence implements AutoCloseable {
 	}
 
 	private Mono<Void> joined(PresenceMember member) {
-		this.own.put(ownKey(member.channel(), member.connectionId()), member);
+		this.own.put(new OwnKey(member.channel(), member.connectionId()), member);
 		return retried(this.store.add(member, aliveFor()), "add", member).filter(Boolean::booleanValue)
 			.flatMap((added) -> told(EvPresenceEvent.Kind.JOIN, member));
 	}
 
 	private Mono<Void> left(String channel, String connectionId) {
-		this.own.remove(ownKey(channel, connectionId));
+		this.own.remove(new OwnKey(channel, connectionId));
 		return retried(this.store.remove(channel, connectionId), "remove", channel, connectionId)
 			.flatMap((member) -> told(EvPresenceEvent.Kind.LEAVE, member));
 	}
@@ -287,7 +287,7 @@ public final class EvPresence implements AutoCloseable {
 
 	private Mono<Void> rejoined(PresenceMember member) {
 		// only if it did not leave meanwhile: its leave came first in the queue
-		if (!this.own.containsKey(ownKey(member.channel(), member.connectionId()))) {
+		if (!this.own.containsKey(new OwnKey(member.channel(), member.connectionId()))) {
 			return Mono.empty();
 		}
 		return retried(this.store.add(member, aliveFor()), "add", member).filter(Boolean::booleanValue)
@@ -296,11 +296,6 @@ public final class EvPresence implements AutoCloseable {
 
 	private Duration aliveFor() {
 		return this.probeInterval.multipliedBy(3);
-	}
-
-	private static String ownKey(String channel, String connectionId) {
-		// a channel name holds no line break, so the pair reads one way
-		return channel + '\n' + connectionId;
 	}
 
 	private <T> Mono<T> retried(Mono<T> call, String what, Object... about) {
@@ -350,6 +345,14 @@ public final class EvPresence implements AutoCloseable {
 			}
 		}
 
+	}
+
+	/**
+	 * A member of this instance, by channel and connection. The two names are shared with
+	 * the member rather than joined into a new string: one such key stays for every
+	 * listener of every connection.
+	 */
+	private record OwnKey(String channel, String connectionId) {
 	}
 
 }
