@@ -319,6 +319,12 @@ final class ConnectionGuard implements NettyServerCustomizer {
 						if (isStream(response)) {
 							Watch.this.streaming = true;
 							leavePending();
+							// the connection ends with its stream: no request head is
+							// awaited
+							// again, and the bytes need no watching for hours
+							if (context.pipeline().context(INBOUND) != null) {
+								context.pipeline().remove(INBOUND);
+							}
 						}
 					}
 					if (message instanceof LastHttpContent) {

@@ -145,7 +145,9 @@ final class HttpProtocolGuard implements NettyServerCustomizer {
 
 		// for each request passed on whose response head is not out yet: whether it
 		// was HTTP/1.0
-		private final ArrayDeque<Boolean> http10 = new ArrayDeque<>();
+		// sized for one request at a time, as nearly every connection has: a default
+		// deque would keep 16 slots for the life of each open stream
+		private final ArrayDeque<Boolean> http10 = new ArrayDeque<>(1);
 
 		// requests passed on whose response has not ended
 		private int inFlight;
