@@ -78,6 +78,20 @@ final class RawHttp implements AutoCloseable {
 	}
 
 	/**
+	 * Reads until the body, what follows the head, has a length.
+	 * @param length the body's length, in bytes
+	 * @return the body
+	 */
+	String awaitBody(int length) throws IOException {
+		while (body().length() < length) {
+			if (!readSome()) {
+				throw new IOException("Connection closed before " + length + " bytes of body: " + text());
+			}
+		}
+		return body();
+	}
+
+	/**
 	 * Reads until the server closes the connection.
 	 * @return the body, what follows the head
 	 */
