@@ -466,6 +466,7 @@ public final class LoadGenerator {
 		this.probe.gc();
 		Thread.sleep(2000);
 		ProcReader.Sample empty = this.probe.read();
+		long emptyHeapKb = this.probe.heapUsedKb();
 
 		ClientFleet fleet = fleet(group);
 		fleet.connect(clients, false).join();
@@ -474,12 +475,14 @@ public final class LoadGenerator {
 		this.probe.gc();
 		Thread.sleep(2000);
 		ProcReader.Sample loaded = this.probe.read();
+		long loadedHeapKb = this.probe.heapUsedKb();
 		connectionFigures(fleet);
 		if (empty != null && loaded != null) {
 			long connected = fleet.call(fleet.counts()::connected);
 			this.result.put("serverRssEmptyMb", empty.rssKb() / 1024.0)
 				.put("serverRssIdleMb", loaded.rssKb() / 1024.0)
-				.put("rssBytesPerConnection", (loaded.rssKb() - empty.rssKb()) * 1024.0 / Math.max(1, connected));
+				.put("rssBytesPerConnection", (loaded.rssKb() - empty.rssKb()) * 1024.0 / Math.max(1, connected))
+				.put("heapBytesPerConnection", (loadedHeapKb - emptyHeapKb) * 1024.0 / Math.max(1, connected));
 		}
 		fleet.closeAll();
 	}

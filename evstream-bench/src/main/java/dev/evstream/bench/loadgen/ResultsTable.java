@@ -146,13 +146,14 @@ public final class ResultsTable {
 			loadTable(out, publisher);
 		}
 		out.append("| C: idle connections | server | connections | RSS before MB | RSS with them MB "
-				+ "| RSS per connection, bytes |\n");
-		out.append("| --- | --- | --- | --- | --- | --- |\n");
+				+ "| RSS per connection, bytes | live heap per connection, bytes |\n");
+		out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
 		for (String server : SERVERS) {
 			ScenarioResult r = get("C", "-", server);
 			if (r != null) {
 				out.append(row("C", server, whole(r.number("connected")), fixed(r.number("serverRssEmptyMb"), 0),
-						fixed(r.number("serverRssIdleMb"), 0), whole(r.number("rssBytesPerConnection"))));
+						fixed(r.number("serverRssIdleMb"), 0), whole(r.number("rssBytesPerConnection")),
+						whole(r.number("heapBytesPerConnection"))));
 			}
 		}
 		for (String publisher : publishers()) {
@@ -208,6 +209,7 @@ public final class ResultsTable {
 					old);
 		}
 		ratioRow(out, "C RSS bytes per idle connection", "C", "-", "rssBytesPerConnection", 0, old);
+		ratioRow(out, "C live heap bytes per idle connection", "C", "-", "heapBytesPerConnection", 0, old);
 		ratioRow(out, "S p99 ms", "S", publisher, "p99Ms", 2, old);
 	}
 
