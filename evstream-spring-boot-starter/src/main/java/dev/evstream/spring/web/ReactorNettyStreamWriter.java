@@ -166,8 +166,12 @@ final class ReactorNettyStreamWriter implements CoreSubscriber<List<byte[]>>, Di
 	}
 
 	private void subscribeToStream() {
-		// a closed connection releases its stream even if no write ever fails on it
-		this.channel.closeFuture().addListener(this);
+		// a closed connection releases its stream even if no write ever fails on it; a
+		// route's response is cancelled by Reactor Netty when its connection closes,
+		// which disposes this writer, so only WebFlux's needs the listener
+		if (this.end == null) {
+			this.channel.closeFuture().addListener(this);
+		}
 		// drained on the connection's event loop, with the other connections of the loop
 		this.stream.output(this.channel.eventLoop()).subscribe(this);
 	}
