@@ -162,8 +162,8 @@ final class ConnectionGuard implements NettyServerCustomizer {
 					return false;
 				}
 				// the oldest connection still waiting for a head makes room: under a
-				// flood
-				// of silent sockets, a client that sends its request at once is served
+				// flood of silent sockets, a client that sends its request at once is
+				// served
 				Watch victim = oldest.getValue();
 				long since = oldest.getKey();
 				victim.channel.eventLoop().execute(() -> victim.evict(since));

@@ -348,8 +348,7 @@ final class ReactorNettyStreamWriter implements CoreSubscriber<List<byte[]>>, Di
 	public void dispose() {
 		onEventLoop(() -> {
 			// cancelled first, so that a subscribed stream is released at once rather
-			// than
-			// closed and then watched until its end is written
+			// than closed and then watched until its end is written
 			cancel();
 			this.stream.close();
 		});
