@@ -2,7 +2,10 @@ package dev.evstream.spring.web;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import io.netty.buffer.Unpooled;
@@ -12,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -50,7 +54,11 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
  * cannot read, is sent close-delimited instead: no {@code Transfer-Encoding}, a
  * {@code Connection: close} header, and the connection closed after the body, as HTTP/1.0
  * ends a body of unknown length. A stream therefore works over HTTP/1.0 (a proxy's
- * default upstream version, nginx's among them).</li>
+ * default upstream version, nginx's among them);</li>
+ * <li>a connection closed while its client still sends a request body (the body was
+ * refused as too large, or the request asked for the close) is closed after that body is
+ * read, for at most {@link #LINGER}: closed with unread bytes, it would be reset, and the
+ * client could lose the response.</li>
  * </ul>
  * A refused request is answered after the responses to the requests before it on the
  * connection, then the connection is closed: what follows it is not read. Applies to
@@ -62,6 +70,9 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 final class HttpProtocolGuard implements NettyServerCustomizer {
 
 	static final String NAME = "evstream.protocol";
+
+	// how long the rest of a request body is read before a close, at most
+	static final Duration LINGER = Duration.ofSeconds(2);
 
 	private static final Log logger = LogFactory.getLog(HttpProtocolGuard.class);
 
@@ -143,11 +154,18 @@ final class HttpProtocolGuard implements NettyServerCustomizer {
 	 */
 	private static final class Guard extends ChannelDuplexHandler {
 
-		// for each request passed on whose response head is not out yet: whether it
-		// was HTTP/1.0
-		// sized for one request at a time, as nearly every connection has: a default
-		// deque would keep 16 slots for the life of each open stream
+		// for each request passed on whose response head is not out yet, whether it was
+		// HTTP/1.0; sized for one at a time, as nearly every connection has (a default
+		// deque would keep 16 slots for the life of each open stream)
 		private final ArrayDeque<Boolean> http10 = new ArrayDeque<>(1);
+
+		// a request was passed on whose body has not all arrived
+		private boolean receivingBody;
+
+		// the close asked for while the client still sends a body, done once it is read
+		private @Nullable ChannelPromise lingeringClose;
+
+		private @Nullable ScheduledFuture<?> lingerEnd;
 
 		// requests passed on whose response has not ended
 		private int inFlight;
@@ -160,6 +178,14 @@ final class HttpProtocolGuard implements NettyServerCustomizer {
 
 		@Override
 		public void channelRead(ChannelHandlerContext context, Object message) throws Exception {
+			if (this.lingeringClose != null) {
+				boolean last = message instanceof LastHttpContent;
+				ReferenceCountUtil.release(message);
+				if (last) {
+					closeNow(context);
+				}
+				return;
+			}
 			if (this.refused) {
 				ReferenceCountUtil.release(message);
 				return;
@@ -171,6 +197,9 @@ final class HttpProtocolGuard implements NettyServerCustomizer {
 				}
 				this.http10.add(HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
 				this.inFlight++;
+			}
+			if (message instanceof HttpRequest || message instanceof LastHttpContent) {
+				this.receivingBody = !(message instanceof LastHttpContent);
 			}
 			context.fireChannelRead(message);
 		}
@@ -222,6 +251,53 @@ final class HttpProtocolGuard implements NettyServerCustomizer {
 				return;
 			}
 			context.write(message, promise);
+		}
+
+		/**
+		 * Closes the connection, after reading the rest of a request body the client is
+		 * still sending: closed with unread bytes, the connection would be reset, and the
+		 * client could lose the response before reading it (a {@code 413} for a body too
+		 * large, say, to an HTTP/1.0 proxy). The output is shut first, so that the client
+		 * sees the response end; what it sends is read and dropped for at most
+		 * {@link #LINGER}.
+		 */
+		@Override
+		public void close(ChannelHandlerContext context, ChannelPromise promise) throws Exception {
+			Channel channel = context.channel();
+			if (!this.receivingBody || this.lingeringClose != null || !(channel instanceof DuplexChannel duplex)
+					|| !channel.isActive()) {
+				context.close(promise);
+				return;
+			}
+			this.lingeringClose = promise;
+			this.lingerEnd = context.executor()
+				.schedule(() -> closeNow(context), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+			duplex.shutdownOutput();
+			channel.config().setAutoRead(true);
+			context.read();
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext context) throws Exception {
+			if (this.lingeringClose != null) {
+				closeNow(context);
+			}
+			super.channelInactive(context);
+		}
+
+		private void closeNow(ChannelHandlerContext context) {
+			ChannelPromise promise = this.lingeringClose;
+			if (promise == null) {
+				return;
+			}
+			this.lingeringClose = null;
+			this.receivingBody = false;
+			ScheduledFuture<?> lingerEnd = this.lingerEnd;
+			if (lingerEnd != null) {
+				this.lingerEnd = null;
+				lingerEnd.cancel(false);
+			}
+			context.close(promise);
 		}
 
 		@Override

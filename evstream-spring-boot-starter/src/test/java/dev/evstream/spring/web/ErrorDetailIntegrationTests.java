@@ -6,6 +6,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -85,6 +87,20 @@ class ErrorDetailIntegrationTests {
 	void oversizedBodyToFunctionalEndpointShouldCarryDetail() throws IOException {
 		assertProblem("POST /fn/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
 				+ "Content-Length: " + BIG.length() + "\r\n\r\n" + BIG, 413);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "HTTP/1.1\r\nConnection: close", "HTTP/1.0" })
+	void oversizedBodyOnAConnectionToCloseShouldBeAnsweredAndEndWithoutReset(String versionAndConnection)
+			throws IOException {
+		String request = "POST /api/echo " + versionAndConnection + "\r\nHost: localhost\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + BIG.length() + "\r\n\r\n" + BIG;
+		try (RawHttp http = RawHttp.send(port, request)) {
+			assertThat(http.head().status()).isEqualTo(413);
+			// a connection closed with unread bytes is reset, and the client (a proxy
+			// speaking HTTP/1.0 upstream, say) may lose the answer before reading it
+			assertThat(http.awaitEnd()).isEqualTo(RawHttp.End.CLOSED);
+		}
 	}
 
 	@Test

@@ -92,6 +92,24 @@ final class RawHttp implements AutoCloseable {
 	}
 
 	/**
+	 * Reads until the connection ends, and tells how it ended.
+	 * @return whether the server closed it or reset it
+	 */
+	End awaitEnd() throws IOException {
+		byte[] buffer = new byte[8192];
+		InputStream in = this.socket.getInputStream();
+		try {
+			while (in.read(buffer) != -1) {
+				// until the end
+			}
+			return End.CLOSED;
+		}
+		catch (SocketException ex) {
+			return End.RESET;
+		}
+	}
+
+	/**
 	 * Reads until the server closes the connection.
 	 * @return the body, what follows the head
 	 */
@@ -133,6 +151,23 @@ final class RawHttp implements AutoCloseable {
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
+	}
+
+	/**
+	 * How a connection ended.
+	 */
+	enum End {
+
+		/**
+		 * The server closed it, after everything it sent was read.
+		 */
+		CLOSED,
+
+		/**
+		 * The server reset it.
+		 */
+		RESET
+
 	}
 
 	/**
