@@ -1,6 +1,7 @@
 package dev.evstream.spring.web;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every error of an application using the starter, annotated or functional, is a problem
@@ -100,6 +102,33 @@ class ErrorDetailIntegrationTests {
 			// a connection closed with unread bytes is reset, and the client (a proxy
 			// speaking HTTP/1.0 upstream, say) may lose the answer before reading it
 			assertThat(http.awaitEnd()).isEqualTo(RawHttp.End.CLOSED);
+		}
+	}
+
+	@Test
+	void clientSendingForEverAfterItsAnswerShouldStillBeClosed() throws Exception {
+		String request = "POST /api/echo HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: 1000000000000000\r\n\r\n" + BIG;
+		try (RawHttp http = RawHttp.send(port, request)) {
+			assertThat(http.head().status()).isEqualTo(413);
+			Thread sender = new Thread(() -> {
+				byte[] more = new byte[8192];
+				try {
+					while (true) {
+						http.write(more);
+					}
+				}
+				catch (IOException ex) {
+					// the server ended the connection
+				}
+			}, "endless-body");
+			sender.setDaemon(true);
+			sender.start();
+			// the answer ends cleanly, the server's output shut while it reads on
+			assertThat(http.awaitEnd()).isEqualTo(RawHttp.End.CLOSED);
+			// and it reads for a bounded time only: then the connection is closed, and
+			// the sender's writes fail
+			await().atMost(Duration.ofSeconds(30)).until(() -> !sender.isAlive());
 		}
 	}
 

@@ -43,6 +43,15 @@ final class RawHttp implements AutoCloseable {
 	}
 
 	/**
+	 * Sends more bytes on the connection.
+	 * @param more what to send
+	 */
+	void write(byte[] more) throws IOException {
+		this.socket.getOutputStream().write(more);
+		this.socket.getOutputStream().flush();
+	}
+
+	/**
 	 * Reads until the head of the response is in.
 	 * @return the status line and headers
 	 */
