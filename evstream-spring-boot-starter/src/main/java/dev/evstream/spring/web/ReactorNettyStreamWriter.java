@@ -40,7 +40,8 @@ import org.springframework.http.ReactiveHttpOutputMessage;
  * channel's own event loop. The reactive write path costs several times the socket write
  * itself per event, and a stream lasts for hours: only its start and its end need it. The
  * response still ends through WebFlux, which writes the last chunk after the stream
- * completes.
+ * completes. On a Reactor Netty route ({@link #startRoute}) the head is sent first and
+ * every batch goes straight to the channel; Reactor Netty ends that response.
  * <p>
  * On HTTP/1.1 with chunked transfer and no content encoding (the usual case), a batch is
  * written below the HTTP codec as a chunk framed by {@link ReadyChunks}, which the
